@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { eventIdSchema, MAX_QTY, skuSchema } from './ids.js';
+
+export const EVENT_STATUSES = ['scheduled', 'live', 'ended'] as const;
+export type EventStatus = (typeof EVENT_STATUSES)[number];
+
+const text = (what: string, max: number) =>
+  z.string().trim().min(1, `${what} is empty`).max(max, `${what} is longer than ${max} characters`);
+const httpUrl = z
+  .string()
+  .max(2048, 'url is too long')
+  .refine((value) => /^(https?:\/\/|\/)/.test(value), 'must be an http(s) URL or a path starting with /');
+
+export const productInput = z.strictObject({
+  sku: skuSchema,
+  title: text('title', 200),
+  priceCents: z.number().int('priceCents must be a whole number').min(0).max(100_000_000),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code such as USD'),
+  imageUrl: httpUrl.optional(),
+  description: z.string().max(2000).optional(),
+  /** Most units one shopper may hold or buy of this SKU in this event; 0 means no limit. */
+  limitPerShopper: z.number().int().min(0).max(MAX_QTY).default(0),
+});
+export type ProductInput = z.input<typeof productInput>;
+export type Product = z.output<typeof productInput>;
+
+export const createEventBody = z.strictObject({
+  id: eventIdSchema,
+  title: text('title', 200),
+  streamUrl: httpUrl.optional(),
+  posterUrl: httpUrl.optional(),
+  holdTtlSeconds: z
+    .number()
+    .int()
+    .min(30, 'holdTtlSeconds must be at least 30')
+    .max(3600, 'holdTtlSeconds must be at most 3600')
+    .default(300),
+  status: z.enum(EVENT_STATUSES).default('scheduled'),
+  products: z.array(productInput).max(200, 'at most 200 products per event').default([]),
+});
+export type CreateEventBody = z.input<typeof createEventBody>;
+
+export interface LiveEvent {
+  id: string;
+  title: string;
+  streamUrl?: string;
+  posterUrl?: string;
+  holdTtlSeconds: number;
+  status: EventStatus;
+}
+
+/** A product as a viewer sees it: catalog fields plus live stock. */
+export interface ProductView extends Product {
+  available: number;
+  version: number;
+}
+
+export const setStockBody = z.strictObject({
+  items: z
+    .array(z.strictObject({ sku: skuSchema, quantity: z.number().int().min(0).max(MAX_QTY) }))
+    .min(1, 'items is empty')
+    .max(200, 'at most 200 items'),
+});
+export type SetStockBody = z.infer<typeof setStockBody>;
+
+export const setStatusBody = z.strictObject({ status: z.enum(['live', 'ended']) });
+
+export const issueTokenBody = z.strictObject({
+  role: z.enum(['host', 'moderator']),
+  eventId: eventIdSchema,
+  /** Lifetime in seconds; default 12 h. */
+  ttlSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 24 * 3600)
+    .optional(),
+});
+export type StaffRole = z.infer<typeof issueTokenBody>['role'];
+
+/** `GET /api/events/:id` */
+export interface EventSnapshot {
+  event: LiveEvent;
+  products: ProductView[];
+  pinned: string[];
+}

@@ -1,0 +1,72 @@
+/**
+ * The one list of error codes a Liveshop client can receive, over HTTP or socket.io.
+ * Every failure the server reports is `{ code, message }` with `code` from this list.
+ */
+export const ErrorCode = {
+  SOLD_OUT: 'SOLD_OUT',
+  LIMIT_EXCEEDED: 'LIMIT_EXCEEDED',
+  INVALID_INPUT: 'INVALID_INPUT',
+  NOT_FOUND: 'NOT_FOUND',
+  HOLD_EXPIRED: 'HOLD_EXPIRED',
+  HOLD_NOT_FOUND: 'HOLD_NOT_FOUND',
+  IDEMPOTENCY_CONFLICT: 'IDEMPOTENCY_CONFLICT',
+  ALLOCATION_BELOW_COMMITTED: 'ALLOCATION_BELOW_COMMITTED',
+  EVENT_NOT_LIVE: 'EVENT_NOT_LIVE',
+  RATE_LIMITED: 'RATE_LIMITED',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  FORBIDDEN: 'FORBIDDEN',
+  CONFLICT: 'CONFLICT',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNAVAILABLE: 'UNAVAILABLE',
+  INTERNAL: 'INTERNAL',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  /** Field-level detail for `INVALID_INPUT` (path → message). */
+  issues?: { path: string; message: string }[];
+}
+
+/** The HTTP status each code is sent with. */
+export const httpStatusOf: Record<ErrorCode, number> = {
+  SOLD_OUT: 409,
+  LIMIT_EXCEEDED: 409,
+  INVALID_INPUT: 400,
+  NOT_FOUND: 404,
+  HOLD_EXPIRED: 410,
+  HOLD_NOT_FOUND: 404,
+  IDEMPOTENCY_CONFLICT: 409,
+  ALLOCATION_BELOW_COMMITTED: 409,
+  EVENT_NOT_LIVE: 409,
+  RATE_LIMITED: 429,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+export const isErrorCode = (value: unknown): value is ErrorCode =>
+  typeof value === 'string' && Object.hasOwn(ErrorCode, value);
+
+/** An error carrying a wire code; thrown inside the server, serialised as {@link ErrorBody}. */
+export class LiveshopError extends Error {
+  override readonly name = 'LiveshopError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly issues?: ErrorBody['issues'],
+  ) {
+    super(message);
+  }
+
+  toBody(): ErrorBody {
+    return this.issues
+      ? { code: this.code, message: this.message, issues: this.issues }
+      : { code: this.code, message: this.message };
+  }
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+/** Upper bound on units in one reserve or allocation: large enough for any drop, small enough for Lua doubles. */
+export const MAX_QTY = 1_000_000;
+
+const token = (what: string, max: number) =>
+  z
+    .string()
+    .min(1, `${what} is empty`)
+    .max(max, `${what} is longer than ${max} characters`)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, `${what} may hold only letters, digits and . _ : -`);
+
+/** Event id: also the hash tag of every Redis key of the event. */
+export const eventIdSchema = z
+  .string()
+  .min(1, 'eventId is empty')
+  .max(64, 'eventId is longer than 64 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'eventId may hold only letters, digits, _ and -');
+/** SKU: `~` and `{}` are excluded so it can sit inside key names and hold ids. */
+export const skuSchema = token('sku', 64);
+export const holdIdSchema = z
+  .string()
+  .min(1, 'holdId is empty')
+  .max(160, 'holdId is too long')
+  .regex(/^h[0-9a-z]+~[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'holdId is not a hold id');
+export const idempotencyKeySchema = token('idempotencyKey', 128);
+export const orderIdSchema = token('orderId', 64);
+export const shopperIdSchema = token('shopperId', 64);
+export const qtySchema = z
+  .number({ error: 'qty must be a number' })
+  .int('qty must be a whole number')
+  .min(1, 'qty must be at least 1')
+  .max(MAX_QTY, `qty must be at most ${MAX_QTY}`);
+/** Allocation may be 0 (withdraw all unsold stock). */
+export const unitsSchema = z
+  .number({ error: 'quantity must be a number' })
+  .int('quantity must be a whole number')
+  .min(0, 'quantity must not be negative')
+  .max(MAX_QTY, `quantity must be at most ${MAX_QTY}`);

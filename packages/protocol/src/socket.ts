@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import type { EventSnapshot, EventStatus, LiveEvent, ProductView } from './catalog.js';
+import { EVENT_STATUSES } from './catalog.js';
+import type { ErrorBody } from './errors.js';
+import { eventIdSchema, holdIdSchema, idempotencyKeySchema, qtySchema, skuSchema } from './ids.js';
+
+/** Every ack is either `{ ok: true, ...data }` or `{ ok: false, error }`. */
+export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: ErrorBody };
+export type AckFn<T extends object = object> = (response: Ack<T>) => void;
+
+export const NAMESPACES = { shop: '/shop', host: '/host', moderator: '/moderator' } as const;
+
+/** `auth` of a `/shop` connection: the session token the server issued earlier, if any. */
+export interface ShopAuth {
+  session?: string;
+}
+/** `auth` of a `/host` or `/moderator` connection. */
+export interface StaffAuth {
+  token: string;
+}
+
+export const joinPayload = z.strictObject({ eventId: eventIdSchema });
+export const reservePayload = z.strictObject({
+  eventId: eventIdSchema,
+  sku: skuSchema,
+  qty: qtySchema,
+  idempotencyKey: idempotencyKeySchema,
+});
+export const releasePayload = z.strictObject({
+  holdId: holdIdSchema,
+  idempotencyKey: idempotencyKeySchema.optional(),
+});
+export const CHAT_MAX_LENGTH = 500;
+export const chatSendPayload = z.strictObject({
+  eventId: eventIdSchema,
+  text: z
+    .string()
+    .trim()
+    .min(1, 'message is empty')
+    .max(CHAT_MAX_LENGTH, `message is longer than ${CHAT_MAX_LENGTH} characters`),
+});
+export const pinPayload = z.strictObject({
+  eventId: eventIdSchema,
+  skus: z.array(skuSchema).max(3, 'at most 3 pinned products'),
+});
+export const statusPayload = z.strictObject({ eventId: eventIdSchema, status: z.enum(EVENT_STATUSES) });
+
+export type JoinPayload = z.infer<typeof joinPayload>;
+export type ReservePayload = z.infer<typeof reservePayload>;
+export type ReleasePayload = z.infer<typeof releasePayload>;
+export type ChatSendPayload = z.infer<typeof chatSendPayload>;
+export type PinPayload = z.infer<typeof pinPayload>;
+export type StatusPayload = z.infer<typeof statusPayload>;
+
+export interface StockItem {
+  sku: string;
+  available: number;
+  version: number;
+}
+export interface StockMessage {
+  eventId: string;
+  items: StockItem[];
+}
+export interface PinnedMessage {
+  eventId: string;
+  skus: string[];
+}
+export interface ChatMessage {
+  id: string;
+  eventId: string;
+  author: string;
+  text: string;
+  /** Epoch milliseconds. */
+  at: number;
+  role: 'shopper' | 'host' | 'moderator';
+}
+export interface HoldView {
+  id: string;
+  sku: string;
+  qty: number;
+  expiresAt: number;
+}
+
+export interface JoinAck extends EventSnapshot {
+  products: ProductView[];
+  event: LiveEvent;
+  /** The most recent chat messages, oldest first. */
+  chat: ChatMessage[];
+  /** Server clock (epoch ms) when the snapshot was taken, to correct countdowns for clock skew. */
+  serverTime: number;
+}
+export interface ReserveAck {
+  hold: HoldView;
+  available: number;
+}
+export interface ReleaseAck {
+  holdId: string;
+  available: number;
+}
+
+/** `/shop`: client → server. */
+export interface ShopClientToServerEvents {
+  join: (payload: JoinPayload, ack: AckFn<JoinAck>) => void;
+  leave: (payload: JoinPayload, ack?: AckFn) => void;
+  reserve: (payload: ReservePayload, ack: AckFn<ReserveAck>) => void;
+  release: (payload: ReleasePayload, ack: AckFn<ReleaseAck>) => void;
+  'chat:send': (payload: ChatSendPayload, ack: AckFn<{ message: ChatMessage }>) => void;
+}
+/** `/shop`: server → client. */
+export interface ShopServerToClientEvents {
+  /** Sent once per connection: the signed session to pass as `auth.session` next time. */
+  session: (payload: { session: string; shopperId: string }) => void;
+  stock: (payload: StockMessage) => void;
+  pinned: (payload: PinnedMessage) => void;
+  status: (payload: { eventId: string; status: EventStatus }) => void;
+  chat: (payload: ChatMessage) => void;
+  'chat:deleted': (payload: { eventId: string; id: string }) => void;
+}
+
+/** `/host`: client → server (a host token is scoped to one event). */
+export interface HostClientToServerEvents {
+  join: (payload: JoinPayload, ack: AckFn<JoinAck>) => void;
+  pin: (payload: PinPayload, ack: AckFn<{ skus: string[] }>) => void;
+  status: (payload: StatusPayload, ack: AckFn<{ status: EventStatus }>) => void;
+  'chat:send': (payload: ChatSendPayload, ack: AckFn<{ message: ChatMessage }>) => void;
+}
+export type HostServerToClientEvents = ShopServerToClientEvents;
+
+/** `/moderator`: client → server (a moderator token is scoped to one event). */
+export interface ModeratorClientToServerEvents {
+  join: (payload: JoinPayload, ack: AckFn<JoinAck>) => void;
+  'chat:send': (payload: ChatSendPayload, ack: AckFn<{ message: ChatMessage }>) => void;
+}
+export type ModeratorServerToClientEvents = ShopServerToClientEvents;
+
+/** Messages between server processes (socket.io `serverSideEmit`). */
+export interface InterServerEvents {
+  ping: () => void;
+}
+
+/** Per-socket state the server keeps. */
+export interface SocketData {
+  role: 'shopper' | 'host' | 'moderator';
+  shopperId: string;
+  /** For host and moderator: the one event the token allows. */
+  eventId?: string;
+  ip: string;
+}

@@ -1,0 +1,65 @@
+# Shared set-up for scripts/start.sh and scripts/test.sh: installs what is missing and starts a
+# private Redis when none answers at REDIS_URL. Source it from the repository root.
+
+LIVESHOP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+PNPM_VERSION="$(node -p "require('$LIVESHOP_ROOT/package.json').packageManager.split('@')[1]")"
+export COREPACK_ENABLE_DOWNLOAD_PROMPT=0
+# Older corepack releases carry outdated registry signing keys and refuse current pnpm tarballs.
+export COREPACK_INTEGRITY_KEYS=0
+
+log() { printf '\033[1;34m[liveshop]\033[0m %s\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+apt_updated=0
+# ensure_apt <command> <debian-package>: installs the package when the command is absent.
+ensure_apt() {
+  local cmd="$1" pkg="$2"
+  command -v "$cmd" >/dev/null 2>&1 && return 0
+  log "installing $pkg (apt-get)"
+  if [ "$apt_updated" = 0 ]; then as_root apt-get update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "$pkg" >/dev/null
+}
+
+ensure_pnpm() {
+  if command -v pnpm >/dev/null 2>&1 && [ "$(pnpm --version 2>/dev/null)" = "$PNPM_VERSION" ]; then return 0; fi
+  local bin="$LIVESHOP_ROOT/node_modules/.liveshop-bin"
+  mkdir -p "$bin"
+  if corepack enable --install-directory "$bin" pnpm >/dev/null 2>&1; then
+    export PATH="$bin:$PATH"
+    corepack prepare "pnpm@$PNPM_VERSION" --activate >/dev/null 2>&1 || true
+  fi
+  if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version 2>/dev/null)" != "$PNPM_VERSION" ]; then
+    log "corepack could not provide pnpm; installing pnpm@$PNPM_VERSION with npm"
+    npm install --silent --prefix "$LIVESHOP_ROOT/node_modules/.liveshop-pnpm" "pnpm@$PNPM_VERSION" >/dev/null
+    ln -sf "$LIVESHOP_ROOT/node_modules/.liveshop-pnpm/node_modules/.bin/pnpm" "$bin/pnpm"
+    export PATH="$bin:$PATH"
+  fi
+  log "pnpm $(pnpm --version)"
+}
+
+tcp_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+# Starts a private redis-server on a free port when nothing answers at REDIS_URL.
+ensure_redis() {
+  export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
+  local hostport="${REDIS_URL#*://}"; hostport="${hostport#*@}"; hostport="${hostport%%/*}"
+  local host="${hostport%%:*}" port="${hostport##*:}"
+  [ "$port" = "$hostport" ] && port=6379
+  if tcp_open "$host" "$port"; then return 0; fi
+  ensure_apt redis-server redis-server
+  local dir="$LIVESHOP_ROOT/data/redis"; mkdir -p "$dir"
+  port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+  log "no Redis at $host:${hostport##*:}; starting a private redis-server on 127.0.0.1:$port"
+  redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
+    --dir "$dir" --pidfile "$dir/redis.pid" --logfile "$dir/redis.log"
+  for _ in $(seq 1 50); do tcp_open 127.0.0.1 "$port" && break; sleep 0.1; done
+  export REDIS_URL="redis://127.0.0.1:$port"
+}
+
+ensure_deps() {
+  ensure_pnpm
+  (cd "$LIVESHOP_ROOT" && pnpm install --frozen-lockfile --reporter=silent)
+}

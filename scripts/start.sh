@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds the widget, starts the live test stream and the server:
+# demo storefront at http://localhost:${PORT:-8080}/, consoles under /console/.
+set -euo pipefail
+source "$(dirname "$0")/lib/env.sh"
+cd "$LIVESHOP_ROOT"
+
+ensure_apt redis-server redis-server
+ensure_apt ffmpeg ffmpeg
+ensure_deps
+ensure_redis
+pnpm -s build
+export PORT="${PORT:-8080}"
+log "starting on http://localhost:$PORT/ (Redis $REDIS_URL, database ${DATABASE_URL:-embedded PGlite in ./data/})"
+exec pnpm -s --filter @liveshop/server start
