@@ -25,7 +25,7 @@ ensure_apt() {
 
 ensure_pnpm() {
   if command -v pnpm >/dev/null 2>&1 && [ "$(pnpm --version 2>/dev/null)" = "$PNPM_VERSION" ]; then return 0; fi
-  local bin="$LIVESHOP_ROOT/node_modules/.liveshop-bin"
+  local bin="$LIVESHOP_ROOT/.tools/bin"
   mkdir -p "$bin"
   if corepack enable --install-directory "$bin" pnpm >/dev/null 2>&1; then
     export PATH="$bin:$PATH"
@@ -33,8 +33,8 @@ ensure_pnpm() {
   fi
   if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version 2>/dev/null)" != "$PNPM_VERSION" ]; then
     log "corepack could not provide pnpm; installing pnpm@$PNPM_VERSION with npm"
-    npm install --silent --prefix "$LIVESHOP_ROOT/node_modules/.liveshop-pnpm" "pnpm@$PNPM_VERSION" >/dev/null
-    ln -sf "$LIVESHOP_ROOT/node_modules/.liveshop-pnpm/node_modules/.bin/pnpm" "$bin/pnpm"
+    npm install --silent --prefix "$LIVESHOP_ROOT/.tools/pnpm" "pnpm@$PNPM_VERSION" >/dev/null
+    ln -sf "$LIVESHOP_ROOT/.tools/pnpm/node_modules/.bin/pnpm" "$bin/pnpm"
     export PATH="$bin:$PATH"
   fi
   log "pnpm $(pnpm --version)"
