@@ -1,0 +1,119 @@
+/**
+ * Starts a benchmark server in its own Node process (so the server and the load generator never
+ * share an event loop) and gives the caller its pid, URL and resident memory.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+
+export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+export interface ServerProcess {
+  name: string;
+  pid: number;
+  port: number;
+  url: string;
+  /** Resident set size of the server process in KiB (VmRSS). */
+  rssKb(): number;
+  stop(): Promise<void>;
+}
+
+const children = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+/** Kills every child this module started; runs on exit and on SIGINT/SIGTERM of the bench. */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  const killAll = () => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  };
+  process.on('exit', killAll);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      killAll();
+      process.exit(130);
+    });
+  }
+}
+
+/** Tracks a child so it is killed when the bench exits, however it exits. */
+export function trackChild(child: ChildProcess): void {
+  installExitHook();
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+}
+
+/** VmRSS of a process in KiB, from /proc. */
+export function readRssKb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+  return match ? Number(match[1]) : Number.NaN;
+}
+
+export interface StartOptions {
+  name: string;
+  /** Entry file, relative to the repository root. */
+  entry: string;
+  env?: Record<string, string>;
+  /** Extra node flags, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
+  readyTimeoutMs?: number;
+}
+
+/**
+ * Runs `node --import tsx <entry>` (no tsx wrapper process, so the pid is the server itself) and
+ * waits for the `{"ready":true,"port":N}` line the entry prints once it listens.
+ */
+export async function startServerProcess(options: StartOptions): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', options.entry], {
+    cwd: repoRoot,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  trackChild(child);
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${options.name} did not start in time\n${stderr}`)),
+      options.readyTimeoutMs ?? 60_000,
+    );
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      if (!line.startsWith('{"ready"')) return;
+      clearTimeout(timer);
+      resolve((JSON.parse(line) as { port: number }).port);
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`${options.name} exited (${code ?? signal}) before it was ready\n${stderr}`));
+    });
+  });
+  child.stdout!.resume();
+  let stopping = false;
+  child.once('exit', (code, signal) => {
+    if (code !== 0 && signal !== 'SIGTERM' && signal !== 'SIGKILL' && !stopping) {
+      process.stderr.write(`${options.name} exited unexpectedly (${code ?? signal})\n${stderr}\n`);
+    }
+  });
+  return {
+    name: options.name,
+    pid: child.pid!,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    rssKb: () => readRssKb(child.pid!),
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      stopping = true;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

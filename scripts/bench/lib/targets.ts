@@ -1,0 +1,155 @@
+/**
+ * The two servers every realtime benchmark compares: the bare reference and the real Liveshop
+ * server, each in its own process, behind one small interface the benches drive.
+ */
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { startServerProcess, type ServerProcess } from './process.js';
+import { deleteKeys, randomPrefix, redisUrl } from './redis-keys.js';
+
+export interface ProductStock {
+  sku: string;
+  units: number;
+  /** Real server only: per-shopper purchase limit of the SKU (0 = none). */
+  limitPerShopper?: number;
+}
+
+export interface BenchTarget {
+  readonly name: 'bare' | 'real';
+  readonly server: ServerProcess;
+  /** Redis key prefix of everything this target writes. */
+  readonly keyPrefix: string;
+  /** Creates a live event whose SKUs hold the given stock. */
+  createEvent(eventId: string, products: ProductStock[]): Promise<void>;
+  /** Units of a SKU still available, as the server reports them. */
+  available(eventId: string, sku: string): Promise<number>;
+  /** Stops the process and deletes its keys. */
+  stop(): Promise<void>;
+}
+
+async function http(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${url} → ${response.status} ${text.slice(0, 300)}`);
+  return text ? (JSON.parse(text) as unknown) : undefined;
+}
+
+async function cleanupKeys(prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { lazyConnect: true });
+  try {
+    await redis.connect();
+    await deleteKeys(redis, prefix);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export async function startBareTarget(options: { nodeArgs?: string[] } = {}): Promise<BenchTarget> {
+  const keyPrefix = randomPrefix('bare');
+  const server = await startServerProcess({
+    name: 'bare',
+    entry: 'scripts/bench/bare/server.ts',
+    env: { PORT: '0', REDIS_URL: redisUrl, BARE_PREFIX: keyPrefix },
+    nodeArgs: options.nodeArgs,
+  });
+  return {
+    name: 'bare',
+    server,
+    keyPrefix,
+    async createEvent(eventId, products) {
+      await http('PUT', `${server.url}/stock/${eventId}`, {
+        items: products.map((p) => ({ sku: p.sku, quantity: p.units })),
+      });
+    },
+    async available(eventId, sku) {
+      const stock = (await http('GET', `${server.url}/stock/${eventId}`)) as Record<string, string>;
+      return Number(stock[sku] ?? Number.NaN);
+    },
+    async stop() {
+      await server.stop();
+      await cleanupKeys(keyPrefix);
+    },
+  };
+}
+
+export interface RealTargetOptions {
+  /** Per-shopper reserve rate limit the server runs with (the per-IP limit is always off). */
+  shopperReservesPerSecond?: number;
+  nodeArgs?: string[];
+}
+
+/**
+ * The real server with the settings a load test from one machine needs: per-IP limit off
+ * (`ipRateLimitPerSecond: 0`; every client comes from 127.0.0.1), per-shopper limits on, an
+ * in-memory PGlite catalog, a random Redis prefix, no demo seed.
+ */
+export async function startRealTarget(options: RealTargetOptions = {}): Promise<BenchTarget> {
+  const keyPrefix = randomPrefix('real');
+  const adminKey = randomBytes(16).toString('hex');
+  const serverOptions = {
+    port: 0,
+    host: '127.0.0.1',
+    redisUrl,
+    databaseUrl: 'memory://',
+    adminKey,
+    sessionSecret: randomBytes(32).toString('hex'),
+    keyPrefix,
+    ipRateLimitPerSecond: 0,
+    ...(options.shopperReservesPerSecond !== undefined && {
+      shopperReservesPerSecond: options.shopperReservesPerSecond,
+    }),
+    demo: false,
+  };
+  const server = await startServerProcess({
+    name: 'real',
+    entry: 'scripts/bench/real/server.ts',
+    env: { BENCH_SERVER_OPTIONS: JSON.stringify(serverOptions), DEBUG: '' },
+    nodeArgs: options.nodeArgs,
+  });
+  const admin = { authorization: `Bearer ${adminKey}` };
+  return {
+    name: 'real',
+    server,
+    keyPrefix,
+    async createEvent(eventId, products) {
+      await http(
+        'POST',
+        `${server.url}/api/admin/events`,
+        {
+          id: eventId,
+          title: `Benchmark ${eventId}`,
+          holdTtlSeconds: 300,
+          products: products.map((p) => ({
+            sku: p.sku,
+            title: p.sku,
+            priceCents: 1000,
+            currency: 'USD',
+            limitPerShopper: p.limitPerShopper ?? 0,
+          })),
+        },
+        admin,
+      );
+      await http(
+        'PUT',
+        `${server.url}/api/admin/events/${eventId}/stock`,
+        { items: products.map((p) => ({ sku: p.sku, quantity: p.units })) },
+        admin,
+      );
+      await http('POST', `${server.url}/api/admin/events/${eventId}/status`, { status: 'live' }, admin);
+    },
+    async available(eventId, sku) {
+      const body = (await http('GET', `${server.url}/api/events/${eventId}`)) as {
+        products?: { sku: string; available: number }[];
+      };
+      return body.products?.find((p) => p.sku === sku)?.available ?? Number.NaN;
+    },
+    async stop() {
+      await server.stop();
+      await cleanupKeys(keyPrefix);
+    },
+  };
+}
