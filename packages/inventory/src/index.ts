@@ -1,0 +1,10 @@
+export { KeyBuilder } from './keys.js';
+export { InventoryStore, type InventoryStoreOptions } from './store.js';
+export type { EventConfig } from './event-config.js';
+export type { InventoryResult } from './result.js';
+export { scriptError } from './errors.js';
+export { scripts, type ScriptDefinition } from './scripts.js';
+export { skuOfHoldId } from './hold-id.js';
+export { parseLedgerFields } from './ledger/fields.js';
+export { readLedger, tailLedger } from './ledger/read.js';
+export { LedgerReader, type LedgerReaderOptions } from './ledger/reader.js';

@@ -1,0 +1,85 @@
+/**
+ * Builds every Redis key the inventory uses, and nothing else does. Each key of an event is
+ * `${prefix}:{ev:${eventId}}:...`: the `{ev:<id>}` hash tag keeps all of one event in one Redis
+ * Cluster slot, so a script may touch any of them. Scripts receive these names in KEYS and never
+ * build one themselves.
+ *
+ * Variable parts sit last (`stock:<sku>`), or are joined with `|`, a character ids cannot
+ * contain, so two different inputs never map to the same key.
+ */
+export class KeyBuilder {
+  constructor(readonly prefix = 'ls') {}
+
+  /** `${prefix}:{ev:${eventId}}:` — the start of every key of the event (for SCAN/cleanup). */
+  event(eventId: string): string {
+    return `${this.prefix}:{ev:${eventId}}:`;
+  }
+
+  /** Hash: `status`, `ttlMs` — read by reserve. */
+  config(eventId: string): string {
+    return `${this.event(eventId)}config`;
+  }
+
+  /** Hash: sku → per-shopper limit. */
+  limits(eventId: string): string {
+    return `${this.event(eventId)}limits`;
+  }
+
+  /** Set of the event's SKUs (every SKU ever allocated). */
+  skus(eventId: string): string {
+    return `${this.event(eventId)}skus`;
+  }
+
+  /** Hash: allocated, available, held, sold, version. */
+  stock(eventId: string, sku: string): string {
+    return `${this.event(eventId)}stock:${sku}`;
+  }
+
+  /** Zset: holdId scored by expiry (epoch ms). */
+  holdExpiry(eventId: string, sku: string): string {
+    return `${this.event(eventId)}expiry:${sku}`;
+  }
+
+  /** Hash: holdId → `<qty>|<shopperId>|<expiresAt>`. */
+  holdData(eventId: string, sku: string): string {
+    return `${this.event(eventId)}holds:${sku}`;
+  }
+
+  /** Hash: shopperId → units held plus bought, for the per-shopper limit. */
+  buyers(eventId: string, sku: string): string {
+    return `${this.event(eventId)}buyers:${sku}`;
+  }
+
+  /** Zset (score 0, read by lex): `<shopperId>|<holdId>|<qty>|<expiresAt>`. */
+  shopperHolds(eventId: string): string {
+    return `${this.event(eventId)}shopper-holds`;
+  }
+
+  /** Zset: tombstones of expired holds (holdId scored by expiry time), kept one hour. */
+  expiredHolds(eventId: string, sku: string): string {
+    return `${this.event(eventId)}expired:${sku}`;
+  }
+
+  /** Stream: one entry per stock movement. */
+  ledger(eventId: string): string {
+    return `${this.event(eventId)}ledger`;
+  }
+
+  /** Reserve results, scoped to the shopper so a key can never return another shopper's hold. */
+  reserveIdempotency(eventId: string, shopperId: string, key: string): string {
+    return `${this.event(eventId)}idem:reserve:${shopperId}|${key}`;
+  }
+
+  /** Release results, scoped to the requesting shopper ('' when the caller is staff or a worker). */
+  releaseIdempotency(eventId: string, shopperId: string, key: string): string {
+    return `${this.event(eventId)}idem:release:${shopperId}|${key}`;
+  }
+
+  commitIdempotency(eventId: string, key: string): string {
+    return `${this.event(eventId)}idem:commit:${key}`;
+  }
+
+  allocateIdempotency(eventId: string, key: string): string {
+    return `${this.event(eventId)}idem:allocate:${key}`;
+  }
+}

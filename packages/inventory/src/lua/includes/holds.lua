@@ -1,0 +1,66 @@
+--[[
+  Holds of one SKU live in three places, all passed in KEYS and grouped in a table `k`:
+    k.data     hash holdId -> "<qty>|<shopperId>|<expiresAtMs>"
+    k.expiry   zset holdId scored by expiresAtMs (what expiry scans)
+    k.shoppers the event's zset of "<shopperId>|<holdId>|<qty>|<expiresAtMs>" at score 0, so one
+               shopper's holds are one ZRANGEBYLEX
+  k.buyers counts, per shopper, units held plus bought (the per-shopper limit), and k.expired keeps
+  tombstones of expired holds for an hour so release/commit can answer HOLD_EXPIRED.
+]]
+--@include "stock"
+--@include "ledger"
+
+local TOMBSTONE_MS = 3600000
+
+local function decodeHold(record)
+  local qty, shopperId, expiresAt = string.match(record, '^(%d+)|([^|]+)|(%d+)$')
+  return tonumber(qty), shopperId, tonumber(expiresAt)
+end
+
+local function shopperMember(shopperId, holdId, qty, expiresAt)
+  return shopperId .. '|' .. holdId .. '|' .. qty .. '|' .. expiresAt
+end
+
+local function dropHold(k, holdId, qty, shopperId, expiresAt)
+  rcall('HDEL', k.data, holdId)
+  rcall('ZREM', k.expiry, holdId)
+  rcall('ZREM', k.shoppers, shopperMember(shopperId, holdId, qty, expiresAt))
+end
+
+local function returnToShopperAllowance(k, shopperId, qty)
+  if rcall('HINCRBY', k.buyers, shopperId, -qty) <= 0 then
+    rcall('HDEL', k.buyers, shopperId)
+  end
+end
+
+-- Returns one hold's units to available (counts in `c`, written by the caller) with its ledger entry.
+local function expireHold(k, sku, holdId, qty, shopperId, expiresAt, now, c, source, maxLen)
+  dropHold(k, holdId, qty, shopperId, expiresAt)
+  returnToShopperAllowance(k, shopperId, qty)
+  rcall('ZADD', k.expired, now, holdId)
+  local before = c.available
+  c.held = c.held - qty
+  c.available = c.available + qty
+  c.version = c.version + 1
+  appendLedger(k.ledger, maxLen, 'expire', sku, qty, c, before, holdId, nil, shopperId, source, now)
+end
+
+-- Expires up to `limit` due holds of one SKU, oldest first; writes the counts when any expired.
+local function expireDueHolds(k, sku, now, limit, c, source, maxLen)
+  local due = rcall('ZRANGEBYSCORE', k.expiry, '-inf', now, 'LIMIT', 0, limit)
+  for i = 1, #due do
+    local holdId = due[i]
+    local record = rcall('HGET', k.data, holdId)
+    if record then
+      local qty, shopperId, expiresAt = decodeHold(record)
+      expireHold(k, sku, holdId, qty, shopperId, expiresAt, now, c, source, maxLen)
+    else
+      rcall('ZREM', k.expiry, holdId)
+    end
+  end
+  if #due > 0 then
+    writeStock(k.stock, c)
+    rcall('ZREMRANGEBYSCORE', k.expired, '-inf', now - TOMBSTONE_MS)
+  end
+  return #due
+end

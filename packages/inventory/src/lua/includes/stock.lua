@@ -1,0 +1,22 @@
+--[[
+  One SKU's counts hash: allocated, available, held, sold, version.
+  Invariant kept by every script: available + held + sold == allocated, all >= 0.
+]]
+local function readStock(stockKey)
+  local v = rcall('HMGET', stockKey, 'allocated', 'available', 'held', 'sold', 'version')
+  if not v[1] then
+    return nil
+  end
+  return {
+    allocated = tonumber(v[1]),
+    available = tonumber(v[2]),
+    held = tonumber(v[3]),
+    sold = tonumber(v[4]),
+    version = tonumber(v[5]),
+  }
+end
+
+local function writeStock(stockKey, c)
+  rcall('HSET', stockKey, 'allocated', c.allocated, 'available', c.available, 'held', c.held, 'sold', c.sold,
+    'version', c.version)
+end

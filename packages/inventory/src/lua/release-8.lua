@@ -1,0 +1,79 @@
+--[[
+  Releases one hold: its units go back to available and the shopper's allowance is restored.
+  A hold found past its expiry is expired instead (ledger type `expire`) and reported HOLD_EXPIRED.
+
+  Input:
+    KEYS[1] SKU stock hash
+    KEYS[2] SKU hold expiry zset
+    KEYS[3] SKU hold data hash
+    KEYS[4] SKU buyers hash
+    KEYS[5] event shopper-holds zset
+    KEYS[6] SKU expired-hold tombstones zset
+    KEYS[7] event ledger stream
+    KEYS[8] idempotency key
+
+    ARGV[1] sku
+    ARGV[2] holdId
+    ARGV[3] shopperId that must own the hold ('' = any)
+    ARGV[4] ledger source
+    ARGV[5] idempotency TTL, seconds
+    ARGV[6] ledger max length (0 = untrimmed)
+
+  Output:
+    {1, qty, available, version}
+  Errors:
+    {-6} idempotency conflict   {-7} hold not found
+    {-8} hold expired           {-9} hold belongs to another shopper
+]]
+local rcall = redis.call
+local k = { stock = KEYS[1], expiry = KEYS[2], data = KEYS[3], buyers = KEYS[4], shoppers = KEYS[5],
+  expired = KEYS[6], ledger = KEYS[7] }
+local idemKey = KEYS[8]
+
+local sku = ARGV[1]
+local holdId = ARGV[2]
+local requester = ARGV[3]
+local maxLen = tonumber(ARGV[6])
+
+--@include "now"
+--@include "idempotency"
+--@include "holds"
+
+local fingerprint = holdId .. '|' .. requester
+local prior = replayResult(idemKey, fingerprint)
+if prior then
+  return prior
+end
+
+local record = rcall('HGET', k.data, holdId)
+if not record then
+  if rcall('ZSCORE', k.expired, holdId) then
+    return { -8 }
+  end
+  return { -7 }
+end
+local qty, shopperId, expiresAt = decodeHold(record)
+if requester ~= '' and requester ~= shopperId then
+  return { -9 }
+end
+
+local now = nowMs()
+local c = readStock(k.stock)
+if expiresAt <= now then
+  expireHold(k, sku, holdId, qty, shopperId, expiresAt, now, c, 'system', maxLen)
+  writeStock(k.stock, c)
+  return { -8 }
+end
+
+dropHold(k, holdId, qty, shopperId, expiresAt)
+returnToShopperAllowance(k, shopperId, qty)
+local before = c.available
+c.held = c.held - qty
+c.available = c.available + qty
+c.version = c.version + 1
+writeStock(k.stock, c)
+appendLedger(k.ledger, maxLen, 'release', sku, qty, c, before, holdId, nil, shopperId, ARGV[4], now)
+
+local result = { 1, qty, c.available, c.version }
+rememberResult(idemKey, fingerprint, ARGV[5], result)
+return result

@@ -1,0 +1,96 @@
+--[[
+  Reserves units of one SKU for a shopper: first returns that SKU's due holds to stock (a bounded
+  batch, so a dead sweeper never leaks units), then checks status, stock and the per-shopper limit,
+  and creates a hold that expires after the event's hold TTL.
+
+  Input:
+    KEYS[1]  event config hash (status, ttlMs)
+    KEYS[2]  event limits hash (sku -> per-shopper limit, 0/absent = none)
+    KEYS[3]  SKU stock hash
+    KEYS[4]  SKU hold expiry zset
+    KEYS[5]  SKU hold data hash
+    KEYS[6]  SKU buyers hash (shopper -> units held + bought)
+    KEYS[7]  event shopper-holds zset
+    KEYS[8]  SKU expired-hold tombstones zset
+    KEYS[9]  event ledger stream
+    KEYS[10] idempotency key (scoped to the shopper)
+
+    ARGV[1]  sku
+    ARGV[2]  qty
+    ARGV[3]  shopperId
+    ARGV[4]  hold id nonce (lowercase base 36)
+    ARGV[5]  idempotency TTL, seconds
+    ARGV[6]  most due holds to reclaim first
+    ARGV[7]  ledger max length (0 = untrimmed)
+
+  Output:
+    {1, holdId, expiresAtMs, available, version}
+  Errors:
+    {-1} event not configured       {-2} unknown SKU
+    {-3, status} event not live      {-4, available} sold out
+    {-5, limit, owned} over limit    {-6} idempotency conflict
+]]
+local rcall = redis.call
+local configKey = KEYS[1]
+local limitsKey = KEYS[2]
+local k = { stock = KEYS[3], expiry = KEYS[4], data = KEYS[5], buyers = KEYS[6], shoppers = KEYS[7],
+  expired = KEYS[8], ledger = KEYS[9] }
+local idemKey = KEYS[10]
+
+local sku = ARGV[1]
+local qty = tonumber(ARGV[2])
+local shopperId = ARGV[3]
+local maxLen = tonumber(ARGV[7])
+
+--@include "now"
+--@include "idempotency"
+--@include "holds"
+--@include "base36"
+
+local fingerprint = sku .. '|' .. ARGV[2] .. '|' .. shopperId
+local prior = replayResult(idemKey, fingerprint)
+if prior then
+  return prior
+end
+
+local config = rcall('HMGET', configKey, 'status', 'ttlMs')
+if not config[1] then
+  return { -1 }
+end
+if config[1] ~= 'live' then
+  return { -3, config[1] }
+end
+local c = readStock(k.stock)
+if not c then
+  return { -2 }
+end
+
+local now = nowMs()
+expireDueHolds(k, sku, now, tonumber(ARGV[6]), c, 'system', maxLen)
+if c.available < qty then
+  return { -4, c.available }
+end
+local limit = tonumber(rcall('HGET', limitsKey, sku) or 0)
+if limit > 0 then
+  local owned = tonumber(rcall('HGET', k.buyers, shopperId) or 0)
+  if owned + qty > limit then
+    return { -5, limit, owned }
+  end
+end
+
+local before = c.available
+c.available = before - qty
+c.held = c.held + qty
+c.version = c.version + 1
+local holdId = 'h' .. toBase36(c.version) .. ARGV[4] .. '~' .. sku
+local expiresAt = now + tonumber(config[2])
+rcall('HSET', k.data, holdId, qty .. '|' .. shopperId .. '|' .. expiresAt)
+rcall('ZADD', k.expiry, expiresAt, holdId)
+rcall('ZADD', k.shoppers, 0, shopperMember(shopperId, holdId, qty, expiresAt))
+rcall('HINCRBY', k.buyers, shopperId, qty)
+writeStock(k.stock, c)
+appendLedger(k.ledger, maxLen, 'reserve', sku, qty, c, before, holdId, nil, shopperId, 'shop', now)
+
+local result = { 1, holdId, expiresAt, c.available, c.version }
+rememberResult(idemKey, fingerprint, ARGV[5], result)
+return result

@@ -1,0 +1,287 @@
+import {
+  allocateInput,
+  commitInput,
+  ErrorCode,
+  eventIdSchema,
+  holdIdSchema,
+  parseInput,
+  releaseInput,
+  reserveInput,
+  shopperIdSchema,
+  type AllocateInput,
+  type CommitInput,
+  type CommitResult,
+  type ExpireResult,
+  type Hold,
+  type ReleaseInput,
+  type ReleaseResult,
+  type ReserveInput,
+  type ReserveResult,
+  type SkuStock,
+} from '@liveshop/protocol';
+import type { Cluster, Redis } from 'ioredis';
+import createDebug from 'debug';
+import { scriptError } from './errors.js';
+import { readEventConfig, writeEventConfig, type EventConfig } from './event-config.js';
+import { holdNonce, skuOfHoldId } from './hold-id.js';
+import { KeyBuilder } from './keys.js';
+import { validate, type InventoryResult } from './result.js';
+import { defineScripts, type ScriptRunner } from './scripts.js';
+
+const log = createDebug('liveshop:inventory');
+
+export interface InventoryStoreOptions {
+  /** First part of every key (default `ls`); tests use a random one. */
+  prefix?: string;
+  /** Approximate cap of each event's ledger stream (default 1,000,000; 0 = never trimmed). */
+  ledgerMaxLength?: number;
+  /** How long idempotent results are replayed (default 24 h). */
+  idempotencyTtlSeconds?: number;
+  /** Most due holds a reserve returns to stock before reserving (default 20). */
+  reclaimBatch?: number;
+}
+
+/**
+ * The inventory of live events, kept in Redis and changed only by the Lua scripts in `lua/`:
+ * each change is atomic, bumps the SKU's version and appends one ledger entry per SKU changed.
+ *
+ * State-changing methods validate input with the protocol schemas first (bad input is
+ * `INVALID_INPUT` without touching Redis) and resolve to `{ ok: true, ... }` or
+ * `{ ok: false, error }`; they reject only when Redis itself fails.
+ */
+export class InventoryStore {
+  readonly keys: KeyBuilder;
+  private readonly run: ScriptRunner;
+  private readonly ledgerMaxLength: number;
+  private readonly idempotencyTtl: number;
+  private readonly reclaimBatch: number;
+
+  constructor(
+    private readonly redis: Redis | Cluster,
+    options: InventoryStoreOptions = {},
+  ) {
+    this.keys = new KeyBuilder(options.prefix);
+    this.run = defineScripts(redis);
+    this.ledgerMaxLength = options.ledgerMaxLength ?? 1_000_000;
+    this.idempotencyTtl = options.idempotencyTtlSeconds ?? 86_400;
+    this.reclaimBatch = options.reclaimBatch ?? 20;
+  }
+
+  /** Stores status, hold TTL and limits where the scripts read them; call it whenever they change. */
+  configureEvent(eventId: string, config: Partial<EventConfig>): Promise<void> {
+    return writeEventConfig(this.redis, this.keys, eventId, config);
+  }
+
+  getEventConfig(eventId: string): Promise<EventConfig | null> {
+    parseInput(eventIdSchema, eventId);
+    return readEventConfig(this.redis, this.keys, eventId);
+  }
+
+  /**
+   * Sets a SKU's allocation for the event (creating the SKU), up or down. Going below held + sold
+   * is `ALLOCATION_BELOW_COMMITTED` and changes nothing.
+   */
+  async allocate(input: AllocateInput): Promise<InventoryResult<{ stock: SkuStock }>> {
+    const parsed = validate(allocateInput, input);
+    if (!parsed.ok) return parsed;
+    const { eventId, sku, units, idempotencyKey, source = 'admin' } = parsed.value;
+    const k = this.keys;
+    const reply = await this.run.allocate(
+      k.stock(eventId, sku),
+      k.skus(eventId),
+      k.ledger(eventId),
+      k.allocateIdempotency(eventId, idempotencyKey ?? ''),
+      sku,
+      units,
+      source,
+      idempotencyKey === undefined ? '0' : '1',
+      this.idempotencyTtl,
+      this.ledgerMaxLength,
+    );
+    if (reply[0] !== 1) return { ok: false, error: scriptError(reply) };
+    const [, allocated, available, held, sold, version] = reply as number[];
+    return { ok: true, stock: { sku, allocated, available, held, sold, version } as SkuStock };
+  }
+
+  /**
+   * Holds `qty` units for a shopper until the event's hold TTL passes, in one EVALSHA that first
+   * returns the SKU's due holds to stock. Errors: `NOT_FOUND` (event not configured, or SKU never
+   * allocated), `EVENT_NOT_LIVE`, `SOLD_OUT`, `LIMIT_EXCEEDED`, `IDEMPOTENCY_CONFLICT`,
+   * `INVALID_INPUT`. The same idempotency key from the same shopper replays the first result.
+   */
+  async reserve(input: ReserveInput): Promise<InventoryResult<ReserveResult>> {
+    const parsed = validate(reserveInput, input);
+    if (!parsed.ok) return parsed;
+    const { eventId, sku, qty, shopperId, idempotencyKey } = parsed.value;
+    const k = this.keys;
+    const reply = await this.run.reserve(
+      k.config(eventId),
+      k.limits(eventId),
+      k.stock(eventId, sku),
+      k.holdExpiry(eventId, sku),
+      k.holdData(eventId, sku),
+      k.buyers(eventId, sku),
+      k.shopperHolds(eventId),
+      k.expiredHolds(eventId, sku),
+      k.ledger(eventId),
+      k.reserveIdempotency(eventId, shopperId, idempotencyKey),
+      sku,
+      qty,
+      shopperId,
+      holdNonce(),
+      this.idempotencyTtl,
+      this.reclaimBatch,
+      this.ledgerMaxLength,
+    );
+    if (reply[0] !== 1) return { ok: false, error: scriptError(reply) };
+    return {
+      ok: true,
+      hold: { id: reply[1] as string, eventId, sku, qty, shopperId, expiresAt: reply[2] as number },
+      available: reply[3] as number,
+      version: reply[4] as number,
+    };
+  }
+
+  /**
+   * Returns a hold's units to stock. With `shopperId`, only that shopper's hold may be released
+   * (`FORBIDDEN` otherwise). `HOLD_NOT_FOUND` when it never existed or is gone, `HOLD_EXPIRED`
+   * when it expired (its units are then already back).
+   */
+  async release(input: ReleaseInput): Promise<InventoryResult<ReleaseResult>> {
+    const parsed = validate(releaseInput, input);
+    if (!parsed.ok) return parsed;
+    const { eventId, holdId, idempotencyKey, shopperId } = parsed.value;
+    const sku = skuOfHoldId(holdId);
+    const k = this.keys;
+    const reply = await this.run.release(
+      k.stock(eventId, sku),
+      k.holdExpiry(eventId, sku),
+      k.holdData(eventId, sku),
+      k.buyers(eventId, sku),
+      k.shopperHolds(eventId),
+      k.expiredHolds(eventId, sku),
+      k.ledger(eventId),
+      k.releaseIdempotency(eventId, shopperId ?? '', idempotencyKey),
+      sku,
+      holdId,
+      shopperId ?? '',
+      shopperId === undefined ? 'system' : 'shop',
+      this.idempotencyTtl,
+      this.ledgerMaxLength,
+    );
+    if (reply[0] !== 1) return { ok: false, error: scriptError(reply) };
+    const [, qty, available, version] = reply as number[];
+    return { ok: true, holdId, sku, qty, available, version } as { ok: true } & ReleaseResult;
+  }
+
+  /**
+   * Turns holds into sold units for an order, all or nothing: if any hold is missing
+   * (`HOLD_NOT_FOUND`) or expired (`HOLD_EXPIRED`), nothing changes. Each hold gets a ledger entry
+   * carrying `orderId`. Replays by idempotency key.
+   */
+  async commit(input: CommitInput): Promise<InventoryResult<CommitResult>> {
+    const parsed = validate(commitInput, input);
+    if (!parsed.ok) return parsed;
+    const { eventId, holdIds, orderId, idempotencyKey } = parsed.value;
+    if (new Set(holdIds).size !== holdIds.length) {
+      return { ok: false, error: { code: ErrorCode.INVALID_INPUT, message: 'holdIds: a hold is listed twice' } };
+    }
+    const k = this.keys;
+    const keys = [k.ledger(eventId), k.shopperHolds(eventId), k.commitIdempotency(eventId, idempotencyKey)];
+    const fingerprint = `${orderId}|${[...holdIds].sort().join(',')}`;
+    const args: (string | number)[] = [orderId, fingerprint, 'checkout', this.idempotencyTtl, this.ledgerMaxLength];
+    const skus = holdIds.map(skuOfHoldId);
+    holdIds.forEach((holdId, i) => {
+      const sku = skus[i] as string;
+      keys.push(
+        k.stock(eventId, sku),
+        k.holdExpiry(eventId, sku),
+        k.holdData(eventId, sku),
+        k.expiredHolds(eventId, sku),
+      );
+      args.push(holdId, sku);
+    });
+    const reply = await this.run.commit(keys.length, ...keys, ...args);
+    if (reply[0] !== 1) return { ok: false, error: scriptError(reply) };
+    const counts = reply as number[];
+    const items = holdIds.map((holdId, i) => ({
+      holdId,
+      sku: skus[i] as string,
+      qty: counts[1 + 3 * i] as number,
+      available: counts[2 + 3 * i] as number,
+      version: counts[3 + 3 * i] as number,
+    }));
+    return { ok: true, orderId, items };
+  }
+
+  /**
+   * Expires due holds of every SKU of the event, at most `batchSize` per SKU per call (the SKUs
+   * run in parallel); `more` says a SKU had more due holds than its batch.
+   */
+  async expireDue(eventId: string, batchSize = 100): Promise<ExpireResult> {
+    parseInput(eventIdSchema, eventId);
+    const k = this.keys;
+    const skus = await this.redis.smembers(k.skus(eventId));
+    const replies = await Promise.all(
+      skus.map((sku) =>
+        this.run.expireDue(
+          k.stock(eventId, sku),
+          k.holdExpiry(eventId, sku),
+          k.holdData(eventId, sku),
+          k.buyers(eventId, sku),
+          k.shopperHolds(eventId),
+          k.expiredHolds(eventId, sku),
+          k.ledger(eventId),
+          sku,
+          batchSize,
+          this.ledgerMaxLength,
+        ),
+      ),
+    );
+    let expired = 0;
+    let more = false;
+    for (const [count, remaining] of replies as number[][]) {
+      expired += count ?? 0;
+      more ||= remaining === 1;
+    }
+    if (expired > 0) log('expired %d holds in %s', expired, eventId);
+    return { expired, more };
+  }
+
+  /** Counts of every SKU of the event, sorted by SKU. */
+  async snapshot(eventId: string): Promise<SkuStock[]> {
+    parseInput(eventIdSchema, eventId);
+    const skus = (await this.redis.smembers(this.keys.skus(eventId))).sort();
+    const rows = await Promise.all(
+      skus.map((sku) =>
+        this.redis.hmget(this.keys.stock(eventId, sku), 'allocated', 'available', 'held', 'sold', 'version'),
+      ),
+    );
+    return skus.map((sku, i) => {
+      const [allocated, available, held, sold, version] = (rows[i] ?? []).map(Number);
+      return { sku, allocated, available, held, sold, version } as SkuStock;
+    });
+  }
+
+  /** A hold as stored, or null when unknown or already released, committed or expired by the scripts. */
+  async getHold(eventId: string, holdId: string): Promise<Hold | null> {
+    parseInput(eventIdSchema, eventId);
+    if (!holdIdSchema.safeParse(holdId).success) return null;
+    const sku = skuOfHoldId(holdId);
+    const record = await this.redis.hget(this.keys.holdData(eventId, sku), holdId);
+    if (!record) return null;
+    const [qty, shopperId, expiresAt] = record.split('|');
+    return { id: holdId, eventId, sku, qty: Number(qty), shopperId: shopperId as string, expiresAt: Number(expiresAt) };
+  }
+
+  /** The shopper's current holds in the event (an expired one stays listed until it is reclaimed). */
+  async listShopperHolds(eventId: string, shopperId: string): Promise<Hold[]> {
+    parseInput(eventIdSchema, eventId);
+    parseInput(shopperIdSchema, shopperId);
+    const members = await this.redis.zrangebylex(this.keys.shopperHolds(eventId), `[${shopperId}|`, `(${shopperId}}`);
+    return members.map((member) => {
+      const [, id = '', qty, expiresAt] = member.split('|');
+      return { id, eventId, sku: skuOfHoldId(id), qty: Number(qty), shopperId, expiresAt: Number(expiresAt) };
+    });
+  }
+}

@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { InventoryStore, type EventConfig, type InventoryStoreOptions } from '@liveshop/inventory';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A new connection; `maxRetriesPerRequest: 1` makes a missing Redis fail fast instead of hanging. */
+export function connect(): Redis {
+  return new Redis(REDIS_URL, { maxRetriesPerRequest: 1, enableAutoPipelining: true });
+}
+
+/** A key prefix no other test (or engineer) uses. */
+export function randomPrefix(): string {
+  return `lst-${randomBytes(6).toString('hex')}`;
+}
+
+/** Deletes every key under the prefix (SCAN + UNLINK; never FLUSHDB on a shared Redis). */
+export async function removeKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.unlink(...keys);
+  } while (cursor !== '0');
+}
+
+export interface Fixture {
+  redis: Redis;
+  prefix: string;
+  store: InventoryStore;
+  /** Configures a live event and allocates each SKU. */
+  liveEvent(eventId: string, stock: Record<string, number>, config?: Partial<EventConfig>): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A store on its own connection and random prefix; `close` removes its keys. */
+export function createFixture(options: Omit<InventoryStoreOptions, 'prefix'> = {}): Fixture {
+  const redis = connect();
+  const prefix = randomPrefix();
+  const store = new InventoryStore(redis, { ...options, prefix });
+  return {
+    redis,
+    prefix,
+    store,
+    async liveEvent(eventId, stock, config = {}) {
+      await store.configureEvent(eventId, { status: 'live', holdTtlSeconds: 300, ...config });
+      for (const [sku, units] of Object.entries(stock)) {
+        const result = await store.allocate({ eventId, sku, units });
+        if (!result.ok) throw new Error(result.error.message);
+      }
+    },
+    async close() {
+      await removeKeys(redis, prefix);
+      await redis.quit();
+    },
+  };
+}
