@@ -29,6 +29,8 @@ export const reservePayload = z.strictObject({
 export const releasePayload = z.strictObject({
   holdId: holdIdSchema,
   idempotencyKey: idempotencyKeySchema.optional(),
+  /** The hold's event; may be left out when the connection has joined exactly one event. */
+  eventId: eventIdSchema.optional(),
 });
 export const CHAT_MAX_LENGTH = 500;
 export const chatSendPayload = z.strictObject({
@@ -92,10 +94,14 @@ export interface JoinAck extends EventSnapshot {
 export interface ReserveAck {
   hold: HoldView;
   available: number;
+  /** The SKU's version after the reserve, comparable with `stock` pushes. */
+  version?: number;
 }
 export interface ReleaseAck {
   holdId: string;
   available: number;
+  /** The SKU's version after the release, comparable with `stock` pushes. */
+  version?: number;
 }
 
 /** `/shop`: client → server. */
