@@ -190,9 +190,8 @@ export class InventoryStore {
     const keys = [k.ledger(eventId), k.shopperHolds(eventId), k.commitIdempotency(eventId, idempotencyKey)];
     const fingerprint = `${orderId}|${[...holdIds].sort().join(',')}`;
     const args: (string | number)[] = [orderId, fingerprint, 'checkout', this.idempotencyTtl, this.ledgerMaxLength];
-    const skus = holdIds.map(skuOfHoldId);
-    holdIds.forEach((holdId, i) => {
-      const sku = skus[i] as string;
+    for (const holdId of holdIds) {
+      const sku = skuOfHoldId(holdId);
       keys.push(
         k.stock(eventId, sku),
         k.holdExpiry(eventId, sku),
@@ -200,17 +199,15 @@ export class InventoryStore {
         k.expiredHolds(eventId, sku),
       );
       args.push(holdId, sku);
-    });
+    }
     const reply = await this.run.commit(keys.length, ...keys, ...args);
     if (reply[0] !== 1) return { ok: false, error: scriptError(reply) };
-    const counts = reply as number[];
-    const items = holdIds.map((holdId, i) => ({
-      holdId,
-      sku: skus[i] as string,
-      qty: counts[1 + 3 * i] as number,
-      available: counts[2 + 3 * i] as number,
-      version: counts[3 + 3 * i] as number,
-    }));
+    const items: CommitResult['items'] = [];
+    for (let i = 1; i + 3 < reply.length; i += 4) {
+      const holdId = reply[i] as string;
+      const [qty, available, version] = reply.slice(i + 1, i + 4) as number[];
+      items.push({ holdId, sku: skuOfHoldId(holdId), qty, available, version } as CommitResult['items'][number]);
+    }
     return { ok: true, orderId, items };
   }
 

@@ -55,3 +55,16 @@ export function createFixture(options: Omit<InventoryStoreOptions, 'prefix'> = {
     },
   };
 }
+
+/** The result's error code, or 'ok'. */
+export function codeOf(result: { ok: true } | { ok: false; error: { code: string } }): string {
+  return result.ok ? 'ok' : result.error.code;
+}
+
+/** Unwraps a successful result, failing the test with the error message otherwise. */
+export function must<R extends { ok: true } | { ok: false; error: { code: string; message: string } }>(
+  result: R,
+): Extract<R, { ok: true }> {
+  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
+  return result as Extract<R, { ok: true }>;
+}

@@ -20,7 +20,8 @@
     then per hold i: ARGV[4 + 2i] holdId, ARGV[5 + 2i] sku
 
   Output:
-    {1, qty1, available1, version1, qty2, available2, version2, ...} in hold order
+    {1, holdId1, qty1, available1, version1, holdId2, ...} in the order of the first call (a replay
+    may list the same holds in another order)
   Errors:
     {-6} idempotency conflict
     {-7, holdId} hold not found   {-8, holdId} hold expired
@@ -74,6 +75,7 @@ for i = 1, holdCount do
   c.version = c.version + 1
   writeStock(h.k.stock, c)
   appendLedger(ledgerKey, maxLen, 'commit', h.sku, h.qty, c, c.available, h.holdId, orderId, h.shopperId, ARGV[3], now)
+  result[#result + 1] = h.holdId
   result[#result + 1] = h.qty
   result[#result + 1] = c.available
   result[#result + 1] = c.version
