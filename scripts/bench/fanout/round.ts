@@ -1,0 +1,121 @@
+/**
+ * One fan-out round against one server: N idle viewers join an event (server RSS measured before
+ * and after), then single stock changes with quiet gaps (delivery latency to every viewer), then,
+ * optionally, a paced burst of reserves (messages per viewer per second, last message = final).
+ */
+import type { LoadGenerator } from '../load/generator.js';
+import { summarize, type LatencySummary } from '../lib/stats.js';
+import type { BenchTarget } from '../lib/targets.js';
+import { StockDriver } from './driver.js';
+
+export interface FanoutOptions {
+  viewers: number;
+  /** Single changes, each after `gapMs` of quiet. */
+  changes: number;
+  gapMs: number;
+  /** Burst phase; 0 reserves skips it. */
+  burstReserves: number;
+  burstPerSecond: number;
+  settleMs: number;
+}
+
+export interface FanoutSample {
+  target: BenchTarget['name'];
+  connected: number;
+  connectFailed: number;
+  connectMs: number;
+  rssBeforeKb: number;
+  rssAfterKb: number;
+  /** (RSS after - RSS before) / viewers, in KiB. */
+  rssPerViewerKb: number;
+  delivery: LatencySummary;
+  /** Viewer-change pairs without a message. */
+  missed: number;
+  burst?: {
+    reserves: number;
+    seconds: number;
+    outcomes: Record<string, number>;
+    maxPerSecond: number;
+    messagesPerViewer: number;
+    finalAvailable: number;
+    lastMismatch: number;
+  };
+  unexpectedDisconnects: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function fanoutRound(
+  generator: LoadGenerator,
+  target: BenchTarget,
+  round: number,
+  options: FanoutOptions,
+): Promise<FanoutSample> {
+  const eventId = `fo${round}-${target.name}`;
+  const changeSku = 'FAN-1';
+  const burstSku = 'FAN-BURST';
+  await target.createEvent(eventId, [
+    { sku: changeSku, units: 1000 },
+    { sku: burstSku, units: Math.max(1, options.burstReserves * 2) },
+  ]);
+  const driver = await StockDriver.open(target.server.url, 20, `fo${round}${target.name}`);
+  try {
+    // The driver's connections and one reserve warm the server's code paths before the baseline.
+    await driver.reserve(eventId, changeSku);
+    await sleep(options.settleMs);
+    const rssBeforeKb = target.server.rssKb();
+    const connected = await generator.connect({
+      url: target.server.url,
+      namespace: '/shop',
+      count: options.viewers,
+      eventId,
+      concurrency: 64,
+    });
+    await sleep(options.settleMs);
+    const rssAfterKb = target.server.rssKb();
+
+    await generator.watch(changeSku);
+    const triggers: number[] = [];
+    for (let i = 0; i < options.changes; i += 1) {
+      await sleep(options.gapMs);
+      triggers.push((await driver.reserve(eventId, changeSku)).sentMs);
+    }
+    await sleep(options.gapMs);
+    const single = await generator.watchReport({ triggersMs: triggers });
+
+    let burst: FanoutSample['burst'];
+    if (options.burstReserves > 0) {
+      await generator.watch(burstSku);
+      const paced = await driver.pacedReserves(eventId, burstSku, options.burstReserves, options.burstPerSecond);
+      // Past the coalescing window, so the trailing update has been flushed.
+      await sleep(1500);
+      const finalAvailable = await target.available(eventId, burstSku);
+      const report = await generator.watchReport({ triggersMs: [], finalAvailable });
+      burst = {
+        reserves: options.burstReserves,
+        seconds: (paced.endMs - paced.startMs) / 1000,
+        outcomes: paced.outcomes,
+        maxPerSecond: report.maxPerSecond,
+        messagesPerViewer: report.totalMessages / Math.max(1, report.viewers),
+        finalAvailable,
+        lastMismatch: report.lastMismatch,
+      };
+    }
+    const closed = await generator.disconnect();
+    return {
+      target: target.name,
+      connected: connected.connected,
+      connectFailed: connected.failed + connected.joinFailed,
+      connectMs: connected.ms,
+      rssBeforeKb,
+      rssAfterKb,
+      rssPerViewerKb: (rssAfterKb - rssBeforeKb) / Math.max(1, connected.connected),
+      delivery: summarize(single.latencies),
+      missed: single.missed,
+      burst,
+      unexpectedDisconnects: closed.unexpectedDisconnects,
+    };
+  } finally {
+    driver.close();
+  }
+}

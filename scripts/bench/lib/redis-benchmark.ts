@@ -1,0 +1,92 @@
+/**
+ * The Redis ceiling for a reserve: `redis-benchmark` running EVALSHA of a reserve script with the
+ * exact keys and arguments a real call sends, so the socket path can be reported as a share of it.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { Redis } from 'ioredis';
+
+const run = promisify(execFile);
+
+export interface RedisBenchmarkResult {
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  clients: number;
+}
+
+type SendCommand = Redis['sendCommand'];
+
+/**
+ * Runs `action` and returns the arguments of the first EVALSHA it sends on `redis`
+ * (`[sha, numKeys, ...keys, ...args]`). Works with any ioredis `defineCommand` script, so the
+ * benchmark runs the package's own script text with the package's own key layout.
+ */
+export async function captureEvalsha(redis: Redis, action: () => Promise<unknown>): Promise<string[]> {
+  const original = redis.sendCommand;
+  let captured: string[] | undefined;
+  redis.sendCommand = function (this: Redis, command, ...rest) {
+    if (!captured && command.name.toLowerCase() === 'evalsha') captured = command.args.map((arg) => String(arg));
+    return original.call(this, command, ...rest);
+  } as SendCommand;
+  try {
+    await action();
+  } finally {
+    redis.sendCommand = original;
+  }
+  if (!captured) throw new Error('the action sent no EVALSHA');
+  return captured;
+}
+
+/** Splits a redis:// URL into redis-benchmark's connection flags. */
+export function connectionFlags(url: string): string[] {
+  const parsed = new URL(url);
+  const flags = ['-h', parsed.hostname || '127.0.0.1', '-p', parsed.port || '6379'];
+  if (parsed.password) flags.push('-a', decodeURIComponent(parsed.password), '--no-auth-warning');
+  const db = parsed.pathname.replace('/', '');
+  if (db) flags.push('--dbnum', db);
+  return flags;
+}
+
+/**
+ * `redis-benchmark -n requests -c clients -r 1e9 --csv EVALSHA ...args`. Arguments may contain
+ * `__rand_int__`, which redis-benchmark replaces with a random 12-digit number on every call
+ * (used for idempotency keys and shopper ids so every call is a fresh reserve).
+ */
+export async function redisBenchmarkEvalsha(
+  url: string,
+  evalshaArgs: string[],
+  options: { requests: number; clients: number },
+): Promise<RedisBenchmarkResult> {
+  const { stdout } = await run(
+    'redis-benchmark',
+    [
+      ...connectionFlags(url),
+      '-n',
+      String(options.requests),
+      '-c',
+      String(options.clients),
+      '-r',
+      '1000000000',
+      '--csv',
+      'EVALSHA',
+      ...evalshaArgs,
+    ],
+    { timeout: 120_000, maxBuffer: 1 << 20 },
+  );
+  // --csv: a header line, then `"<command>","<rps>","<avg>","<min>","<p50>","<p95>","<p99>","<max>"`.
+  const row = stdout
+    .trim()
+    .split('\n')
+    .map((line) => line.split('","').map((cell) => cell.replaceAll('"', '')))
+    .find((cells) => cells.length >= 7 && Number.isFinite(Number(cells[1])));
+  if (!row) throw new Error(`unexpected redis-benchmark output: ${stdout.slice(0, 300)}`);
+  return {
+    rps: Number(row[1]),
+    p50Ms: Number(row[4]),
+    p99Ms: Number(row[6]),
+    requests: options.requests,
+    clients: options.clients,
+  };
+}

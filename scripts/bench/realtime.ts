@@ -1,0 +1,253 @@
+/**
+ * `pnpm bench:realtime`: the real server against the bare reference under one load generator, in
+ * one run, on one Redis (SPEC.md, Targets):
+ *  - reserve throughput through `/shop` with >= 200 concurrent clients, and `redis-benchmark`
+ *    EVALSHA of the real reserve script as the ceiling;
+ *  - the burst: 10,000 shoppers hit Buy Now once on one SKU with 500 units.
+ * Runs are interleaved (bare, real, bare, real, ...) and medians reported, to spread the noise of
+ * a shared 2-core machine over both. Exits non-zero only when something crashes, not on a missed
+ * target. Flags: see `--help`.
+ */
+import { parseArgs } from 'node:util';
+import { LoadGenerator } from './load/generator.js';
+import { assertOpenFiles } from './lib/limits.js';
+import { fmt, fmtCounts, fmtInt, printTable, progress, type Row } from './lib/report.js';
+import { median } from './lib/stats.js';
+import { startBareTarget, startRealTarget, type BenchTarget } from './lib/targets.js';
+import { burstRound, type BurstSample } from './realtime/burst.js';
+import { bareReserveCeiling, realReserveCeiling } from './realtime/ceiling.js';
+import { throughputRound, type ThroughputSample } from './realtime/throughput.js';
+import { profileArgs } from './lib/profile.js';
+import type { RedisBenchmarkResult } from './lib/redis-benchmark.js';
+
+const { values: flags } = parseArgs({
+  // `pnpm bench:realtime -- --flag` passes the `--` through.
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
+  options: {
+    only: { type: 'string', default: 'both' },
+    rounds: { type: 'string', default: '3' },
+    'burst-rounds': { type: 'string', default: '2' },
+    clients: { type: 'string', default: '256' },
+    'warmup-ms': { type: 'string', default: '2000' },
+    'duration-ms': { type: 'string', default: '6000' },
+    shoppers: { type: 'string', default: '10000' },
+    units: { type: 'string', default: '500' },
+    'burst-joined': { type: 'boolean', default: false },
+    'shopper-rate': { type: 'string', default: '1000' },
+    'ceiling-requests': { type: 'string', default: '100000' },
+    'skip-throughput': { type: 'boolean', default: false },
+    'skip-burst': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (flags.help) {
+  console.log(`pnpm bench:realtime [flags]
+  --only=both|bare|real   which servers to run (default both)
+  --rounds=3              throughput rounds per server (interleaved)
+  --burst-rounds=2        burst rounds per server (interleaved)
+  --clients=256           concurrent reserving clients in the throughput phase
+  --warmup-ms=2000 --duration-ms=6000   throughput warm-up and measured window
+  --shoppers=10000 --units=500          the burst
+  --burst-joined          burst shoppers join the event room first
+  --shopper-rate=1000     real server's per-shopper reserve limit (per second)
+  --ceiling-requests=100000             redis-benchmark requests per run
+  --skip-throughput --skip-burst
+  --cpu-prof              write a V8 CPU profile of the real server to $TMPDIR/liveshop-bench-profiles/`);
+  process.exit(0);
+}
+const num = (name: keyof typeof flags) => Number(flags[name]);
+
+async function main(): Promise<void> {
+  const shoppers = num('shoppers');
+  if (!flags['skip-burst']) assertOpenFiles(shoppers);
+  const targets: BenchTarget[] = [];
+  if (flags.only !== 'real') targets.push(await startBareTarget());
+  if (flags.only !== 'bare') {
+    targets.push(
+      await startRealTarget({
+        shopperReservesPerSecond: num('shopper-rate'),
+        nodeArgs: flags['cpu-prof'] ? profileArgs('realtime-real') : [],
+      }),
+    );
+  }
+  progress(`servers up: ${targets.map((t) => `${t.name} pid ${t.server.pid} ${t.server.url}`).join(', ')}`);
+  const tp: ThroughputSample[] = [];
+  const bursts: BurstSample[] = [];
+  const ceilings: { real: RedisBenchmarkResult[]; bare: RedisBenchmarkResult[] } = { real: [], bare: [] };
+  try {
+    if (!flags['skip-throughput']) {
+      const generator = await LoadGenerator.start(2);
+      try {
+        for (let round = 1; round <= num('rounds'); round += 1) {
+          const ceilingOptions = { requests: num('ceiling-requests'), clients: 50 };
+          if (flags.only !== 'real') ceilings.bare.push(await bareReserveCeiling(ceilingOptions));
+          if (flags.only !== 'bare') ceilings.real.push(await realReserveCeiling(ceilingOptions));
+          for (const target of targets) {
+            progress(`throughput round ${round}: ${target.name}`);
+            const sample = await throughputRound(generator, target, round, {
+              clients: num('clients'),
+              warmupMs: num('warmup-ms'),
+              durationMs: num('duration-ms'),
+            });
+            progress(
+              `  ${fmtInt(sample.throughput)} reserves/s, p50 ${fmt(sample.latency.p50)} ms, p99 ${fmt(sample.latency.p99)} ms, ${fmtCounts(sample.outcomes)}`,
+            );
+            tp.push(sample);
+          }
+        }
+      } finally {
+        await generator.close();
+      }
+    }
+    if (!flags['skip-burst']) {
+      const generator = await LoadGenerator.start(4);
+      try {
+        for (let round = 1; round <= num('burst-rounds'); round += 1) {
+          for (const target of targets) {
+            progress(`burst round ${round}: ${target.name} (${shoppers} shoppers, ${num('units')} units)`);
+            const sample = await burstRound(generator, target, round, {
+              shoppers,
+              units: num('units'),
+              joined: flags['burst-joined'],
+            });
+            progress(
+              `  holds ${sample.holds}, SOLD_OUT ${sample.soldOut}, other ${fmtCounts(sample.other)}, p99 ${fmt(sample.latency.p99)} ms, connect ${fmtInt(sample.connectMs)} ms`,
+            );
+            bursts.push(sample);
+          }
+        }
+      } finally {
+        await generator.close();
+      }
+    }
+  } finally {
+    await Promise.all(targets.map((t) => t.stop()));
+  }
+  report(tp, bursts, ceilings, shoppers, num('units'));
+}
+
+function report(
+  tp: ThroughputSample[],
+  bursts: BurstSample[],
+  ceilings: { real: RedisBenchmarkResult[]; bare: RedisBenchmarkResult[] },
+  shoppers: number,
+  units: number,
+): void {
+  const of = <T extends { target: string }>(samples: T[], name: string) => samples.filter((s) => s.target === name);
+  const rows: Row[] = [];
+  if (tp.length) {
+    const bareTp = median(of(tp, 'bare').map((s) => s.throughput));
+    const realTp = median(of(tp, 'real').map((s) => s.throughput));
+    const realCeiling = median(ceilings.real.map((c) => c.rps));
+    const bareCeiling = median(ceilings.bare.map((c) => c.rps));
+    const errors = (samples: ThroughputSample[]) =>
+      fmtCounts(
+        samples.reduce(
+          (sum, s) => {
+            for (const [code, count] of Object.entries(s.outcomes))
+              if (code !== 'ok') sum[code] = (sum[code] ?? 0) + count;
+            return sum;
+          },
+          {} as Record<string, number>,
+        ),
+      );
+    for (const name of ['bare', 'real']) {
+      const samples = of(tp, name);
+      if (!samples.length) continue;
+      rows.push({
+        what: `${name}: reserves/s (${samples.length} runs, median)`,
+        measured: `${fmtInt(median(samples.map((s) => s.throughput)))} [${samples.map((s) => fmtInt(s.throughput)).join(', ')}]`,
+        target: '',
+      });
+      rows.push({
+        what: `${name}: ack p50 / p99 (ms, median of runs)`,
+        measured: `${fmt(median(samples.map((s) => s.latency.p50)))} / ${fmt(median(samples.map((s) => s.latency.p99)))}`,
+        target: '',
+      });
+      rows.push({ what: `${name}: non-ok acks`, measured: errors(samples), target: '' });
+    }
+    if (ceilings.bare.length) {
+      rows.push({ what: 'redis-benchmark EVALSHA bare reserve.lua (/s)', measured: fmtInt(bareCeiling), target: '' });
+    }
+    if (ceilings.real.length) {
+      rows.push({ what: 'redis-benchmark EVALSHA real reserve (/s)', measured: fmtInt(realCeiling), target: '' });
+    }
+    if (Number.isFinite(bareTp) && Number.isFinite(bareCeiling)) {
+      rows.push({
+        what: 'bare socket path / its EVALSHA ceiling',
+        measured: `${fmt(100 * (bareTp / bareCeiling))} %`,
+        target: '',
+      });
+    }
+    if (Number.isFinite(realTp) && Number.isFinite(bareTp)) {
+      rows.push({
+        what: 'throughput real / bare',
+        measured: `${fmt(realTp / bareTp, 2)}x`,
+        target: '>= 0.90x',
+        pass: realTp / bareTp >= 0.9,
+      });
+    }
+    if (Number.isFinite(realTp) && Number.isFinite(realCeiling)) {
+      const share = realTp / realCeiling;
+      rows.push({
+        what: 'real socket path / EVALSHA ceiling',
+        measured: `${fmt(100 * share)} %`,
+        target: '>= 40 %',
+        pass: share >= 0.4,
+      });
+    }
+  }
+  if (bursts.length) {
+    for (const name of ['bare', 'real']) {
+      const samples = of(bursts, name);
+      if (!samples.length) continue;
+      const exact = samples.every(
+        (s) =>
+          s.holds === units &&
+          s.uniqueHolds === units &&
+          s.soldOut === shoppers - units &&
+          Object.keys(s.other).length === 0 &&
+          s.availableAfter === 0,
+      );
+      rows.push({
+        what: `${name}: burst holds / SOLD_OUT / other / left (each run)`,
+        measured: samples.map((s) => `${s.holds}/${s.soldOut}/${fmtCounts(s.other)}/${s.availableAfter}`).join('; '),
+        target: `${units}/${shoppers - units}/-/0`,
+        pass: name === 'real' ? exact : undefined,
+      });
+      rows.push({
+        what: `${name}: burst ack p50 / p95 / p99 / max (ms, median)`,
+        measured: ['p50', 'p95', 'p99', 'max']
+          .map((p) => fmt(median(samples.map((s) => s.latency[p as 'p50']))))
+          .join(' / '),
+        target: '',
+      });
+      rows.push({
+        what: `${name}: burst wall time, first emit → last ack (ms)`,
+        measured: fmtInt(median(samples.map((s) => s.wallMs))),
+        target: '',
+      });
+    }
+    const bareP99 = median(of(bursts, 'bare').map((s) => s.latency.p99));
+    const realP99 = median(of(bursts, 'real').map((s) => s.latency.p99));
+    if (Number.isFinite(bareP99) && Number.isFinite(realP99)) {
+      rows.push({
+        what: 'burst p99 ack real / bare',
+        measured: `${fmt(realP99 / bareP99, 2)}x`,
+        target: '<= 1.30x',
+        pass: realP99 / bareP99 <= 1.3,
+      });
+    }
+  }
+  const failed = printTable('Realtime benchmark (pnpm bench:realtime)', rows);
+  console.log(failed ? `\n${failed} target(s) missed` : '\nall targets met');
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,62 @@
+/**
+ * What Redis alone does with a reserve script: `redis-benchmark` EVALSHA of the real reserve
+ * script (as @liveshop/inventory loads it, with the keys and arguments it sends) and of the bare
+ * reference's script, on fresh events with stock that never runs out.
+ */
+import { readFileSync } from 'node:fs';
+import { InventoryStore } from '@liveshop/inventory';
+import { Redis } from 'ioredis';
+import { captureEvalsha, redisBenchmarkEvalsha, type RedisBenchmarkResult } from '../lib/redis-benchmark.js';
+import { deleteKeys, randomPrefix, redisUrl } from '../lib/redis-keys.js';
+
+const UNITS = 1_000_000;
+const RAND = '__rand_int__';
+
+export interface CeilingOptions {
+  requests: number;
+  clients: number;
+}
+
+/** EVALSHA of @liveshop/inventory's reserve: every call a new shopper and idempotency key. */
+export async function realReserveCeiling(options: CeilingOptions): Promise<RedisBenchmarkResult> {
+  const prefix = randomPrefix('ceil');
+  const redis = new Redis(redisUrl);
+  try {
+    const store = new InventoryStore(redis, { prefix });
+    const eventId = 'ceiling';
+    const sku = 'CEIL-1';
+    await store.configureEvent(eventId, { status: 'live', holdTtlSeconds: 300, limits: { [sku]: UNITS } });
+    const allocated = await store.allocate({ eventId, sku, units: UNITS });
+    if (!allocated.ok) throw new Error(`allocate failed: ${allocated.error.code}`);
+    const shopper = 'shopperPLACEHOLDER';
+    const key = 'idemPLACEHOLDER';
+    const args = await captureEvalsha(redis, async () => {
+      const reserved = await store.reserve({ eventId, sku, qty: 1, shopperId: shopper, idempotencyKey: key });
+      if (!reserved.ok) throw new Error(`reserve failed: ${reserved.error.code}`);
+    });
+    const randomized = args.map((arg) => arg.replaceAll(shopper, `s${RAND}`).replaceAll(key, `k${RAND}`));
+    return await redisBenchmarkEvalsha(redisUrl, randomized, options);
+  } finally {
+    await deleteKeys(redis, prefix);
+    redis.disconnect();
+  }
+}
+
+/** EVALSHA of the bare reference's reserve.lua. */
+export async function bareReserveCeiling(options: CeilingOptions): Promise<RedisBenchmarkResult> {
+  const prefix = randomPrefix('ceilbare');
+  const redis = new Redis(redisUrl);
+  try {
+    const lua = readFileSync(new URL('../bare/reserve.lua', import.meta.url), 'utf8');
+    const sha = (await redis.script('LOAD', lua)) as string;
+    await redis.hset(`${prefix}:stock`, 'CEIL-1', UNITS);
+    return await redisBenchmarkEvalsha(
+      redisUrl,
+      [sha, '3', `${prefix}:stock`, `${prefix}:holds`, `${prefix}:seq`, 'CEIL-1', '1', '300'],
+      options,
+    );
+  } finally {
+    await deleteKeys(redis, prefix);
+    redis.disconnect();
+  }
+}

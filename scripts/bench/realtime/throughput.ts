@@ -1,0 +1,61 @@
+/**
+ * Reserve throughput through `/shop`: N clients, each with one reserve in flight (closed loop), for
+ * a fixed window after a warm-up. The clients do not join the event room, so neither server spends
+ * the window broadcasting; broadcast cost is what the fan-out bench measures.
+ */
+import type { LoadGenerator } from '../load/generator.js';
+import type { BenchTarget } from '../lib/targets.js';
+import { summarize, type LatencySummary } from '../lib/stats.js';
+
+export interface ThroughputOptions {
+  clients: number;
+  warmupMs: number;
+  durationMs: number;
+}
+
+export interface ThroughputSample {
+  target: BenchTarget['name'];
+  /** Acknowledged reserves per second in the measured window. */
+  throughput: number;
+  latency: LatencySummary;
+  outcomes: Record<string, number>;
+  connectFailed: number;
+  unexpectedDisconnects: number;
+}
+
+/** Units so large the window never sells out, and the same number as the per-shopper limit. */
+const UNITS = 1_000_000;
+
+export async function throughputRound(
+  generator: LoadGenerator,
+  target: BenchTarget,
+  round: number,
+  options: ThroughputOptions,
+): Promise<ThroughputSample> {
+  const eventId = `tp${round}-${target.name}`;
+  const sku = 'TP-1';
+  // A per-shopper limit is set (high) so the real script runs its limit check on every reserve.
+  await target.createEvent(eventId, [{ sku, units: UNITS, limitPerShopper: UNITS }]);
+  const connected = await generator.connect({
+    url: target.server.url,
+    namespace: '/shop',
+    count: options.clients,
+    concurrency: 32,
+  });
+  const result = await generator.reserveLoop({
+    eventId,
+    sku,
+    runId: `tp${round}${target.name}`,
+    warmupMs: options.warmupMs,
+    durationMs: options.durationMs,
+  });
+  const closed = await generator.disconnect();
+  return {
+    target: target.name,
+    throughput: result.throughput,
+    latency: summarize(result.latencies),
+    outcomes: result.outcomes,
+    connectFailed: connected.failed,
+    unexpectedDisconnects: closed.unexpectedDisconnects,
+  };
+}
