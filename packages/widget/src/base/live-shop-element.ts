@@ -1,0 +1,35 @@
+import { LitElement } from 'lit';
+import type { LiveShopEventMap } from '../events/events.js';
+import type { RequestEventMap } from '../events/requests.js';
+import { en, type Strings } from '../i18n/strings.js';
+
+type WidgetEvent = LiveShopEventMap[keyof LiveShopEventMap] | RequestEventMap[keyof RequestEventMap];
+
+/**
+ * The base of every Liveshop element: a typed `emit()` that only accepts the widget's own event
+ * classes, and the `strings` every part renders its text from.
+ */
+export class LiveShopElement extends LitElement {
+  static override properties = {
+    strings: { attribute: false },
+  };
+
+  /** The resolved translation table; `<live-shop>` hands its own down to every part. */
+  declare strings: Strings;
+
+  constructor() {
+    super();
+    this.strings = en;
+  }
+
+  /** Dispatches one of the widget's events from this element; returns the event so callers can read `defaultPrevented`. */
+  protected emit<E extends WidgetEvent>(event: E): E {
+    this.dispatchEvent(event);
+    return event;
+  }
+}
+
+/** Defines a custom element once: loading the script twice on one page must not throw. */
+export function defineElement(name: string, ctor: CustomElementConstructor): void {
+  if (!customElements.get(name)) customElements.define(name, ctor);
+}

@@ -1,0 +1,66 @@
+/**
+ * The DOM events `<live-shop>` fires for the merchant's page. Every event bubbles and is
+ * `composed`, so a listener on `document` hears it no matter how deep the widget sits in other
+ * shadow roots.
+ */
+
+/** What a hold event carries: enough for a merchant's cart to show and later commit the hold. */
+export interface HoldDetail {
+  eventId: string;
+  sku: string;
+  qty: number;
+  holdId: string;
+  /** Epoch milliseconds on the server clock. */
+  expiresAt: number;
+}
+
+const init = { bubbles: true, composed: true } as const;
+
+/** A unit was reserved for the shopper: Buy Now succeeded. */
+export class LiveShopHoldEvent extends Event {
+  static readonly eventName = 'live-shop-hold';
+  constructor(readonly detail: HoldDetail) {
+    super(LiveShopHoldEvent.eventName, init);
+  }
+}
+
+/** Why a hold ended without a checkout. */
+export type HoldReleaseReason = 'released' | 'expired';
+
+/** A hold ended: the shopper released it, or its time ran out. */
+export class LiveShopHoldReleasedEvent extends Event {
+  static readonly eventName = 'live-shop-hold-released';
+  constructor(readonly detail: HoldDetail & { reason: HoldReleaseReason }) {
+    super(LiveShopHoldReleasedEvent.eventName, init);
+  }
+}
+
+/**
+ * The shopper asked to check out a hold. Cancelable: a merchant that hands off to its own cart
+ * calls `preventDefault()`, and the widget then opens nothing itself.
+ */
+export class LiveShopCheckoutEvent extends Event {
+  static readonly eventName = 'live-shop-checkout';
+  constructor(readonly detail: HoldDetail) {
+    super(LiveShopCheckoutEvent.eventName, { ...init, cancelable: true });
+  }
+}
+
+/** A product the shopper can see has just sold out (fired once per sell-out, not per update). */
+export class LiveShopSoldOutEvent extends Event {
+  static readonly eventName = 'live-shop-sold-out';
+  constructor(readonly detail: { eventId: string; sku: string; title: string }) {
+    super(LiveShopSoldOutEvent.eventName, init);
+  }
+}
+
+export interface LiveShopEventMap {
+  'live-shop-hold': LiveShopHoldEvent;
+  'live-shop-hold-released': LiveShopHoldReleasedEvent;
+  'live-shop-checkout': LiveShopCheckoutEvent;
+  'live-shop-sold-out': LiveShopSoldOutEvent;
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap extends LiveShopEventMap {}
+}

@@ -1,0 +1,450 @@
+import type { HoldView } from '@liveshop/protocol';
+import { html, nothing, type PropertyValues } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import { LiveShopElement, defineElement } from '../base/live-shop-element.js';
+import '../chat/chat.js';
+import {
+  LiveShopCheckoutEvent,
+  LiveShopHoldEvent,
+  LiveShopHoldReleasedEvent,
+  LiveShopSoldOutEvent,
+  type HoldDetail,
+  type HoldReleaseReason,
+} from '../events/events.js';
+import type {
+  BuyRequestEvent,
+  ChatSendRequestEvent,
+  CheckoutRequestEvent,
+  DetailsRequestEvent,
+  ReleaseRequestEvent,
+} from '../events/requests.js';
+import '../hold-panel/hold-panel.js';
+import { resolveStrings, type Translation } from '../i18n/strings.js';
+import '../pinned-overlay/pinned-overlay.js';
+import '../player/player.js';
+import '../product-card/product-card.js';
+import type { LiveShopProductDialog } from '../product-dialog/product-dialog.js';
+import '../product-dialog/product-dialog.js';
+import { ShopConnection } from '../store/shop-connection.js';
+import type { ShopClient } from '../store/shop-client.js';
+import { ShopState, type StockChangedEvent } from '../store/shop-state.js';
+import { DEFAULT_LOW_STOCK_THRESHOLD, stockLevel } from '../store/stock-level.js';
+import { announcementFor } from './announcements.js';
+import { liveShopStyles } from './live-shop.styles.js';
+
+/** Marks when the first product card has been painted after the join ack. */
+export const FIRST_CARD_MARK = 'live-shop:first-card';
+
+type Tab = 'shop' | 'chat';
+
+/**
+ * @summary A shoppable live stream: video, pinned products, product list with live stock, holds and chat.
+ *
+ * Connects to the Liveshop server's `/shop` namespace, joins `event` and keeps everything current
+ * from the server's pushes. Stock announcements go to one polite live region and only for
+ * meaningful changes (sold out, back in stock, "only N left").
+ *
+ * @fires live-shop-hold - A unit was reserved. `detail: { eventId, sku, qty, holdId, expiresAt }`.
+ * @fires live-shop-hold-released - A hold ended without checkout. `detail: { ...hold, reason: 'released' | 'expired' }`.
+ * @fires live-shop-checkout - The shopper chose Check out. Cancelable; `detail` as `live-shop-hold`.
+ * @fires live-shop-sold-out - A product sold out while shown. `detail: { eventId, sku, title }`.
+ *
+ * @slot checkout - Content shown under the holds when checking out (the checkout dialog).
+ *
+ * @csspart base - The widget's frame.
+ * @csspart stage - The video area.
+ * @csspart player - The `<live-shop-player>`.
+ * @csspart pinned - The pinned products overlay.
+ * @csspart tabs - The tab list (Shop, Chat).
+ * @csspart products - The product list.
+ * @csspart card - Each product card; its inner parts are exported as `card-base`, `title`, `price`, `stock`, `buy-button`, `notice`.
+ * @csspart holds - The hold panel.
+ * @csspart chat - The chat panel.
+ * @csspart offline - The offline banner.
+ *
+ * @cssproperty --live-shop-accent - Brand color of Buy Now, badges and focus rings. Default `#e11d48`.
+ * @cssproperty --live-shop-accent-text - Text on the accent color. Default `#fff`.
+ * @cssproperty --live-shop-radius - Corner radius of the frame and cards. Default `12px`.
+ * @cssproperty --live-shop-font - Font family. Default the system UI font.
+ * @cssproperty --live-shop-text - Text color. Default `#18181b`.
+ * @cssproperty --live-shop-muted - Secondary text. Default `#71717a`.
+ * @cssproperty --live-shop-surface - Panel and card background. Default `#fff`.
+ * @cssproperty --live-shop-border - Hairlines. Default `#e4e4e7`.
+ * @cssproperty --live-shop-focus-ring - Focus outline color. Default the accent.
+ * @cssproperty --live-shop-stage-background - Behind the video. Default `#0b0b0f`.
+ * @cssproperty --live-shop-in-stock - "In stock" color. Default `#15803d`.
+ * @cssproperty --live-shop-low-stock - "Only N left" color. Default `#c2410c`.
+ * @cssproperty --live-shop-error - Error message color. Default `#b91c1c`.
+ */
+export class LiveShop extends LiveShopElement {
+  static override styles = liveShopStyles;
+  static override properties = {
+    ...LiveShopElement.properties,
+    event: {},
+    server: {},
+    locale: {},
+    lowStockThreshold: { type: Number, attribute: 'low-stock-threshold' },
+    translations: { attribute: false },
+    client: { attribute: false },
+    tab: { state: true },
+    announcement: { state: true },
+  };
+
+  /** Id of the live event to join. */
+  declare event: string;
+  /** Origin of the Liveshop server, e.g. `https://live.example.com`; the page's origin when empty. */
+  declare server: string;
+  /** Language and region for text and prices (e.g. `de-DE`); the page's `lang` when empty. */
+  declare locale: string;
+  /** At or below this many units a card says "Only N left". */
+  declare lowStockThreshold: number;
+  /** Overrides for any of the widget's strings. */
+  declare translations: Translation | undefined;
+  /** The connection to use; by default a socket.io connection to `server`. */
+  declare client: ShopClient | undefined;
+  declare tab: Tab;
+  declare announcement: string;
+
+  /** Everything the widget shows; read it, or listen to its `change` event. */
+  readonly state = new ShopState();
+  private activeClient: ShopClient | null = null;
+  private readonly expiryTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private firstCardMarked = false;
+
+  constructor() {
+    super();
+    this.event = '';
+    this.server = '';
+    this.locale = '';
+    this.lowStockThreshold = DEFAULT_LOW_STOCK_THRESHOLD;
+    this.tab = 'shop';
+    this.announcement = '';
+    this.state.addEventListener('change', () => this.requestUpdate());
+    this.state.addEventListener('stock', (event) => this.onStockChanged(event as StockChangedEvent));
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.restart();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.activeClient?.stop();
+    this.activeClient = null;
+    for (const timer of this.expiryTimers.values()) clearTimeout(timer);
+    this.expiryTimers.clear();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('locale') || changed.has('translations')) {
+      this.strings = resolveStrings(this.resolvedLocale(), this.translations);
+    }
+    if (this.isConnected && (changed.has('event') || changed.has('server') || changed.has('client'))) {
+      if (changed.get('event') !== undefined || changed.get('server') !== undefined || changed.has('client')) {
+        this.restart();
+      }
+    }
+  }
+
+  protected override updated(): void {
+    if (!this.firstCardMarked && this.state.products.length > 0) {
+      this.firstCardMarked = true;
+      // rAF runs just before the frame is painted; the message after it lands just after.
+      requestAnimationFrame(() => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => performance.mark(FIRST_CARD_MARK);
+        channel.port2.postMessage(null);
+      });
+    }
+  }
+
+  override render() {
+    const s = this.strings;
+    const state = this.state;
+    const title = state.event?.title ?? '';
+    const pinned = state.pinned.flatMap((sku) => state.product(sku) ?? []);
+    const ended = state.event?.status === 'ended';
+    return html`<div
+      class="base"
+      part="base"
+      role="region"
+      aria-label=${s.widgetLabel(title)}
+      @ls-buy=${this.onBuy}
+      @ls-release=${this.onRelease}
+      @ls-checkout=${this.onCheckout}
+      @ls-chat-send=${this.onChatSend}
+      @ls-details=${this.onDetails}
+    >
+      <div class="stage" part="stage">
+        <live-shop-player
+          part="player"
+          .strings=${s}
+          .src=${state.event?.streamUrl ?? ''}
+          .poster=${state.event?.posterUrl ?? ''}
+          .ended=${ended}
+        >
+          <live-shop-pinned-overlay
+            part="pinned"
+            exportparts="card-base, title, price, stock, buy-button, notice"
+            .strings=${s}
+            .products=${pinned}
+            .pending=${state.pending}
+            .notices=${state.notices}
+            .threshold=${this.lowStockThreshold}
+            .locale=${this.resolvedLocale()}
+          ></live-shop-pinned-overlay>
+        </live-shop-player>
+        ${
+          state.event
+            ? html`<p class="live-badge">
+                ${state.event.status === 'live' ? html`<strong>${s.live}</strong>` : nothing}<span>${title}</span>
+              </p>`
+            : nothing
+        }
+        ${
+          state.connection === 'offline'
+            ? html`<p class="offline" part="offline" role="status">${s.offline}</p>`
+            : nothing
+        }
+      </div>
+      <div class="side">
+        <div class="panel">
+          <div role="tablist" part="tabs" aria-label=${title || s.products} @keydown=${this.onTabKey}>
+            ${this.renderTab('shop', s.products, state.products.length)} ${this.renderTab('chat', s.chat)}
+          </div>
+          <div role="tabpanel" id="panel-shop" aria-labelledby="tab-shop" ?hidden=${this.tab !== 'shop'}>
+            ${this.renderProducts()}
+          </div>
+          <div role="tabpanel" id="panel-chat" aria-labelledby="tab-chat" ?hidden=${this.tab !== 'chat'}>
+            <live-shop-chat
+              part="chat"
+              .strings=${s}
+              .messages=${state.chat}
+              ?disabled=${state.connection !== 'online'}
+            ></live-shop-chat>
+          </div>
+          <live-shop-hold-panel
+            part="holds"
+            .strings=${s}
+            .holds=${state.holds}
+            .products=${(sku: string) => state.product(sku)}
+            .clockOffsetMs=${state.clockOffsetMs}
+          >
+            <slot name="checkout" slot="checkout"></slot>
+          </live-shop-hold-panel>
+        </div>
+      </div>
+      <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true" part="announcer">
+        ${this.announcement}
+      </div>
+      <live-shop-product-dialog
+        .strings=${s}
+        .threshold=${this.lowStockThreshold}
+        .locale=${this.resolvedLocale()}
+      ></live-shop-product-dialog>
+    </div>`;
+  }
+
+  private renderTab(tab: Tab, label: string, count?: number) {
+    const selected = this.tab === tab;
+    return html`<button
+      role="tab"
+      id="tab-${tab}"
+      type="button"
+      aria-selected=${selected ? 'true' : 'false'}
+      aria-controls="panel-${tab}"
+      tabindex=${selected ? 0 : -1}
+      @click=${() => (this.tab = tab)}
+    >
+      ${label}${count !== undefined ? html`<span class="count">${count}</span>` : nothing}
+    </button>`;
+  }
+
+  private renderProducts() {
+    const s = this.strings;
+    const state = this.state;
+    if (state.joinError) return html`<p class="message">${s.eventNotFound}</p>`;
+    if (state.products.length === 0) return html`<p class="message">${s.streamLoading}</p>`;
+    return html`<ul class="products" part="products" aria-label=${s.products}>
+      ${repeat(
+        state.products,
+        (product) => product.sku,
+        (product) =>
+          html`<li>
+            <live-shop-product-card
+              part="card"
+              exportparts="base: card-base, title, price, stock, buy-button, notice"
+              .strings=${s}
+              .product=${product}
+              .threshold=${this.lowStockThreshold}
+              .pending=${state.pending.has(product.sku)}
+              .notice=${state.notices.get(product.sku) ?? null}
+              .locale=${this.resolvedLocale()}
+              ?pinned=${state.pinned.includes(product.sku)}
+            ></live-shop-product-card>
+          </li>`,
+      )}
+    </ul>`;
+  }
+
+  private resolvedLocale(): string {
+    return this.locale || this.closest('[lang]')?.getAttribute('lang') || navigator.language;
+  }
+
+  private restart(): void {
+    this.activeClient?.stop();
+    this.activeClient = null;
+    if (!this.event) return;
+    this.activeClient = this.client ?? new ShopConnection({ server: this.server });
+    this.activeClient.start(this.state, this.event);
+  }
+
+  private announce(message: string): void {
+    // The same sentence twice in a row would not be re-read; a trailing space makes it new text.
+    this.announcement = message === this.announcement.trim() ? `${message} ` : message;
+  }
+
+  private onStockChanged(event: StockChangedEvent): void {
+    const messages: string[] = [];
+    for (const change of event.changes) {
+      const product = this.state.product(change.sku);
+      if (!product) continue;
+      const message = announcementFor(
+        change,
+        product,
+        this.lowStockThreshold,
+        this.state.pinned.includes(change.sku),
+        this.strings,
+      );
+      if (message) messages.push(message);
+      const before = stockLevel(change.before, this.lowStockThreshold);
+      if (before !== 'out' && change.after <= 0) {
+        this.emit(new LiveShopSoldOutEvent({ eventId: this.event, sku: product.sku, title: product.title }));
+      }
+    }
+    if (messages.length > 0) this.announce(messages.join('. '));
+  }
+
+  private holdDetail(hold: HoldView): HoldDetail {
+    return { eventId: this.event, sku: hold.sku, qty: hold.qty, holdId: hold.id, expiresAt: hold.expiresAt };
+  }
+
+  private titleOf(sku: string): string {
+    return this.state.product(sku)?.title ?? sku;
+  }
+
+  private onBuy = async (event: BuyRequestEvent) => {
+    event.stopPropagation();
+    const client = this.activeClient;
+    const { sku } = event;
+    if (!client || this.state.pending.has(sku)) return;
+    this.state.setNotice(sku, null);
+    this.state.setPending(sku, true);
+    const ack = await client.reserve(sku, 1);
+    this.state.setPending(sku, false);
+    if (!ack.ok) {
+      this.state.setNotice(sku, ack.error.code);
+      return;
+    }
+    if (ack.version !== undefined) this.state.applyStock([{ sku, available: ack.available, version: ack.version }]);
+    this.state.addHold(ack.hold);
+    this.scheduleExpiry(ack.hold);
+    this.announce(this.strings.holdPlaced(this.titleOf(sku)));
+    this.emit(new LiveShopHoldEvent(this.holdDetail(ack.hold)));
+  };
+
+  private onRelease = async (event: ReleaseRequestEvent) => {
+    event.stopPropagation();
+    const hold = this.state.holds.find((h) => h.id === event.holdId);
+    if (!hold || !this.activeClient) return;
+    const ack = await this.activeClient.release(hold.id);
+    if (ack.ok && ack.version !== undefined) {
+      this.state.applyStock([{ sku: hold.sku, available: ack.available, version: ack.version }]);
+    }
+    // Gone on the server already (expired, released elsewhere): either way it is no longer held.
+    if (!ack.ok && ack.error.code !== 'HOLD_NOT_FOUND' && ack.error.code !== 'HOLD_EXPIRED') {
+      this.state.setNotice(hold.sku, ack.error.code);
+      return;
+    }
+    this.endHold(hold, 'released');
+  };
+
+  private onCheckout = (event: CheckoutRequestEvent) => {
+    event.stopPropagation();
+    const hold = this.state.holds.find((h) => h.id === event.holdId);
+    if (!hold) return;
+    const checkout = this.emit(new LiveShopCheckoutEvent(this.holdDetail(hold)));
+    if (!checkout.defaultPrevented) this.openCheckout(hold);
+  };
+
+  /**
+   * Starts the in-widget checkout for a hold when the merchant's page did not take over. The
+   * checkout dialog is slotted into `checkout`; without one, the event is the whole hand-off.
+   */
+  protected openCheckout(_hold: HoldView): void {}
+
+  private onChatSend = (event: ChatSendRequestEvent) => {
+    event.stopPropagation();
+    if (!this.activeClient) return;
+    const result = this.activeClient.sendChat(event.text);
+    event.result = result;
+    void result.then((ack) => {
+      if (ack.ok) this.state.addChat(ack.message);
+    });
+  };
+
+  private onDetails = (event: DetailsRequestEvent) => {
+    event.stopPropagation();
+    const dialog = this.renderRoot.querySelector<LiveShopProductDialog>('live-shop-product-dialog');
+    if (!dialog) return;
+    dialog.product = this.state.product(event.sku);
+    dialog.pending = this.state.pending.has(event.sku);
+    void dialog.show();
+  };
+
+  private onTabKey = (event: KeyboardEvent) => {
+    const order: Tab[] = ['shop', 'chat'];
+    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+    if (step === 0 && event.key !== 'Home' && event.key !== 'End') return;
+    event.preventDefault();
+    const index = order.indexOf(this.tab);
+    const next =
+      event.key === 'Home'
+        ? order[0]!
+        : event.key === 'End'
+          ? order[order.length - 1]!
+          : order[(index + step + order.length) % order.length]!;
+    this.tab = next;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`#tab-${next}`)?.focus());
+  };
+
+  private scheduleExpiry(hold: HoldView): void {
+    clearTimeout(this.expiryTimers.get(hold.id));
+    const delay = Math.max(0, hold.expiresAt - this.state.serverNow());
+    this.expiryTimers.set(
+      hold.id,
+      setTimeout(() => {
+        if (!this.state.holds.some((h) => h.id === hold.id)) return;
+        this.endHold(hold, 'expired');
+      }, delay),
+    );
+  }
+
+  private endHold(hold: HoldView, reason: HoldReleaseReason): void {
+    clearTimeout(this.expiryTimers.get(hold.id));
+    this.expiryTimers.delete(hold.id);
+    if (!this.state.removeHold(hold.id)) return;
+    const title = this.titleOf(hold.sku);
+    this.announce(reason === 'expired' ? this.strings.holdExpired(title) : this.strings.holdReleased(title));
+    this.emit(new LiveShopHoldReleasedEvent({ ...this.holdDetail(hold), reason }));
+  }
+}
+
+defineElement('live-shop', LiveShop);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'live-shop': LiveShop;
+  }
+}

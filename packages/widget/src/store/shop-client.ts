@@ -1,0 +1,16 @@
+import type { Ack, ChatMessage, ReleaseAck, ReserveAck } from '@liveshop/protocol';
+import type { ShopState } from './shop-state.js';
+
+/**
+ * What `<live-shop>` needs from a connection to the server. {@link ShopConnection} is the real
+ * one; a page (or a test) can hand the element another through its `client` property.
+ */
+export interface ShopClient {
+  /** Connects, joins `eventId` and keeps `state` current until {@link stop}. */
+  start(state: ShopState, eventId: string): void;
+  stop(): void;
+  /** Reserves `qty` units; one call is one tap, however often it is retried underneath. */
+  reserve(sku: string, qty: number): Promise<Ack<ReserveAck>>;
+  release(holdId: string): Promise<Ack<ReleaseAck>>;
+  sendChat(text: string): Promise<Ack<{ message: ChatMessage }>>;
+}

@@ -1,0 +1,164 @@
+import type { ChatMessage, ErrorCode, HoldView, JoinAck, LiveEvent, ProductView, StockItem } from '@liveshop/protocol';
+
+export type ConnectionStatus = 'connecting' | 'online' | 'offline';
+
+/** One SKU whose available count changed through {@link ShopState.applyStock} or a snapshot. */
+export interface StockChange {
+  sku: string;
+  before: number;
+  after: number;
+}
+
+/** Fired by {@link ShopState} when live stock or a fresh snapshot changed what a shopper can buy. */
+export class StockChangedEvent extends Event {
+  constructor(readonly changes: StockChange[]) {
+    super('stock');
+  }
+}
+
+/** How many chat messages the widget keeps; older ones scroll away. */
+export const CHAT_HISTORY = 100;
+
+/**
+ * Everything the widget shows, in one observable object: the event, products with live stock,
+ * pinned SKUs, chat, the shopper's holds and the connection status. It fires `change` after every
+ * mutation, and `stock` ({@link StockChangedEvent}) when available counts moved. It knows nothing about sockets, so components and tests can drive it directly.
+ */
+export class ShopState extends EventTarget {
+  event: LiveEvent | null = null;
+  products: ProductView[] = [];
+  pinned: string[] = [];
+  chat: ChatMessage[] = [];
+  holds: HoldView[] = [];
+  connection: ConnectionStatus = 'connecting';
+  /** Set when joining failed for good (e.g. `NOT_FOUND`). */
+  joinError: ErrorCode | null = null;
+  /** Server clock minus local clock, in ms, so countdowns end when the server's hold does. */
+  clockOffsetMs = 0;
+  /** SKUs with a reserve in flight: a second tap while one is pending does nothing. */
+  readonly pending = new Set<string>();
+  /** The last error per SKU, shown on its card until the next attempt. */
+  readonly notices = new Map<string, ErrorCode>();
+  private readonly bySku = new Map<string, ProductView>();
+
+  product(sku: string): ProductView | undefined {
+    return this.bySku.get(sku);
+  }
+
+  /** Server time now, by the local clock corrected with the offset measured at join. */
+  serverNow(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
+  /**
+   * Applies a join ack. Catalog fields always come from the snapshot; a SKU's stock only when the
+   * snapshot's version is not older than what a live update already delivered.
+   */
+  applySnapshot(ack: Omit<JoinAck, 'chat' | 'serverTime'> & Partial<Pick<JoinAck, 'chat'>>): StockChange[] {
+    const changes: StockChange[] = [];
+    const next = new Map<string, ProductView>();
+    for (const incoming of ack.products) {
+      const current = this.bySku.get(incoming.sku);
+      const keep = current && current.version > incoming.version;
+      const merged = keep ? { ...incoming, available: current.available, version: current.version } : incoming;
+      if (current && current.available !== merged.available) {
+        changes.push({ sku: incoming.sku, before: current.available, after: merged.available });
+      }
+      next.set(incoming.sku, merged);
+    }
+    this.bySku.clear();
+    for (const [sku, product] of next) this.bySku.set(sku, product);
+    this.products = [...next.values()];
+    this.event = ack.event;
+    this.pinned = ack.pinned.filter((sku) => next.has(sku));
+    if (ack.chat) this.chat = ack.chat.slice(-CHAT_HISTORY);
+    this.joinError = null;
+    this.changed();
+    if (changes.length > 0) this.dispatchEvent(new StockChangedEvent(changes));
+    return changes;
+  }
+
+  /** Applies live stock updates; an update whose version is not newer than the one shown is stale and ignored. */
+  applyStock(items: StockItem[]): StockChange[] {
+    const changes: StockChange[] = [];
+    let applied = false;
+    for (const item of items) {
+      const current = this.bySku.get(item.sku);
+      if (!current || item.version <= current.version) continue;
+      applied = true;
+      const updated = { ...current, available: item.available, version: item.version };
+      this.bySku.set(item.sku, updated);
+      if (updated.available !== current.available) {
+        changes.push({ sku: item.sku, before: current.available, after: updated.available });
+      }
+    }
+    if (applied) {
+      this.products = this.products.map((product) => this.bySku.get(product.sku) ?? product);
+      this.changed();
+    }
+    if (changes.length > 0) this.dispatchEvent(new StockChangedEvent(changes));
+    return changes;
+  }
+
+  setPinned(skus: string[]): void {
+    this.pinned = skus.filter((sku) => this.bySku.has(sku)).slice(0, 3);
+    this.changed();
+  }
+
+  setEventStatus(status: LiveEvent['status']): void {
+    if (!this.event) return;
+    this.event = { ...this.event, status };
+    this.changed();
+  }
+
+  setConnection(status: ConnectionStatus): void {
+    if (this.connection === status) return;
+    this.connection = status;
+    this.changed();
+  }
+
+  setJoinError(code: ErrorCode): void {
+    this.joinError = code;
+    this.changed();
+  }
+
+  addChat(message: ChatMessage): void {
+    if (this.chat.some((m) => m.id === message.id)) return;
+    this.chat = [...this.chat, message].slice(-CHAT_HISTORY);
+    this.changed();
+  }
+
+  deleteChat(id: string): void {
+    this.chat = this.chat.filter((m) => m.id !== id);
+    this.changed();
+  }
+
+  setPending(sku: string, pending: boolean): void {
+    if (pending) this.pending.add(sku);
+    else this.pending.delete(sku);
+    this.changed();
+  }
+
+  setNotice(sku: string, code: ErrorCode | null): void {
+    if (code) this.notices.set(sku, code);
+    else this.notices.delete(sku);
+    this.changed();
+  }
+
+  addHold(hold: HoldView): void {
+    this.holds = [...this.holds.filter((h) => h.id !== hold.id), hold];
+    this.changed();
+  }
+
+  removeHold(holdId: string): HoldView | undefined {
+    const hold = this.holds.find((h) => h.id === holdId);
+    if (!hold) return undefined;
+    this.holds = this.holds.filter((h) => h.id !== holdId);
+    this.changed();
+    return hold;
+  }
+
+  private changed(): void {
+    this.dispatchEvent(new Event('change'));
+  }
+}
