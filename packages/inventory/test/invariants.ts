@@ -1,0 +1,76 @@
+import type { InventoryStore } from '@liveshop/inventory';
+import type { LedgerEntry, SkuStock } from '@liveshop/protocol';
+import type { Redis } from 'ioredis';
+
+/**
+ * Checks every SKU of the event: available + held + sold == allocated, nothing negative, held
+ * equals the sum of the SKU's hold records, and the per-shopper counters add up to held + sold.
+ * Returns the problems found (empty when consistent).
+ */
+export async function invariantProblems(redis: Redis, store: InventoryStore, eventId: string): Promise<string[]> {
+  const problems: string[] = [];
+  for (const s of await store.snapshot(eventId)) {
+    const counts = [s.allocated, s.available, s.held, s.sold, s.version];
+    if (counts.some((n) => !Number.isInteger(n) || n < 0)) problems.push(`${s.sku}: bad counts ${counts.join(',')}`);
+    if (s.available + s.held + s.sold !== s.allocated) problems.push(`${s.sku}: ${JSON.stringify(s)} does not add up`);
+    const records = await redis.hvals(store.keys.holdData(eventId, s.sku));
+    const heldInRecords = records.reduce((sum, record) => sum + Number(record.split('|')[0]), 0);
+    if (heldInRecords !== s.held) problems.push(`${s.sku}: held ${s.held} but hold records sum to ${heldInRecords}`);
+    const expiryIndex = await redis.zcard(store.keys.holdExpiry(eventId, s.sku));
+    if (expiryIndex !== records.length)
+      problems.push(`${s.sku}: ${records.length} holds, ${expiryIndex} in expiry index`);
+    const owned = (await redis.hvals(store.keys.buyers(eventId, s.sku))).reduce((sum, n) => sum + Number(n), 0);
+    if (owned !== s.held + s.sold)
+      problems.push(`${s.sku}: shopper counters ${owned} != held + sold ${s.held + s.sold}`);
+  }
+  return problems;
+}
+
+type Counts = Omit<SkuStock, 'sku'>;
+const zero: Counts = { allocated: 0, available: 0, held: 0, sold: 0, version: 0 };
+
+/**
+ * Replays a ledger from the start by applying each entry's movement to the previous counts of
+ * its SKU, checking that the entry's recorded counts, availableBefore and version agree.
+ * Returns the final counts per SKU and the problems found.
+ */
+export function replayLedger(entries: LedgerEntry[]): { stock: Map<string, Counts>; problems: string[] } {
+  const stock = new Map<string, Counts>();
+  const problems: string[] = [];
+  for (const e of entries) {
+    const prev = stock.get(e.sku) ?? zero;
+    const next = { ...prev, version: prev.version + 1 };
+    switch (e.type) {
+      case 'allocate':
+      case 'pos':
+        next.allocated = e.qty;
+        next.available = e.qty - prev.held - prev.sold;
+        break;
+      case 'reserve':
+        next.available -= e.qty;
+        next.held += e.qty;
+        break;
+      case 'release':
+      case 'expire':
+        next.available += e.qty;
+        next.held -= e.qty;
+        break;
+      case 'commit':
+        next.held -= e.qty;
+        next.sold += e.qty;
+        break;
+    }
+    const recorded = { allocated: e.allocated, available: e.available, held: e.held, sold: e.sold, version: e.version };
+    if (JSON.stringify(recorded) !== JSON.stringify(next)) {
+      problems.push(
+        `${e.id} ${e.type} ${e.sku}: recorded ${JSON.stringify(recorded)}, replayed ${JSON.stringify(next)}`,
+      );
+    }
+    if (e.availableBefore !== prev.available)
+      problems.push(`${e.id}: availableBefore ${e.availableBefore} != ${prev.available}`);
+    if (e.qty <= 0 && e.type !== 'allocate' && e.type !== 'pos') problems.push(`${e.id}: qty ${e.qty}`);
+    if (Object.values(next).some((n) => n < 0)) problems.push(`${e.id}: negative count after replay`);
+    stock.set(e.sku, next);
+  }
+  return { stock, problems };
+}
