@@ -1,0 +1,122 @@
+import type { EventStatus, LiveEvent, Product } from '@liveshop/protocol';
+import type { SqlExecutor, SqlStore } from '../db/sql-store.js';
+
+/** An event with its products, as stored. */
+export interface CatalogEvent extends LiveEvent {
+  products: Product[];
+}
+
+interface EventRow {
+  id: string;
+  title: string;
+  stream_url: string | null;
+  poster_url: string | null;
+  hold_ttl_seconds: number;
+  status: EventStatus;
+}
+interface ProductRow {
+  sku: string;
+  title: string;
+  price_cents: number;
+  currency: string;
+  image_url: string | null;
+  description: string | null;
+  limit_per_shopper: number;
+}
+
+/** SQL access to events and their products. Knows nothing of Redis. */
+export class EventRepository {
+  constructor(private readonly db: SqlStore) {}
+
+  async get(id: string): Promise<CatalogEvent | null> {
+    const events = await this.db.query<EventRow>(
+      'select id, title, stream_url, poster_url, hold_ttl_seconds, status from events where id = $1',
+      [id],
+    );
+    const row = events.rows[0];
+    if (!row) return null;
+    const products = await this.db.query<ProductRow>(
+      `select sku, title, price_cents, currency, image_url, description, limit_per_shopper
+         from products where event_id = $1 order by position`,
+      [id],
+    );
+    return { ...toEvent(row), products: products.rows.map(toProduct) };
+  }
+
+  /** Inserts the event and its products; resolves false when the id is taken. */
+  async insert(event: CatalogEvent): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const inserted = await tx.query(
+        `insert into events (id, title, stream_url, poster_url, hold_ttl_seconds, status)
+         values ($1, $2, $3, $4, $5, $6) on conflict (id) do nothing returning id`,
+        [event.id, event.title, event.streamUrl ?? null, event.posterUrl ?? null, event.holdTtlSeconds, event.status],
+      );
+      if (inserted.rows.length === 0) return false;
+      await insertProducts(tx, event.id, event.products);
+      return true;
+    });
+  }
+
+  async setStatus(id: string, status: EventStatus): Promise<boolean> {
+    const { rows } = await this.db.query(
+      'update events set status = $2, updated_at = now() where id = $1 returning id',
+      [id, status],
+    );
+    return rows.length > 0;
+  }
+
+  /** Events whose holds may still need sweeping: live ones, and ones ended within the last day. */
+  async listSweepable(): Promise<string[]> {
+    const { rows } = await this.db.query<{ id: string }>(
+      `select id from events
+        where status = 'live' or (status = 'ended' and updated_at > now() - interval '1 day')`,
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** Every event that is not ended, for restoring Redis configuration at start. */
+  async listOpen(): Promise<string[]> {
+    const { rows } = await this.db.query<{ id: string }>("select id from events where status <> 'ended'");
+    return rows.map((row) => row.id);
+  }
+}
+
+async function insertProducts(tx: SqlExecutor, eventId: string, products: Product[]): Promise<void> {
+  for (const [position, product] of products.entries()) {
+    await tx.query(
+      `insert into products (event_id, sku, position, title, price_cents, currency, image_url, description, limit_per_shopper)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [
+        eventId,
+        product.sku,
+        position,
+        product.title,
+        product.priceCents,
+        product.currency,
+        product.imageUrl ?? null,
+        product.description ?? null,
+        product.limitPerShopper,
+      ],
+    );
+  }
+}
+
+function toEvent(row: EventRow): LiveEvent {
+  const event: LiveEvent = { id: row.id, title: row.title, holdTtlSeconds: row.hold_ttl_seconds, status: row.status };
+  if (row.stream_url) event.streamUrl = row.stream_url;
+  if (row.poster_url) event.posterUrl = row.poster_url;
+  return event;
+}
+
+function toProduct(row: ProductRow): Product {
+  const product: Product = {
+    sku: row.sku,
+    title: row.title,
+    priceCents: Number(row.price_cents),
+    currency: row.currency,
+    limitPerShopper: row.limit_per_shopper,
+  };
+  if (row.image_url) product.imageUrl = row.image_url;
+  if (row.description) product.description = row.description;
+  return product;
+}

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+
+/** Options of {@link startServer}. Every field is optional; {@link resolveOptions} fills defaults. */
+export interface ServerOptions {
+  /** HTTP port; 0 picks a free one. Default 8080. */
+  port?: number;
+  /** Interface to listen on. Default `0.0.0.0`. */
+  host?: string;
+  /** Default `redis://127.0.0.1:6379`. */
+  redisUrl?: string;
+  /** `postgres://…` selects PostgreSQL; unset selects PGlite in `dataDir`; `memory://` an in-memory PGlite. */
+  databaseUrl?: string;
+  /** Where the embedded PGlite database lives when `databaseUrl` is unset. Default `./data`. */
+  dataDir?: string;
+  /** Bearer key of the admin API. Unset: `dev-admin-key` in demo mode, otherwise the admin API refuses everything. */
+  adminKey?: string;
+  /** Signs shopper sessions and staff tokens. Unset: a random secret kept in the database, shared by every process on it. */
+  sessionSecret?: string;
+  /** Prefix of every Redis key this server writes. Default `ls`. */
+  keyPrefix?: string;
+  /** PostgreSQL schema for this server's tables (created when missing). Default `public`. */
+  dbSchema?: string;
+  /** Reserves and chat messages per second per client IP; 0 turns the per-IP limit off. Default 50. */
+  ipRateLimitPerSecond?: number;
+  /** Reserves per second per shopper session. Default 10. */
+  shopperReservesPerSecond?: number;
+  /** Chat messages per 10 seconds per shopper session. Default 5. */
+  shopperChatPer10Seconds?: number;
+  /** Origins allowed to open socket.io connections and call the public API; empty or unset allows any. */
+  allowedOrigins?: string[];
+  /** Seed the `demo` event, serve the demo page and start the demo stream. Default false. */
+  demo?: boolean;
+  /** Run the fan-out and hold-sweeper workers in this process. Default true. */
+  workers?: boolean;
+  /** How many recent chat messages a join returns. Default 50. */
+  chatHistory?: number;
+  /** Shortest gap between two `stock` messages to one event room. Default 100 ms. */
+  stockIntervalMs?: number;
+  /** Start the demo HLS test stream when `demo` is on and ffmpeg exists. Default true. */
+  demoStream?: boolean;
+}
+
+const port = z.number().int().min(0).max(65_535);
+const perSecond = z.number().int().min(0).max(1_000_000);
+const optionsSchema = z.strictObject({
+  port: port.default(8080),
+  host: z.string().min(1).default('0.0.0.0'),
+  redisUrl: z
+    .string()
+    .regex(/^rediss?:\/\//, 'redisUrl must start with redis:// or rediss://')
+    .default('redis://127.0.0.1:6379'),
+  databaseUrl: z
+    .string()
+    .regex(/^(postgres(ql)?:\/\/|memory:\/\/)/, 'databaseUrl must be a postgres:// URL or memory://')
+    .optional(),
+  dataDir: z.string().min(1).default('./data'),
+  adminKey: z.string().min(8, 'the admin key must be at least 8 characters').optional(),
+  sessionSecret: z.string().min(16, 'the session secret must be at least 16 characters').optional(),
+  keyPrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_:.-]{1,64}$/, 'keyPrefix may hold only letters, digits and _ : . -')
+    .default('ls'),
+  dbSchema: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'dbSchema must be a lower-case SQL identifier')
+    .default('public'),
+  ipRateLimitPerSecond: perSecond.default(50),
+  shopperReservesPerSecond: perSecond.min(1).default(10),
+  shopperChatPer10Seconds: perSecond.min(1).default(5),
+  allowedOrigins: z.array(z.url()).default([]),
+  demo: z.boolean().default(false),
+  workers: z.boolean().default(true),
+  chatHistory: z.number().int().min(0).max(500).default(50),
+  stockIntervalMs: z.number().int().min(0).max(10_000).default(100),
+  demoStream: z.boolean().default(true),
+});
+
+export type ResolvedOptions = z.output<typeof optionsSchema> & { adminKey?: string };
+
+/** The demo's admin key when none is configured. */
+export const DEMO_ADMIN_KEY = 'dev-admin-key';
+
+/** Validates options and fills defaults; throws an Error naming every bad option. */
+export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
+  const parsed = optionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'options'}: ${issue.message}`);
+    throw new Error(`invalid server options: ${problems.join('; ')}`);
+  }
+  const resolved: ResolvedOptions = parsed.data;
+  if (!resolved.adminKey && resolved.demo) resolved.adminKey = DEMO_ADMIN_KEY;
+  return resolved;
+}
+
+/** `redis://user:secret@host` → `redis://user:***@host`, for messages. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
+}

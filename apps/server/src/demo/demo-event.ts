@@ -1,0 +1,76 @@
+import type { CreateEventBody } from '@liveshop/protocol';
+
+/** The demo show: six products with local images, live from the start. */
+export const DEMO_EVENT: CreateEventBody = {
+  id: 'demo',
+  title: 'Spring Drop — live from the studio',
+  streamUrl: '/stream/index.m3u8',
+  holdTtlSeconds: 300,
+  status: 'live',
+  products: [
+    {
+      sku: 'TEE-ORIGIN',
+      title: 'Origin Organic Tee',
+      priceCents: 2800,
+      currency: 'USD',
+      imageUrl: '/img/tee.svg',
+      description: 'Heavyweight organic cotton, garment-dyed cobalt, with the Orbit print.',
+      limitPerShopper: 3,
+    },
+    {
+      sku: 'MUG-EMBER',
+      title: 'Ember Stoneware Mug',
+      priceCents: 2200,
+      currency: 'USD',
+      imageUrl: '/img/mug.svg',
+      description: 'Hand-glazed stoneware, 350 ml, dishwasher safe.',
+      limitPerShopper: 4,
+    },
+    {
+      sku: 'CAP-TRAIL',
+      title: 'Trail Canvas Cap',
+      priceCents: 2400,
+      currency: 'USD',
+      imageUrl: '/img/cap.svg',
+      description: 'Waxed canvas six-panel cap with a leather strap.',
+      limitPerShopper: 2,
+    },
+    {
+      sku: 'TOTE-MARKET',
+      title: 'Market Tote Bag',
+      priceCents: 3500,
+      currency: 'USD',
+      imageUrl: '/img/tote.svg',
+      description: 'Undyed 16 oz canvas with an inside pocket; carries a full shop.',
+      limitPerShopper: 2,
+    },
+    {
+      sku: 'SCARF-MERINO',
+      title: 'Merino Wool Scarf',
+      priceCents: 4800,
+      currency: 'USD',
+      imageUrl: '/img/scarf.svg',
+      description: 'Extra-fine merino, knitted in one piece, plum.',
+      limitPerShopper: 1,
+    },
+    {
+      sku: 'SNEAKER-DRIFT',
+      title: 'Drift Knit Sneaker',
+      priceCents: 8900,
+      currency: 'USD',
+      imageUrl: '/img/sneaker.svg',
+      description: 'Recycled knit upper, natural rubber sole. Limited drop.',
+      limitPerShopper: 1,
+    },
+  ],
+};
+
+/** Units each demo product starts with. */
+export const DEMO_STOCK: Record<string, number> = {
+  'TEE-ORIGIN': 40,
+  'MUG-EMBER': 25,
+  'CAP-TRAIL': 30,
+  'TOTE-MARKET': 15,
+  'SCARF-MERINO': 8,
+  'SNEAKER-DRIFT': 5,
+};

@@ -1,0 +1,44 @@
+import express, { type Express } from 'express';
+import type { Redis } from 'ioredis';
+import type { StaffTokens } from '../auth/staff-token.js';
+import type { EventService } from '../catalog/event-service.js';
+import type { SqlStore } from '../db/sql-store.js';
+import type { ServerMetrics } from '../metrics/metrics.js';
+import { adminRouter } from './admin-router.js';
+import { apiNotFound, errorHandler } from './error-handler.js';
+import { healthRouter } from './health-router.js';
+import { publicRouter } from './public-router.js';
+import { publicCors, securityHeaders } from './security.js';
+import { staticRouter, type StaticDirs } from './static-assets.js';
+
+export interface AppDeps {
+  redis: Redis;
+  db: SqlStore;
+  metrics: ServerMetrics;
+  events: EventService;
+  staffTokens: StaffTokens;
+  adminKey?: string;
+  allowedOrigins: string[];
+  staticDirs: StaticDirs;
+}
+
+/** Admin bodies carry whole catalogs (up to 200 products); everything else is small. */
+const ADMIN_BODY_LIMIT = '512kb';
+const API_BODY_LIMIT = '16kb';
+
+/** The express app: health and metrics, the JSON API, static files, typed JSON errors. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', 'weak');
+  app.use(securityHeaders());
+  app.use(healthRouter(deps));
+
+  app.use('/api/admin', express.json({ limit: ADMIN_BODY_LIMIT }), adminRouter(deps));
+  app.use('/api', publicCors(deps.allowedOrigins), express.json({ limit: API_BODY_LIMIT }), publicRouter(deps));
+  app.use('/api', apiNotFound);
+
+  app.use(staticRouter(deps.staticDirs));
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,39 @@
+import { optionsFromEnv } from './config/env.js';
+import { startServer } from './server.js';
+
+/**
+ * `pnpm --filter @liveshop/server start`: reads the environment (docs/protocol.md lists it),
+ * starts the server with the demo on unless LIVESHOP_DEMO=off, and closes it gracefully on
+ * SIGTERM or SIGINT.
+ */
+async function main(): Promise<void> {
+  const server = await startServer(optionsFromEnv());
+  console.warn(`liveshop: listening on ${server.url.replace('127.0.0.1', 'localhost')}/`);
+  if (server.adminKey && !process.env.LIVESHOP_ADMIN_KEY) {
+    console.warn(`liveshop: demo admin key: ${server.adminKey} (set LIVESHOP_ADMIN_KEY to choose one)`);
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.warn(`liveshop: ${signal}, shutting down`);
+    const forced = setTimeout(() => process.exit(1), 10_000).unref();
+    server.close().then(
+      () => {
+        clearTimeout(forced);
+        process.exit(0);
+      },
+      (error: unknown) => {
+        console.error('liveshop: shutdown failed', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error(`liveshop: cannot start: ${(error as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,37 @@
+import type { ChatMessage } from '@liveshop/protocol';
+import type { Redis } from 'ioredis';
+import type { ServerKeys } from './server-keys.js';
+
+/** The last N chat messages of each event, in a capped Redis list (newest first). */
+export class ChatStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: ServerKeys,
+    private readonly keep: number,
+  ) {}
+
+  async append(message: ChatMessage): Promise<void> {
+    if (this.keep === 0) return;
+    const key = this.keys.chat(message.eventId);
+    await this.redis
+      .multi()
+      .lpush(key, JSON.stringify(message))
+      .ltrim(key, 0, this.keep - 1)
+      .exec();
+  }
+
+  /** The most recent messages, oldest first. */
+  async recent(eventId: string): Promise<ChatMessage[]> {
+    if (this.keep === 0) return [];
+    const raw = await this.redis.lrange(this.keys.chat(eventId), 0, this.keep - 1);
+    const messages: ChatMessage[] = [];
+    for (let index = raw.length - 1; index >= 0; index -= 1) {
+      try {
+        messages.push(JSON.parse(raw[index]!) as ChatMessage);
+      } catch {
+        // A corrupt entry costs one message of history, not the join.
+      }
+    }
+    return messages;
+  }
+}

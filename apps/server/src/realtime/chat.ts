@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import { ErrorCode, LiveshopError, chatSendPayload, parseInput, type Ack, type ChatMessage } from '@liveshop/protocol';
+import type { RealtimeContext } from './context.js';
+import { roomOf } from './event-rooms.js';
+
+/** C0 controls other than tab and newline, and DEL: never useful in chat, sometimes harmful in logs. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F]/g;
+
+export interface ChatSender {
+  id: string;
+  ip: string;
+  role: ChatMessage['role'];
+  author: string;
+  rooms: Set<string>;
+}
+
+/**
+ * Validates, rate-limits, stores (last N per event) and broadcasts one chat message to every
+ * process. The sender must have joined the event.
+ */
+export async function sendChat(
+  ctx: RealtimeContext,
+  sender: ChatSender,
+  payload: unknown,
+): Promise<Ack<{ message: ChatMessage }>> {
+  const input = parseInput(chatSendPayload, payload);
+  if (!sender.rooms.has(roomOf(input.eventId))) {
+    throw new LiveshopError(ErrorCode.FORBIDDEN, `join event ${input.eventId} before chatting in it`);
+  }
+  const text = input.text.replace(CONTROL_CHARACTERS, '').trim();
+  if (!text) throw new LiveshopError(ErrorCode.INVALID_INPUT, 'text: message is empty');
+  await ctx.limits.chat(sender.id, sender.ip);
+  const message: ChatMessage = {
+    id: randomBytes(9).toString('base64url'),
+    eventId: input.eventId,
+    author: sender.author,
+    text,
+    at: Date.now(),
+    role: sender.role,
+  };
+  await ctx.chat.append(message);
+  ctx.rooms.emit(input.eventId, 'chat', message);
+  return { ok: true, message };
+}
+
+/** A stable, short display name for an anonymous shopper. */
+export const shopperDisplayName = (shopperId: string): string => `Viewer ${shopperId.slice(-4).toUpperCase()}`;

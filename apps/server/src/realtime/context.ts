@@ -1,0 +1,29 @@
+import type { InventoryStore } from '@liveshop/inventory';
+import type { Redis } from 'ioredis';
+import type { ShopperSessions } from '../auth/shopper-session.js';
+import type { StaffTokens } from '../auth/staff-token.js';
+import type { EventService } from '../catalog/event-service.js';
+import type { ServerMetrics } from '../metrics/metrics.js';
+import type { ChatStore } from './chat-store.js';
+import type { EventRooms } from './event-rooms.js';
+import type { RateLimits } from './rate-limits.js';
+
+/** Starts tailing an event's ledger on this process before a socket takes its snapshot. */
+export interface LedgerWatch {
+  watch(eventId: string): Promise<void>;
+}
+
+/** Everything the namespace handlers use. */
+export interface RealtimeContext {
+  redis: Redis;
+  inventory: InventoryStore;
+  events: EventService;
+  chat: ChatStore;
+  rooms: EventRooms;
+  limits: RateLimits;
+  metrics: ServerMetrics;
+  sessions: ShopperSessions;
+  staffTokens: StaffTokens;
+  /** Absent when this process runs no workers. */
+  fanout?: LedgerWatch;
+}

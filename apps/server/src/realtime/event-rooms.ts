@@ -1,0 +1,35 @@
+import type { ShopServerToClientEvents } from '@liveshop/protocol';
+import type { AnyNamespace } from './types.js';
+
+/** The socket.io room of an event; the same name in `/shop`, `/host` and `/moderator`. */
+export const roomOf = (eventId: string): string => `ev:${eventId}`;
+
+/** The event id of a room name, or null for other rooms (every socket's own id room). */
+export const eventOfRoom = (room: string): string | null => (room.startsWith('ev:') ? room.slice(3) : null);
+
+type Events = ShopServerToClientEvents;
+
+/**
+ * Sends to everyone watching an event, in every namespace. `emit` goes through the Redis Streams
+ * adapter to every process; `emitLocal` reaches this process's sockets only, for the fan-out, which
+ * runs on every process and would otherwise multiply each message by the number of processes.
+ */
+export class EventRooms {
+  constructor(private readonly namespaces: AnyNamespace[]) {}
+
+  emit<E extends keyof Events>(eventId: string, event: E, ...args: Parameters<Events[E]>): void {
+    const room = roomOf(eventId);
+    for (const namespace of this.namespaces) namespace.to(room).emit(event, ...args);
+  }
+
+  emitLocal<E extends keyof Events>(eventId: string, event: E, ...args: Parameters<Events[E]>): void {
+    const room = roomOf(eventId);
+    for (const namespace of this.namespaces) namespace.local.to(room).emit(event, ...args);
+  }
+
+  /** Whether any socket of this process watches the event. */
+  hasLocalMembers(eventId: string): boolean {
+    const room = roomOf(eventId);
+    return this.namespaces.some((namespace) => (namespace.adapter.rooms.get(room)?.size ?? 0) > 0);
+  }
+}

@@ -1,0 +1,49 @@
+import { ErrorCode, LiveshopError, joinPayload, parseInput, type Ack, type JoinAck } from '@liveshop/protocol';
+import type { RealtimeContext } from './context.js';
+import { eventOfRoom, roomOf } from './event-rooms.js';
+
+/** How many events one connection may watch at once. */
+export const MAX_EVENTS_PER_SOCKET = 4;
+
+interface JoiningSocket {
+  rooms: Set<string>;
+  join(room: string): unknown;
+}
+
+/**
+ * Adds the socket to the event's room and answers with a fresh snapshot. The order matters: this
+ * process starts tailing the ledger first, then the socket joins the room, then the snapshot is
+ * read, so no change can fall between the snapshot and the first push. A change may arrive twice
+ * (in the snapshot and as a push); its version lets the client drop the older copy.
+ */
+export async function joinEvent(ctx: RealtimeContext, socket: JoiningSocket, payload: unknown): Promise<Ack<JoinAck>> {
+  const { eventId } = parseInput(joinPayload, payload);
+  await ctx.events.require(eventId);
+  const room = roomOf(eventId);
+  if (!socket.rooms.has(room) && joinedEvents(socket).length >= MAX_EVENTS_PER_SOCKET) {
+    throw new LiveshopError(
+      ErrorCode.INVALID_INPUT,
+      `a connection may watch at most ${MAX_EVENTS_PER_SOCKET} events; leave one first`,
+    );
+  }
+  await ctx.fanout?.watch(eventId);
+  await socket.join(room);
+  const [snapshot, chat, time] = await Promise.all([
+    ctx.events.snapshot(eventId),
+    ctx.chat.recent(eventId),
+    ctx.redis.time(),
+  ]);
+  // Redis time, the clock hold expiries are measured on.
+  const serverTime = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
+  return { ok: true, ...snapshot, chat, serverTime };
+}
+
+/** The events a socket watches, from its rooms. */
+export function joinedEvents(socket: { rooms: Set<string> }): string[] {
+  const events: string[] = [];
+  for (const room of socket.rooms) {
+    const eventId = eventOfRoom(room);
+    if (eventId) events.push(eventId);
+  }
+  return events;
+}

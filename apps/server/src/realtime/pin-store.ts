@@ -1,0 +1,29 @@
+import type { Redis } from 'ioredis';
+import type { ServerKeys } from './server-keys.js';
+
+/**
+ * The products a host has pinned, kept in Redis so every process and every re-join sees them.
+ * Stored as one JSON array: pins are replaced as a whole, never edited in place.
+ */
+export class PinStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: ServerKeys,
+  ) {}
+
+  async get(eventId: string): Promise<string[]> {
+    const raw = await this.redis.get(this.keys.pinned(eventId));
+    if (!raw) return [];
+    try {
+      const skus: unknown = JSON.parse(raw);
+      return Array.isArray(skus) ? skus.filter((sku): sku is string => typeof sku === 'string') : [];
+    } catch {
+      return [];
+    }
+  }
+
+  async set(eventId: string, skus: string[]): Promise<void> {
+    if (skus.length === 0) await this.redis.del(this.keys.pinned(eventId));
+    else await this.redis.set(this.keys.pinned(eventId), JSON.stringify(skus));
+  }
+}

@@ -1,0 +1,60 @@
+import createDebug from 'debug';
+import { ErrorCode, type Ack, type ErrorBody } from '@liveshop/protocol';
+import { toErrorBody } from '../http/error-handler.js';
+
+const debug = createDebug('liveshop:socket');
+
+/** A socket request handler: gets the raw payload, resolves the ack (or throws a LiveshopError). */
+export type RequestHandler = (payload: unknown) => Promise<Ack> | Ack;
+
+/** Anything a socket.io listener can be registered on. */
+interface Listenable {
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+}
+
+/**
+ * Registers `handler` for `event` so that it can never throw into socket.io: the payload is the
+ * first argument (absent when the client sent only an ack), the ack the last one when it is a
+ * function, and every failure becomes `{ ok: false, error }`. Without an ack the result is dropped.
+ */
+export function onRequest(socket: Listenable, event: string, handler: RequestHandler): void {
+  socket.on(event, (...args: unknown[]) => {
+    const last = args[args.length - 1];
+    const ack = typeof last === 'function' ? (last as (response: Ack) => void) : undefined;
+    const payload = ack && args.length === 1 ? undefined : args[0];
+    let pending: Promise<Ack> | Ack;
+    try {
+      pending = handler(payload);
+    } catch (error) {
+      pending = { ok: false, error: failure(event, error) };
+    }
+    if (pending instanceof Promise) {
+      pending.then(
+        (response) => ack?.(response),
+        (error: unknown) => ack?.({ ok: false, error: failure(event, error) }),
+      );
+    } else {
+      ack?.(pending);
+    }
+  });
+}
+
+/** Refuses events a namespace does not handle, with a typed ack when the client asked for one. */
+export function refuseUnknownEvents(
+  socket: { onAny(listener: (event: string, ...args: unknown[]) => void): unknown },
+  handled: ReadonlySet<string>,
+  refusal: (event: string) => ErrorBody,
+): void {
+  socket.onAny((event, ...args) => {
+    if (handled.has(event)) return;
+    const last = args[args.length - 1];
+    if (typeof last === 'function') (last as (response: Ack) => void)({ ok: false, error: refusal(event) });
+  });
+}
+
+function failure(event: string, error: unknown): ErrorBody {
+  const body = toErrorBody(error);
+  if (body.code === ErrorCode.INTERNAL) console.error(`liveshop: socket ${event} failed`, error);
+  else debug('%s refused: %s %s', event, body.code, body.message);
+  return body;
+}

@@ -1,0 +1,140 @@
+import {
+  ErrorCode,
+  LiveshopError,
+  joinPayload,
+  parseInput,
+  releasePayload,
+  reservePayload,
+  type Ack,
+  type ReleaseAck,
+  type ReserveAck,
+} from '@liveshop/protocol';
+import type { RealtimeContext } from './context.js';
+import { sendChat, shopperDisplayName } from './chat.js';
+import { roomOf } from './event-rooms.js';
+import { joinEvent, joinedEvents } from './join.js';
+import { onRequest, refuseUnknownEvents } from './requests.js';
+import type { ShopNamespace, ShopSocket } from './types.js';
+
+const HANDLED = new Set(['join', 'leave', 'reserve', 'release', 'chat:send']);
+const STAFF_EVENTS = new Set(['pin', 'status', 'chat:delete']);
+
+/**
+ * `/shop`: anonymous shoppers. A connection presents `auth.session` (the token it got before) or
+ * none; an invalid or absent session gets a new shopper id. Either way the server sends `session`
+ * first, and the shopper id is what per-shopper limits and idempotency keys are scoped to.
+ */
+export function registerShopNamespace(shop: ShopNamespace, ctx: RealtimeContext): void {
+  shop.use((socket, next) => {
+    const auth = socket.handshake.auth as { session?: unknown } | undefined;
+    const shopperId = ctx.sessions.verify(auth?.session);
+    socket.data = { role: 'shopper', shopperId: shopperId ?? '', ip: socket.handshake.address };
+    next();
+  });
+
+  shop.on('connection', (socket) => {
+    const known = socket.data.shopperId;
+    if (known) {
+      socket.emit('session', { session: ctx.sessions.tokenFor(known), shopperId: known });
+    } else {
+      const fresh = ctx.sessions.create();
+      socket.data.shopperId = fresh.shopperId;
+      socket.emit('session', fresh);
+    }
+    registerShopperRequests(socket, ctx);
+  });
+}
+
+function registerShopperRequests(socket: ShopSocket, ctx: RealtimeContext): void {
+  const { data } = socket;
+
+  onRequest(socket, 'join', (payload) => joinEvent(ctx, socket, payload));
+
+  onRequest(socket, 'leave', async (payload) => {
+    const { eventId } = parseInput(joinPayload, payload);
+    await socket.leave(roomOf(eventId));
+    return { ok: true };
+  });
+
+  onRequest(socket, 'reserve', (payload) => reserve(ctx, data.shopperId, data.ip, payload));
+
+  onRequest(socket, 'release', async (payload): Promise<Ack<ReleaseAck>> => {
+    const input = parseInput(releasePayload, payload);
+    const eventId = input.eventId ?? soleEvent(joinedEvents(socket));
+    const result = await ctx.inventory.release({
+      eventId,
+      holdId: input.holdId,
+      // Without a caller key, a retried release of the same hold is still idempotent.
+      idempotencyKey: input.idempotencyKey ?? `release-${input.holdId.replace('~', '-')}`.slice(0, 128),
+      shopperId: data.shopperId,
+    });
+    if (!result.ok) return result;
+    return { ok: true, holdId: result.holdId, available: result.available, version: result.version };
+  });
+
+  onRequest(socket, 'chat:send', (payload) =>
+    sendChat(
+      ctx,
+      {
+        id: data.shopperId,
+        ip: data.ip,
+        role: 'shopper',
+        author: shopperDisplayName(data.shopperId),
+        rooms: socket.rooms,
+      },
+      payload,
+    ),
+  );
+
+  refuseUnknownEvents(socket, HANDLED, (event) =>
+    STAFF_EVENTS.has(event)
+      ? { code: ErrorCode.UNAUTHORIZED, message: `${event} needs a host or moderator token on /host or /moderator` }
+      : { code: ErrorCode.INVALID_INPUT, message: `unknown event ${JSON.stringify(event.slice(0, 40))}` },
+  );
+}
+
+/**
+ * The hot path: validate, rate-limit (one Redis round trip), reserve (one EVALSHA), acknowledge.
+ * Nothing else touches Redis; the stock push to viewers comes from the ledger fan-out.
+ */
+async function reserve(
+  ctx: RealtimeContext,
+  shopperId: string,
+  ip: string,
+  payload: unknown,
+): Promise<Ack<ReserveAck>> {
+  const started = performance.now();
+  let code = 'ok';
+  try {
+    const input = parseInput(reservePayload, payload);
+    await ctx.limits.reserve(shopperId, ip);
+    const result = await ctx.inventory.reserve({ ...input, shopperId });
+    if (!result.ok) {
+      code = result.error.code;
+      return result;
+    }
+    const { hold } = result;
+    return {
+      ok: true,
+      hold: { id: hold.id, sku: hold.sku, qty: hold.qty, expiresAt: hold.expiresAt },
+      available: result.available,
+      version: result.version,
+    };
+  } catch (error) {
+    code = error instanceof LiveshopError ? error.code : ErrorCode.INTERNAL;
+    throw error;
+  } finally {
+    ctx.metrics.countReserve(code);
+    ctx.metrics.reserveLatency.observe((performance.now() - started) / 1000);
+  }
+}
+
+function soleEvent(events: string[]): string {
+  if (events.length === 1) return events[0]!;
+  throw new LiveshopError(
+    ErrorCode.INVALID_INPUT,
+    events.length === 0
+      ? 'eventId: required when the connection has not joined an event'
+      : 'eventId: required when the connection has joined several events',
+  );
+}

@@ -1,0 +1,62 @@
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
+import { NAMESPACES } from '@liveshop/protocol';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import type { Redis } from 'ioredis';
+import { Server } from 'socket.io';
+import type { ServerKeys } from './server-keys.js';
+import type { AnyNamespace, HostNamespace, LiveshopServer, ModeratorNamespace, ShopNamespace } from './types.js';
+
+/** socket.io frames larger than this close the connection; the largest request (a chat line) is ~1 KB. */
+const MAX_MESSAGE_BYTES = 16 * 1024;
+
+export interface SocketServer {
+  io: LiveshopServer;
+  shop: ShopNamespace;
+  host: HostNamespace;
+  moderator: ModeratorNamespace;
+  all: AnyNamespace[];
+}
+
+/**
+ * socket.io on the HTTP server, with the Redis Streams adapter (broadcasts reach every process;
+ * it survives Redis reconnects) and an optional Origin allowlist checked on every handshake,
+ * WebSocket included (CORS alone does not cover WebSocket upgrades).
+ */
+export function createSocketServer(
+  httpServer: HttpServer,
+  options: { adapterRedis: Redis; keys: ServerKeys; allowedOrigins: string[] },
+): SocketServer {
+  const allowed = new Set(options.allowedOrigins);
+  const io: LiveshopServer = new Server(httpServer, {
+    maxHttpBufferSize: MAX_MESSAGE_BYTES,
+    serveClient: false,
+    cors: { origin: allowed.size === 0 ? true : [...allowed] },
+    allowRequest: (req, callback) => callback(null, originAllowed(req, allowed)),
+    adapter: createAdapter(options.adapterRedis, {
+      streamName: options.keys.adapterStream(),
+      channelPrefix: options.keys.adapterStream(),
+      sessionKeyPrefix: `${options.keys.adapterStream()}:session:`,
+      // Short blocking reads so closing the server does not wait long for the adapter's reader.
+      blockTimeInMs: 1_000,
+      onlyPlaintext: true,
+    }),
+  });
+  const shop = io.of(NAMESPACES.shop) as unknown as ShopNamespace;
+  const host = io.of(NAMESPACES.host) as unknown as HostNamespace;
+  const moderator = io.of(NAMESPACES.moderator) as unknown as ModeratorNamespace;
+  return { io, shop, host, moderator, all: [shop, host, moderator] as unknown as AnyNamespace[] };
+}
+
+/**
+ * No allowlist: any origin. With one: listed origins, this server's own origin, and clients that
+ * send no Origin at all (native apps, load generators), which browsers never omit.
+ */
+function originAllowed(req: IncomingMessage, allowed: Set<string>): boolean {
+  const origin = req.headers.origin;
+  if (allowed.size === 0 || !origin || allowed.has(origin)) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,36 @@
+import type {
+  HostClientToServerEvents,
+  InterServerEvents,
+  ModeratorClientToServerEvents,
+  ShopClientToServerEvents,
+  ShopServerToClientEvents,
+  SocketData,
+} from '@liveshop/protocol';
+import type { Namespace, Server, Socket } from 'socket.io';
+
+/** What the server keeps per socket: the protocol's fields only, to keep idle sockets small. */
+export type ServerSocketData = SocketData;
+
+export type ShopNamespace = Namespace<
+  ShopClientToServerEvents,
+  ShopServerToClientEvents,
+  InterServerEvents,
+  SocketData
+>;
+export type HostNamespace = Namespace<
+  HostClientToServerEvents,
+  ShopServerToClientEvents,
+  InterServerEvents,
+  SocketData
+>;
+export type ModeratorNamespace = Namespace<
+  ModeratorClientToServerEvents,
+  ShopServerToClientEvents,
+  InterServerEvents,
+  SocketData
+>;
+export type ShopSocket = Socket<ShopClientToServerEvents, ShopServerToClientEvents, InterServerEvents, SocketData>;
+export type LiveshopServer = Server<ShopClientToServerEvents, ShopServerToClientEvents, InterServerEvents, SocketData>;
+
+/** Every namespace's server → client map is the shop's, so one type covers broadcasting to any of them. */
+export type AnyNamespace = Namespace<never, ShopServerToClientEvents, InterServerEvents, SocketData>;

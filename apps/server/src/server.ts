@@ -1,0 +1,193 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { InventoryStore } from '@liveshop/inventory';
+import createDebug from 'debug';
+import type { Redis } from 'ioredis';
+import { ShopperSessions } from './auth/shopper-session.js';
+import { Signer } from './auth/signing.js';
+import { StaffTokens } from './auth/staff-token.js';
+import { EventRepository } from './catalog/event-repository.js';
+import { EventService } from './catalog/event-service.js';
+import { sharedSigningSecret } from './catalog/settings.js';
+import { redactUrl, resolveOptions, type ServerOptions } from './config/options.js';
+import { openSqlStore } from './db/open.js';
+import type { SqlStore } from './db/sql-store.js';
+import { demoStreamDir, loadDemoPackage, startDemoStream } from './demo/demo-assets.js';
+import { seedDemo } from './demo/seed-demo.js';
+import { createApp } from './http/app.js';
+import { defaultStaticDirs, type StaticDirs } from './http/static-assets.js';
+import { ServerMetrics } from './metrics/metrics.js';
+import { ChatStore } from './realtime/chat-store.js';
+import { EventRooms } from './realtime/event-rooms.js';
+import { PinStore } from './realtime/pin-store.js';
+import { RateLimits } from './realtime/rate-limits.js';
+import { ServerKeys } from './realtime/server-keys.js';
+import { registerShopNamespace } from './realtime/shop-namespace.js';
+import { createSocketServer } from './realtime/socket-server.js';
+import { registerStaffNamespaces } from './realtime/staff-namespaces.js';
+import { connectRedis } from './redis-connection.js';
+import { HoldSweeper } from './workers/hold-sweeper.js';
+import { StockFanout } from './workers/stock-fanout.js';
+
+const debug = createDebug('liveshop:server');
+
+/** A started server. */
+export interface RunningServer {
+  /** `http://<host>:<port>` to reach it (127.0.0.1 when listening on every interface). */
+  url: string;
+  port: number;
+  inventory: InventoryStore;
+  /** The admin key in effect (the demo default when none was configured), if any. */
+  adminKey: string | undefined;
+  /** Stops accepting connections, stops the workers, closes sockets, Redis and the database. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the Liveshop server: connects Redis and the database (migrating it), restores event
+ * configuration in Redis, seeds the demo when asked, and listens with express and socket.io on one
+ * HTTP server. Rejects with a message naming the unreachable dependency when Redis or PostgreSQL
+ * does not answer.
+ */
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const config = resolveOptions(options);
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const cleanup = async () => {
+    for (const step of cleanups.reverse()) await step().catch((error) => debug('cleanup: %s', error));
+  };
+
+  try {
+    const redis = await connectRedis(config.redisUrl);
+    cleanups.push(() => redis.quit());
+    logRedisErrors(redis, config.redisUrl);
+    const db: SqlStore = await openSqlStore(config);
+    cleanups.push(() => db.close());
+
+    const keys = new ServerKeys(config.keyPrefix);
+    const inventory = new InventoryStore(redis, { prefix: config.keyPrefix });
+    const signer = new Signer(config.sessionSecret ?? (await sharedSigningSecret(db)));
+    const sessions = new ShopperSessions(signer);
+    const staffTokens = new StaffTokens(signer);
+    const metrics = new ServerMetrics();
+    const repository = new EventRepository(db);
+    const events = new EventService(repository, inventory, new PinStore(redis, keys));
+    const restored = await events.restoreRedis();
+    if (restored > 0) debug('restored the Redis configuration of %d events', restored);
+
+    const staticDirs: StaticDirs = { widget: defaultStaticDirs.widget, console: defaultStaticDirs.console };
+    if (config.demo) {
+      await seedDemo(events, inventory);
+      const demo = await loadDemoPackage();
+      staticDirs.demoPublic = demo.demoPublicDir ?? defaultStaticDirs.demoPublic;
+      staticDirs.stream = demoStreamDir(staticDirs.demoPublic);
+      if (config.demoStream) {
+        const stream = await startDemoStream(demo, staticDirs.stream);
+        if (stream) cleanups.push(() => stream.stop());
+      }
+    }
+
+    const app = createApp({
+      redis,
+      db,
+      metrics,
+      events,
+      staffTokens,
+      adminKey: config.adminKey,
+      allowedOrigins: config.allowedOrigins,
+      staticDirs,
+    });
+    const httpServer = createServer(app);
+    const adapterRedis = redis.duplicate({ enableAutoPipelining: false });
+    cleanups.push(() => adapterRedis.quit());
+    logRedisErrors(adapterRedis, config.redisUrl);
+    const sockets = createSocketServer(httpServer, { adapterRedis, keys, allowedOrigins: config.allowedOrigins });
+    const rooms = new EventRooms(sockets.all);
+    events.notifier = {
+      status: (eventId, status) => rooms.emit(eventId, 'status', { eventId, status }),
+      pinned: (eventId, skus) => rooms.emit(eventId, 'pinned', { eventId, skus }),
+    };
+    metrics.socketCounts = () => ({
+      '/shop': sockets.shop.sockets.size,
+      '/host': sockets.host.sockets.size,
+      '/moderator': sockets.moderator.sockets.size,
+    });
+
+    let fanout: StockFanout | undefined;
+    if (config.workers) {
+      fanout = new StockFanout(redis, inventory.keys, rooms, metrics, config.stockIntervalMs);
+      fanout.start();
+      const started = fanout;
+      cleanups.push(() => started.stop());
+      const sweeper = new HoldSweeper({
+        redis,
+        inventory,
+        repository,
+        keys,
+        metrics,
+        nodeId: randomBytes(6).toString('hex'),
+      });
+      sweeper.start();
+      cleanups.push(() => sweeper.stop());
+    }
+
+    const ctx = {
+      redis,
+      inventory,
+      events,
+      chat: new ChatStore(redis, keys, config.chatHistory),
+      rooms,
+      limits: new RateLimits(redis, keys, config, metrics),
+      metrics,
+      sessions,
+      staffTokens,
+      fanout,
+    };
+    registerShopNamespace(sockets.shop, ctx);
+    registerStaffNamespaces({ host: sockets.host, moderator: sockets.moderator }, ctx);
+
+    cleanups.push(() => closeSockets(sockets.io, httpServer));
+    const port = await listen(httpServer, config.port, config.host);
+    const reachableHost = ['0.0.0.0', '::'].includes(config.host) ? '127.0.0.1' : config.host;
+    debug('listening on %s:%d (Redis %s, %s)', config.host, port, redactUrl(config.redisUrl), db.kind);
+
+    let closing: Promise<void> | undefined;
+    return {
+      url: `http://${reachableHost.includes(':') ? `[${reachableHost}]` : reachableHost}:${port}`,
+      port,
+      inventory,
+      adminKey: config.adminKey,
+      close: () => (closing ??= cleanup()),
+    };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+function listen(server: HttpServer, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Disconnects every socket and closes the HTTP server, including idle keep-alive connections. */
+async function closeSockets(io: { close(fn?: (error?: Error) => void): Promise<void> }, server: HttpServer) {
+  const closed = io.close();
+  server.closeAllConnections();
+  await closed;
+}
+
+/** Logs Redis connection errors at most once per 10 s instead of on every reconnect attempt. */
+function logRedisErrors(redis: Redis, url: string): void {
+  let lastLoggedAt = 0;
+  redis.on('error', (error: Error) => {
+    if (Date.now() - lastLoggedAt < 10_000) return;
+    lastLoggedAt = Date.now();
+    console.error(`liveshop: Redis at ${redactUrl(url)}: ${error.message}`);
+  });
+}

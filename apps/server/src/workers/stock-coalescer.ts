@@ -1,0 +1,75 @@
+import type { StockItem } from '@liveshop/protocol';
+
+interface RoomState {
+  /** Latest item per SKU not yet sent. */
+  pending: Map<string, StockItem>;
+  /** Ledger time (ms) of the oldest pending change, for the fan-out lag metric. */
+  oldestAt: number;
+  lastFlushAt: number;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/** Receives one coalesced message for an event: the latest item of each SKU that changed. */
+export type StockFlush = (eventId: string, items: StockItem[], oldestChangeAt: number) => void;
+
+/**
+ * Coalesces stock changes per event room: keeps the newest version of each SKU, sends the first
+ * change of a quiet period at once (leading edge), then at most one message per `intervalMs`.
+ * The last message of a burst always carries each SKU's final state, because a pending flush is
+ * never dropped, only merged into.
+ */
+export class StockCoalescer {
+  readonly #rooms = new Map<string, RoomState>();
+  readonly #dirty = new Set<string>();
+
+  constructor(
+    private readonly intervalMs: number,
+    private readonly flush: StockFlush,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Records a change; call {@link release} after a batch of changes to send what is due. */
+  add(eventId: string, item: StockItem, at: number): void {
+    let room = this.#rooms.get(eventId);
+    if (!room) {
+      room = { pending: new Map(), oldestAt: at, lastFlushAt: -Infinity, timer: undefined };
+      this.#rooms.set(eventId, room);
+    }
+    if (room.pending.size === 0) room.oldestAt = at;
+    const current = room.pending.get(item.sku);
+    if (!current || item.version > current.version) room.pending.set(item.sku, item);
+    this.#dirty.add(eventId);
+  }
+
+  /** Sends rooms that have been quiet for an interval now, and schedules the others. */
+  release(): void {
+    for (const eventId of this.#dirty) {
+      const room = this.#rooms.get(eventId);
+      if (!room || room.timer || room.pending.size === 0) continue;
+      const wait = room.lastFlushAt + this.intervalMs - this.now();
+      if (wait <= 0) this.#send(eventId, room);
+      else room.timer = setTimeout(() => this.#send(eventId, room), wait);
+    }
+    this.#dirty.clear();
+  }
+
+  /** Drops an event no longer watched on this process. */
+  forget(eventId: string): void {
+    const room = this.#rooms.get(eventId);
+    if (room?.timer) clearTimeout(room.timer);
+    this.#rooms.delete(eventId);
+  }
+
+  close(): void {
+    for (const eventId of [...this.#rooms.keys()]) this.forget(eventId);
+  }
+
+  #send(eventId: string, room: RoomState): void {
+    room.timer = undefined;
+    if (room.pending.size === 0) return;
+    const items = [...room.pending.values()];
+    room.pending.clear();
+    room.lastFlushAt = this.now();
+    this.flush(eventId, items, room.oldestAt);
+  }
+}

@@ -1,0 +1,170 @@
+import { parseLedgerFields, type KeyBuilder } from '@liveshop/inventory';
+import createDebug from 'debug';
+import type { Redis } from 'ioredis';
+import type { ServerMetrics } from '../metrics/metrics.js';
+import type { EventRooms } from '../realtime/event-rooms.js';
+import { StockCoalescer } from './stock-coalescer.js';
+import { superviseLoop, type SupervisedLoop } from './supervised-loop.js';
+
+const debug = createDebug('liveshop:fanout');
+const READ_COUNT = 1_000;
+/** Also bounds how late the first push of a newly watched event can be if its wake-up races a read. */
+const BLOCK_MS = 1_000;
+/** An event this process no longer has viewers of is dropped after this long. */
+const IDLE_UNWATCH_MS = 10_000;
+
+interface Watched {
+  key: string;
+  /** Last ledger id read (or the stream's last id when watching began). */
+  lastId: string;
+  idleSince: number | null;
+}
+
+type StreamReply = [key: string, entries: [id: string, fields: string[]][]][] | null;
+
+/**
+ * The ledger fan-out: tails the ledger stream of every event this process has viewers of (one
+ * XREAD BLOCK over all of them, on a dedicated connection), coalesces the changes per event, and
+ * emits `stock` to this process's sockets only. Every process does the same, so each viewer gets
+ * each message once however many processes there are, and changes made anywhere (another
+ * process, the admin API, a POS webhook, the sweeper) reach everyone.
+ */
+export class StockFanout {
+  readonly #watched = new Map<string, Watched>();
+  readonly #pending = new Map<string, Promise<void>>();
+  readonly #coalescer: StockCoalescer;
+  readonly #reader: Redis;
+  #readerId: number | null = null;
+  #blocked = false;
+  /** Resolves the idle wait of the loop (no events watched) when there is work or a stop. */
+  #wakeIdle: (() => void) | null = null;
+  #loop: SupervisedLoop | null = null;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: KeyBuilder,
+    private readonly rooms: EventRooms,
+    private readonly metrics: ServerMetrics,
+    intervalMs: number,
+  ) {
+    this.#reader = redis.duplicate({ enableAutoPipelining: false, lazyConnect: true });
+    // A reconnect gets a new client id; fetch it again before the next read.
+    this.#reader.on('close', () => (this.#readerId = null));
+    this.#reader.on('error', (error: Error) => debug('reader connection: %s', error.message));
+    this.#coalescer = new StockCoalescer(intervalMs, (eventId, items, oldestAt) => {
+      this.rooms.emitLocal(eventId, 'stock', { eventId, items });
+      this.metrics.stockMessages.inc();
+      this.metrics.fanoutLag.observe(Math.max(0, Date.now() - oldestAt) / 1000);
+    });
+  }
+
+  start(): void {
+    this.#loop ??= superviseLoop('fanout', (signal) => this.#run(signal), {
+      onRestart: () => this.metrics.workerRestarts.labels('fanout').inc(),
+      onStop: () => {
+        this.#wakeIdle?.();
+        this.#reader.disconnect();
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.#loop?.stop();
+    this.#coalescer.close();
+  }
+
+  /**
+   * Starts tailing the event's ledger from its current end, so every change after this resolves
+   * is pushed. Resolves at once when the event is already watched.
+   */
+  watch(eventId: string): Promise<void> {
+    const watched = this.#watched.get(eventId);
+    if (watched) {
+      watched.idleSince = null;
+      return Promise.resolve();
+    }
+    let pending = this.#pending.get(eventId);
+    if (!pending) {
+      pending = this.#beginWatching(eventId).finally(() => this.#pending.delete(eventId));
+      this.#pending.set(eventId, pending);
+    }
+    return pending;
+  }
+
+  async #beginWatching(eventId: string): Promise<void> {
+    const key = this.keys.ledger(eventId);
+    const last = (await this.redis.xrevrange(key, '+', '-', 'COUNT', 1)) as [string, string[]][];
+    this.#watched.set(eventId, { key, lastId: last[0]?.[0] ?? '0-0', idleSince: null });
+    debug('watching %s from %s', eventId, last[0]?.[0] ?? 'the start');
+    this.#wake();
+  }
+
+  /** Interrupts a blocked read so the next one includes the new stream. */
+  #wake(): void {
+    if (this.#blocked && this.#readerId !== null) {
+      this.redis.client('UNBLOCK', this.#readerId).catch(() => undefined);
+    }
+    this.#wakeIdle?.();
+  }
+
+  async #run(signal: AbortSignal): Promise<void> {
+    if (this.#reader.status === 'wait' || this.#reader.status === 'end') await this.#reader.connect();
+    while (!signal.aborted) {
+      this.#dropIdle();
+      if (this.#watched.size === 0) {
+        await new Promise<void>((resolve) => (this.#wakeIdle = resolve));
+        this.#wakeIdle = null;
+        continue;
+      }
+      this.#readerId ??= (await this.#reader.client('ID')) as number;
+      const streams = [...this.#watched.entries()];
+      this.#blocked = true;
+      let reply: StreamReply;
+      try {
+        reply = (await this.#reader.xread(
+          'COUNT',
+          READ_COUNT,
+          'BLOCK',
+          BLOCK_MS,
+          'STREAMS',
+          ...streams.map(([, watched]) => watched.key),
+          ...streams.map(([, watched]) => watched.lastId),
+        )) as StreamReply;
+      } finally {
+        this.#blocked = false;
+      }
+      if (reply) this.#deliver(reply, streams);
+    }
+  }
+
+  #deliver(reply: NonNullable<StreamReply>, streams: [string, Watched][]): void {
+    const eventByKey = new Map(streams.map(([eventId, watched]) => [watched.key, eventId]));
+    const readAt = Date.now();
+    for (const [key, entries] of reply) {
+      const eventId = eventByKey.get(key);
+      const watched = eventId === undefined ? undefined : this.#watched.get(eventId);
+      if (!eventId || !watched) continue;
+      for (const [id, fields] of entries) {
+        watched.lastId = id;
+        const entry = parseLedgerFields(id, fields);
+        this.metrics.ledgerLag.observe(Math.max(0, readAt - entry.at) / 1000);
+        this.#coalescer.add(eventId, { sku: entry.sku, available: entry.available, version: entry.version }, entry.at);
+      }
+    }
+    this.#coalescer.release();
+  }
+
+  /** Stops tailing events that have had no viewers on this process for a while. */
+  #dropIdle(): void {
+    const now = Date.now();
+    for (const [eventId, watched] of this.#watched) {
+      if (this.rooms.hasLocalMembers(eventId)) watched.idleSince = null;
+      else if (watched.idleSince === null) watched.idleSince = now;
+      else if (now - watched.idleSince > IDLE_UNWATCH_MS) {
+        this.#watched.delete(eventId);
+        this.#coalescer.forget(eventId);
+        debug('stopped watching %s', eventId);
+      }
+    }
+  }
+}
