@@ -3,8 +3,9 @@
  * script (as @liveshop/inventory loads it, with the keys and arguments it sends) and of the bare
  * reference's script, on fresh events with stock that never runs out.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { InventoryStore } from '@liveshop/inventory';
+import { InventoryStore, scripts } from '@liveshop/inventory';
 import { Redis } from 'ioredis';
 import { captureEvalsha, redisBenchmarkEvalsha, type RedisBenchmarkResult } from '../lib/redis-benchmark.js';
 import { deleteKeys, randomPrefix, redisUrl } from '../lib/redis-keys.js';
@@ -17,7 +18,10 @@ export interface CeilingOptions {
   clients: number;
 }
 
-/** EVALSHA of @liveshop/inventory's reserve: every call a new shopper and idempotency key. */
+/**
+ * EVALSHA of @liveshop/inventory's reserve script text (`scripts.reserve.lua`) with the keys and
+ * arguments `InventoryStore.reserve` sends; every call a new shopper and idempotency key.
+ */
 export async function realReserveCeiling(options: CeilingOptions): Promise<RedisBenchmarkResult> {
   const prefix = randomPrefix('ceil');
   const redis = new Redis(redisUrl);
@@ -34,8 +38,12 @@ export async function realReserveCeiling(options: CeilingOptions): Promise<Redis
       const reserved = await store.reserve({ eventId, sku, qty: 1, shopperId: shopper, idempotencyKey: key });
       if (!reserved.ok) throw new Error(`reserve failed: ${reserved.error.code}`);
     });
-    const randomized = args.map((arg) => arg.replaceAll(shopper, `s${RAND}`).replaceAll(key, `k${RAND}`));
-    return await redisBenchmarkEvalsha(redisUrl, randomized, options);
+    const lua = scripts.reserve.lua;
+    if (args[0] !== createHash('sha1').update(lua).digest('hex')) {
+      throw new Error('the reserve EVALSHA does not run scripts.reserve.lua of @liveshop/inventory');
+    }
+    const randomized = args.slice(1).map((arg) => arg.replaceAll(shopper, `s${RAND}`).replaceAll(key, `k${RAND}`));
+    return await redisBenchmarkEvalsha(redis, redisUrl, lua, randomized, options);
   } finally {
     await deleteKeys(redis, prefix);
     redis.disconnect();
@@ -48,11 +56,12 @@ export async function bareReserveCeiling(options: CeilingOptions): Promise<Redis
   const redis = new Redis(redisUrl);
   try {
     const lua = readFileSync(new URL('../bare/reserve.lua', import.meta.url), 'utf8');
-    const sha = (await redis.script('LOAD', lua)) as string;
     await redis.hset(`${prefix}:stock`, 'CEIL-1', UNITS);
     return await redisBenchmarkEvalsha(
+      redis,
       redisUrl,
-      [sha, '3', `${prefix}:stock`, `${prefix}:holds`, `${prefix}:seq`, 'CEIL-1', '1', '300'],
+      lua,
+      ['3', `${prefix}:stock`, `${prefix}:holds`, `${prefix}:seq`, 'CEIL-1', '1', '300'],
       options,
     );
   } finally {
