@@ -3,6 +3,8 @@ import { defineProject } from 'vitest/config';
 
 /** Component tests run in the system Chromium (never a downloaded browser), headless. */
 export default defineProject({
+  // Pre-bundled up front: discovering them mid-run makes Vite reload the page under a running test.
+  optimizeDeps: { include: ['lit', 'lit/directives/repeat.js', 'socket.io-client', 'hls.js/light', 'zod'] },
   test: {
     name: 'widget',
     include: ['src/**/*.test.ts'],

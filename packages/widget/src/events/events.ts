@@ -62,5 +62,10 @@ export interface LiveShopEventMap {
 }
 
 declare global {
-  interface GlobalEventHandlersEventMap extends LiveShopEventMap {}
+  interface GlobalEventHandlersEventMap {
+    'live-shop-hold': LiveShopHoldEvent;
+    'live-shop-hold-released': LiveShopHoldReleasedEvent;
+    'live-shop-checkout': LiveShopCheckoutEvent;
+    'live-shop-sold-out': LiveShopSoldOutEvent;
+  }
 }

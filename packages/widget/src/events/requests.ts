@@ -57,5 +57,11 @@ export interface RequestEventMap {
 }
 
 declare global {
-  interface GlobalEventHandlersEventMap extends RequestEventMap {}
+  interface GlobalEventHandlersEventMap {
+    'ls-buy': BuyRequestEvent;
+    'ls-release': ReleaseRequestEvent;
+    'ls-checkout': CheckoutRequestEvent;
+    'ls-chat-send': ChatSendRequestEvent;
+    'ls-details': DetailsRequestEvent;
+  }
 }

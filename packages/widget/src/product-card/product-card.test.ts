@@ -4,7 +4,8 @@ import { userEvent } from 'vitest/browser';
 import { BuyRequestEvent, DetailsRequestEvent } from '../events/requests.js';
 import { en, resolveStrings } from '../i18n/strings.js';
 import { mount, product } from '../test-support/fixtures.js';
-import { LiveShopProductCard } from './product-card.js';
+import './product-card.js';
+import type { LiveShopProductCard } from './product-card.js';
 
 async function card(props: Partial<LiveShopProductCard> = {}) {
   const element = Object.assign(document.createElement('live-shop-product-card'), { product: product(), ...props });

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { joinAck, product } from '../test-support/fixtures.js';
+import { CHAT_HISTORY, ShopState, StockChangedEvent } from './shop-state.js';
+
+function joined() {
+  const state = new ShopState();
+  state.applySnapshot(joinAck());
+  return state;
+}
+
+describe('ShopState', () => {
+  it('applies a snapshot: products in order, pinned, event', () => {
+    const state = joined();
+    expect(state.products.map((p) => p.sku)).toEqual(['mug', 'scarf', 'lamp']);
+    expect(state.pinned).toEqual(['scarf']);
+    expect(state.event?.title).toBe('Spring Drop');
+  });
+
+  it('applies a stock update only when its version is newer', () => {
+    const state = joined();
+    expect(state.applyStock([{ sku: 'scarf', available: 2, version: 5 }])).toEqual([
+      { sku: 'scarf', before: 3, after: 2 },
+    ]);
+    // Stale (older) and duplicate (same version) updates are ignored, whatever they say.
+    expect(state.applyStock([{ sku: 'scarf', available: 9, version: 4 }])).toEqual([]);
+    expect(state.applyStock([{ sku: 'scarf', available: 9, version: 5 }])).toEqual([]);
+    expect(state.product('scarf')).toMatchObject({ available: 2, version: 5 });
+  });
+
+  it('applies out-of-order delivery to the newest state', () => {
+    const state = joined();
+    state.applyStock([{ sku: 'mug', available: 10, version: 7 }]);
+    state.applyStock([{ sku: 'mug', available: 15, version: 3 }]);
+    state.applyStock([{ sku: 'mug', available: 12, version: 6 }]);
+    expect(state.product('mug')).toMatchObject({ available: 10, version: 7 });
+  });
+
+  it('ignores updates for unknown SKUs', () => {
+    const state = joined();
+    expect(state.applyStock([{ sku: 'ghost', available: 1, version: 99 }])).toEqual([]);
+    expect(state.product('ghost')).toBeUndefined();
+  });
+
+  it('keeps a newer pushed version over an older snapshot, and reports what a resync changed', () => {
+    const state = joined();
+    state.applyStock([{ sku: 'mug', available: 4, version: 10 }]);
+    const events: StockChangedEvent[] = [];
+    state.addEventListener('stock', (e) => events.push(e as StockChangedEvent));
+    const changes = state.applySnapshot(
+      joinAck({
+        products: [
+          product({ available: 19, version: 8 }),
+          product({ sku: 'scarf', title: 'Wool Scarf', available: 0, version: 6 }),
+        ],
+      }),
+    );
+    expect(state.product('mug')).toMatchObject({ available: 4, version: 10 });
+    expect(changes).toEqual([{ sku: 'scarf', before: 3, after: 0 }]);
+    expect(events).toHaveLength(1);
+    expect(state.products.map((p) => p.sku)).toEqual(['mug', 'scarf']);
+  });
+
+  it('fires change after every mutation', () => {
+    const state = joined();
+    let changes = 0;
+    state.addEventListener('change', () => changes++);
+    state.setPinned(['mug']);
+    state.setConnection('offline');
+    state.setPending('mug', true);
+    state.setNotice('mug', 'SOLD_OUT');
+    state.addHold({ id: 'h1~mug', sku: 'mug', qty: 1, expiresAt: 1 });
+    state.removeHold('h1~mug');
+    expect(changes).toBe(6);
+  });
+
+  it('pins at most three known products', () => {
+    const state = joined();
+    state.setPinned(['lamp', 'ghost', 'mug', 'scarf', 'mug']);
+    expect(state.pinned).toEqual(['lamp', 'mug', 'scarf']);
+  });
+
+  it('keeps the last chat messages, without duplicates, and deletes on request', () => {
+    const state = joined();
+    for (let i = 0; i < CHAT_HISTORY + 5; i++) {
+      state.addChat({ id: `m${i}`, eventId: 'demo', author: 'a', text: `${i}`, at: i, role: 'shopper' });
+    }
+    state.addChat({ id: 'm104', eventId: 'demo', author: 'a', text: 'again', at: 0, role: 'shopper' });
+    expect(state.chat).toHaveLength(CHAT_HISTORY);
+    expect(state.chat[0]!.id).toBe('m5');
+    state.deleteChat('m50');
+    expect(state.chat.some((m) => m.id === 'm50')).toBe(false);
+  });
+
+  it('reads the server clock through the measured offset', () => {
+    const state = new ShopState();
+    state.clockOffsetMs = 60_000;
+    expect(state.serverNow() - Date.now()).toBeGreaterThanOrEqual(59_990);
+  });
+});
