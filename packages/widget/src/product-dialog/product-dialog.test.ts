@@ -36,7 +36,7 @@ describe('<live-shop-product-dialog>', () => {
   });
 
   it('keeps Tab inside the dialog', async () => {
-    const { dialog, opener } = await setup();
+    const { opener } = await setup();
     for (let i = 0; i < 5; i++) {
       await userEvent.tab();
       expect(document.activeElement).not.toBe(opener);

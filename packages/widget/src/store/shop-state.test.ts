@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { joinAck, product } from '../test-support/fixtures.js';
-import { CHAT_HISTORY, ShopState, StockChangedEvent } from './shop-state.js';
+import { CHAT_HISTORY, ShopState, type StockChangedEvent } from './shop-state.js';
 
 function joined() {
   const state = new ShopState();
