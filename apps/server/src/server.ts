@@ -128,6 +128,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         nodeId: randomBytes(6).toString('hex'),
       });
       sweeper.start();
+      events.onCatalogChange = () => sweeper.refresh();
       cleanups.push(() => sweeper.stop());
     }
 

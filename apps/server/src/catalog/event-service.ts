@@ -30,6 +30,8 @@ const CATALOG_CACHE_MS = 2_000;
 export class EventService {
   readonly #cache = new Map<string, { event: CatalogEvent | null; at: number }>();
   notifier: EventNotifier = { status: () => undefined, pinned: () => undefined };
+  /** Called after an event is created or changes status on this process (the sweeper re-reads its list). */
+  onCatalogChange: (eventId: string) => void = () => undefined;
 
   constructor(
     private readonly repository: EventRepository,
@@ -70,6 +72,7 @@ export class EventService {
     }
     this.#cache.delete(event.id);
     await this.syncRedis(event);
+    this.onCatalogChange(event.id);
     return this.snapshot(event.id);
   }
 
@@ -134,6 +137,7 @@ export class EventService {
     await this.repository.setStatus(eventId, status);
     await this.inventory.configureEvent(eventId, { status });
     this.#cache.delete(eventId);
+    this.onCatalogChange(eventId);
     this.notifier.status(eventId, status);
     return { status };
   }

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { optionsFromEnv } from './env.js';
+import { DEMO_ADMIN_KEY, redactUrl, resolveOptions } from './options.js';
+
+describe('optionsFromEnv', () => {
+  it('maps the documented variables', () => {
+    expect(
+      optionsFromEnv({
+        PORT: '9000',
+        REDIS_URL: 'redis://r:6379',
+        DATABASE_URL: 'postgres://db/x',
+        LIVESHOP_ADMIN_KEY: 'admin-key-123',
+        LIVESHOP_SESSION_SECRET: 'a-secret-of-sixteen+',
+        LIVESHOP_IP_RATE_LIMIT: '0',
+        LIVESHOP_ALLOWED_ORIGINS: 'https://a.example, https://b.example',
+        LIVESHOP_DEMO: 'off',
+      }),
+    ).toEqual({
+      port: 9000,
+      redisUrl: 'redis://r:6379',
+      databaseUrl: 'postgres://db/x',
+      adminKey: 'admin-key-123',
+      sessionSecret: 'a-secret-of-sixteen+',
+      ipRateLimitPerSecond: 0,
+      allowedOrigins: ['https://a.example', 'https://b.example'],
+      demo: false,
+    });
+  });
+
+  it('turns the demo on by default and names a bad variable', () => {
+    expect(optionsFromEnv({}).demo).toBe(true);
+    expect(() => optionsFromEnv({ PORT: 'eighty' })).toThrow(/PORT must be a whole number/);
+    expect(() => optionsFromEnv({ LIVESHOP_DEMO: 'maybe' })).toThrow(/LIVESHOP_DEMO/);
+  });
+});
+
+describe('resolveOptions', () => {
+  it('fills defaults and the demo admin key', () => {
+    const options = resolveOptions({ demo: true });
+    expect(options).toMatchObject({ port: 8080, redisUrl: 'redis://127.0.0.1:6379', keyPrefix: 'ls', workers: true });
+    expect(options.adminKey).toBe(DEMO_ADMIN_KEY);
+    expect(resolveOptions({}).adminKey).toBeUndefined();
+  });
+
+  it('names every bad option', () => {
+    expect(() => resolveOptions({ port: -1, redisUrl: 'http://x', databaseUrl: 'mysql://x' })).toThrow(
+      /port.*redisUrl.*databaseUrl/s,
+    );
+  });
+
+  it('redacts passwords in URLs', () => {
+    expect(redactUrl('redis://user:secret@host:6379')).toBe('redis://user:***@host:6379');
+    expect(redactUrl('redis://:secret@host')).toBe('redis://:***@host');
+  });
+});
