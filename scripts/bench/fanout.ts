@@ -12,6 +12,7 @@
 import { parseArgs } from 'node:util';
 import { fanoutRound, type FanoutSample } from './fanout/round.js';
 import { LoadGenerator } from './load/generator.js';
+import { setupBenchRedis } from './lib/bench-redis.js';
 import { assertOpenFiles } from './lib/limits.js';
 import { profileArgs } from './lib/profile.js';
 import { fmt, fmtCounts, fmtInt, printTable, progress, type Row } from './lib/report.js';
@@ -31,6 +32,7 @@ const { values: flags } = parseArgs({
     'burst-per-second': { type: 'string', default: '500' },
     'settle-ms': { type: 'string', default: '3000' },
     'shopper-rate': { type: 'string', default: '1000' },
+    redis: { type: 'string', default: 'auto' },
     'cpu-prof': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -44,13 +46,16 @@ if (flags.help) {
   --burst-reserves=2000 --burst-per-second=500   real server's burst (0 skips it)
   --settle-ms=3000        wait before each RSS reading
   --shopper-rate=1000     real server's per-shopper reserve limit (per second)
-  --cpu-prof              write a V8 CPU profile of the real server to $TMPDIR/liveshop-bench-profiles/`);
+  --redis=auto|private|shared   a private redis-server for the run (auto: when installed) or REDIS_URL
+  --cpu-prof              write V8 CPU profiles of both servers to $TMPDIR/liveshop-bench-profiles/`);
   process.exit(0);
 }
 const num = (name: keyof typeof flags) => Number(flags[name]);
 
 async function startTarget(name: 'bare' | 'real', round: number): Promise<BenchTarget> {
-  if (name === 'bare') return startBareTarget();
+  if (name === 'bare') {
+    return startBareTarget({ nodeArgs: flags['cpu-prof'] ? profileArgs(`fanout-bare-r${round}`) : [] });
+  }
   return startRealTarget({
     shopperReservesPerSecond: num('shopper-rate'),
     nodeArgs: flags['cpu-prof'] ? profileArgs(`fanout-real-r${round}`) : [],
@@ -62,6 +67,8 @@ async function main(): Promise<void> {
   assertOpenFiles(viewers);
   const names = (['bare', 'real'] as const).filter((name) => flags.only === 'both' || flags.only === name);
   const samples: FanoutSample[] = [];
+  const redis = await setupBenchRedis(flags.redis);
+  progress(`Redis: ${redis.kind} ${redis.url}`);
   const generator = await LoadGenerator.start(4);
   try {
     for (let round = 1; round <= num('rounds'); round += 1) {
@@ -91,6 +98,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await generator.close();
+    await redis.stop();
   }
   report(samples, viewers);
 }

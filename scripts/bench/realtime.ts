@@ -19,6 +19,7 @@ import { bareReserveCeiling, realReserveCeiling } from './realtime/ceiling.js';
 import { throughputRound, type ThroughputSample } from './realtime/throughput.js';
 import { profileArgs } from './lib/profile.js';
 import type { RedisBenchmarkResult } from './lib/redis-benchmark.js';
+import { setupBenchRedis } from './lib/bench-redis.js';
 
 const { values: flags } = parseArgs({
   // `pnpm bench:realtime -- --flag` passes the `--` through.
@@ -37,6 +38,7 @@ const { values: flags } = parseArgs({
     'ceiling-requests': { type: 'string', default: '100000' },
     'skip-throughput': { type: 'boolean', default: false },
     'skip-burst': { type: 'boolean', default: false },
+    redis: { type: 'string', default: 'auto' },
     'cpu-prof': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -53,7 +55,8 @@ if (flags.help) {
   --shopper-rate=1000     real server's per-shopper reserve limit (per second)
   --ceiling-requests=100000             redis-benchmark requests per run
   --skip-throughput --skip-burst
-  --cpu-prof              write a V8 CPU profile of the real server to $TMPDIR/liveshop-bench-profiles/`);
+  --redis=auto|private|shared   a private redis-server for the run (auto: when installed) or REDIS_URL
+  --cpu-prof              write V8 CPU profiles of both servers to $TMPDIR/liveshop-bench-profiles/`);
   process.exit(0);
 }
 const num = (name: keyof typeof flags) => Number(flags[name]);
@@ -61,8 +64,13 @@ const num = (name: keyof typeof flags) => Number(flags[name]);
 async function main(): Promise<void> {
   const shoppers = num('shoppers');
   if (!flags['skip-burst']) assertOpenFiles(shoppers);
+  const redis = await setupBenchRedis(flags.redis);
+  progress(`Redis: ${redis.kind} ${redis.url}`);
+  const redisPid = redis.pid;
   const targets: BenchTarget[] = [];
-  if (flags.only !== 'real') targets.push(await startBareTarget());
+  if (flags.only !== 'real') {
+    targets.push(await startBareTarget({ nodeArgs: flags['cpu-prof'] ? profileArgs('realtime-bare') : [] }));
+  }
   if (flags.only !== 'bare') {
     targets.push(
       await startRealTarget({
@@ -89,6 +97,7 @@ async function main(): Promise<void> {
               clients: num('clients'),
               warmupMs: num('warmup-ms'),
               durationMs: num('duration-ms'),
+              redisPid,
             });
             progress(
               `  ${fmtInt(sample.throughput)} reserves/s, p50 ${fmt(sample.latency.p50)} ms, p99 ${fmt(sample.latency.p99)} ms, ${fmtCounts(sample.outcomes)}`,
@@ -123,6 +132,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await Promise.all(targets.map((t) => t.stop()));
+    await redis.stop();
   }
   report(tp, bursts, ceilings, shoppers, num('units'));
 }
@@ -166,6 +176,17 @@ function report(
         target: '',
       });
       rows.push({ what: `${name}: non-ok acks`, measured: errors(samples), target: '' });
+      const groups = Object.keys(samples[0]!.cpuUsPerReserve);
+      rows.push({
+        what: `${name}: CPU µs per reserve (${groups.join(' / ')})`,
+        measured: groups.map((g) => fmt(median(samples.map((s) => s.cpuUsPerReserve[g]!)))).join(' / '),
+        target: '',
+      });
+      rows.push({
+        what: `${name}: cores busy (${groups.join(' / ')})`,
+        measured: groups.map((g) => fmt(median(samples.map((s) => s.cores[g]!)), 2)).join(' / '),
+        target: '',
+      });
     }
     if (ceilings.bare.length) {
       rows.push({ what: 'redis-benchmark EVALSHA bare reserve.lua (/s)', measured: fmtInt(bareCeiling), target: '' });

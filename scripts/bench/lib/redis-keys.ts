@@ -2,7 +2,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
-export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** The Redis every part of a bench run uses; see {@link useRedisUrl}. */
+export let redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** Points the whole bench run (servers, ceilings, cleanup) at another Redis. */
+export function useRedisUrl(url: string): void {
+  redisUrl = url;
+}
 
 export const randomPrefix = (label: string) => `bench-${label}-${randomBytes(4).toString('hex')}`;
 

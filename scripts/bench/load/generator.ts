@@ -84,6 +84,11 @@ export class LoadGenerator {
     return this.workers.length;
   }
 
+  /** Process ids of the workers (for CPU accounting). */
+  get pids(): number[] {
+    return this.workers.map((w) => w.child.pid!);
+  }
+
   /** Opens `args.count` sockets in total, spread evenly over the workers. */
   async connect(args: ConnectArgs): Promise<ConnectResult> {
     const parts = shares(args.count, this.workers.length);

@@ -5,12 +5,15 @@
  */
 import type { LoadGenerator } from '../load/generator.js';
 import type { BenchTarget } from '../lib/targets.js';
-import { summarize, type LatencySummary } from '../lib/stats.js';
+import { cpuDelta, cpuSnapshot } from '../lib/cpu.js';
+import { nowMs, summarize, type LatencySummary } from '../lib/stats.js';
 
 export interface ThroughputOptions {
   clients: number;
   warmupMs: number;
   durationMs: number;
+  /** Local Redis server's pid, to count its CPU time too. */
+  redisPid?: number;
 }
 
 export interface ThroughputSample {
@@ -21,6 +24,10 @@ export interface ThroughputSample {
   outcomes: Record<string, number>;
   connectFailed: number;
   unexpectedDisconnects: number;
+  /** CPU microseconds per acknowledged reserve in the measured window: server, redis, generator. */
+  cpuUsPerReserve: Record<string, number>;
+  /** The same as a share of one core over the window (1 = one core busy the whole time). */
+  cores: Record<string, number>;
 }
 
 /** Units so large the window never sells out, and the same number as the per-shopper limit. */
@@ -42,13 +49,26 @@ export async function throughputRound(
     count: options.clients,
     concurrency: 32,
   });
-  const result = await generator.reserveLoop({
+  const loop = generator.reserveLoop({
     eventId,
     sku,
     runId: `tp${round}${target.name}`,
     warmupMs: options.warmupMs,
     durationMs: options.durationMs,
   });
+  // CPU is read over the measured window only (after the warm-up).
+  const groups = {
+    server: [target.server.pid],
+    ...(options.redisPid && { redis: [options.redisPid] }),
+    generator: generator.pids,
+  };
+  await new Promise((resolve) => setTimeout(resolve, options.warmupMs));
+  const before = cpuSnapshot(groups);
+  const windowStart = nowMs();
+  const result = await loop;
+  const windowMs = nowMs() - windowStart;
+  const cpu = cpuDelta(before, cpuSnapshot(groups));
+  const reservesInWindow = result.throughput * (windowMs / 1000);
   const closed = await generator.disconnect();
   return {
     target: target.name,
@@ -57,5 +77,9 @@ export async function throughputRound(
     outcomes: result.outcomes,
     connectFailed: connected.failed,
     unexpectedDisconnects: closed.unexpectedDisconnects,
+    cpuUsPerReserve: Object.fromEntries(
+      Object.entries(cpu).map(([name, ms]) => [name, (ms * 1000) / reservesInWindow]),
+    ),
+    cores: Object.fromEntries(Object.entries(cpu).map(([name, ms]) => [name, ms / windowMs])),
   };
 }
