@@ -22,6 +22,7 @@ export const liveShopStyles = css`
     position: relative;
     display: grid;
     grid-template-columns: minmax(0, 64fr) minmax(0, 36fr);
+    grid-template-rows: minmax(0, 1fr);
     aspect-ratio: 25 / 9;
     overflow: hidden;
     border-radius: var(--live-shop-radius, 12px);
@@ -153,6 +154,10 @@ export const liveShopStyles = css`
   }
   live-shop-chat {
     flex: 1;
+  }
+  /* Out of the grid: the dialog opens in the top layer and takes no space here. */
+  live-shop-product-dialog {
+    position: absolute;
   }
   .visually-hidden {
     position: absolute;

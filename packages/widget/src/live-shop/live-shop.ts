@@ -82,6 +82,7 @@ export class LiveShop extends LiveShopElement {
     ...LiveShopElement.properties,
     event: {},
     server: {},
+    poster: {},
     locale: {},
     lowStockThreshold: { type: Number, attribute: 'low-stock-threshold' },
     translations: { attribute: false },
@@ -94,6 +95,8 @@ export class LiveShop extends LiveShopElement {
   declare event: string;
   /** Origin of the Liveshop server, e.g. `https://live.example.com`; the page's origin when empty. */
   declare server: string;
+  /** Image shown while no video plays; the event's poster when empty. */
+  declare poster: string;
   /** Language and region for text and prices (e.g. `de-DE`); the page's `lang` when empty. */
   declare locale: string;
   /** At or below this many units a card says "Only N left". */
@@ -115,6 +118,7 @@ export class LiveShop extends LiveShopElement {
     super();
     this.event = '';
     this.server = '';
+    this.poster = '';
     this.locale = '';
     this.lowStockThreshold = DEFAULT_LOW_STOCK_THRESHOLD;
     this.tab = 'shop';
@@ -181,7 +185,7 @@ export class LiveShop extends LiveShopElement {
           part="player"
           .strings=${s}
           .src=${state.event?.streamUrl ?? ''}
-          .poster=${state.event?.posterUrl ?? ''}
+          .poster=${this.poster || state.event?.posterUrl || ''}
           .ended=${ended}
         >
           <live-shop-pinned-overlay

@@ -1,0 +1,141 @@
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './support/browser.js';
+import { startDemoServer, type DemoServer } from './support/demo-server.js';
+import { pinProducts } from './support/host.js';
+
+const screenshots = fileURLToPath(new URL('../../docs/img/', import.meta.url));
+
+let server: DemoServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startDemoServer(), launchChromium()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A new shopper (fresh context, so a fresh session) on the storefront, with the cards rendered. */
+async function openStore(options: BrowserContextOptions = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.locator('.products live-shop-product-card').first().waitFor();
+  return page;
+}
+const card = (page: Page, title: string) => page.locator('.products live-shop-product-card', { hasText: title });
+const buyButton = (page: Page, title: string) => card(page, title).locator('[part=buy-button]');
+
+/** currentTime of the widget's video, reached through the shadow roots. */
+const videoTime = (page: Page) =>
+  page.evaluate(() => {
+    const player = document.querySelector('live-shop')?.shadowRoot?.querySelector('live-shop-player');
+    return player?.shadowRoot?.querySelector('video')?.currentTime ?? -1;
+  });
+
+describe('demo storefront', () => {
+  it('shows the widget with a card for every product, price and stock', async () => {
+    const page = await openStore();
+    await expect.poll(() => page.locator('.products live-shop-product-card').count()).toBe(6);
+    await expect.poll(() => card(page, 'Origin Organic Tee').locator('[part=price]').textContent()).toBe('$28.00');
+    await expect.poll(() => card(page, 'Origin Organic Tee').locator('[part=stock]').textContent()).toBe('In stock');
+    await page.context().close();
+  });
+
+  it('shows a stock change made through the admin API', async () => {
+    const page = await openStore();
+    await server.setStock([{ sku: 'CAP-TRAIL', quantity: 3 }]);
+    await expect.poll(() => card(page, 'Trail Canvas Cap').locator('[part=stock]').textContent()).toBe('Only 3 left');
+    await page.context().close();
+  });
+
+  it('on sell-out disables Buy Now and announces "sold out" in the live region', async () => {
+    const page = await openStore();
+    await server.setStock([{ sku: 'TOTE-MARKET', quantity: 0 }]);
+    await expect.poll(() => card(page, 'Market Tote Bag').locator('[part=stock]').textContent()).toBe('Sold out');
+    expect(await buyButton(page, 'Market Tote Bag').isDisabled()).toBe(true);
+    const announcer = page.locator('live-shop [part=announcer]');
+    expect(await announcer.getAttribute('aria-live')).toBe('polite');
+    await expect.poll(async () => (await announcer.textContent())?.trim()).toBe('Market Tote Bag is sold out');
+    await page.context().close();
+  });
+
+  it('Buy Now places a hold with a countdown, and the merchant bag hears about it', async () => {
+    const page = await openStore();
+    await buyButton(page, 'Ember Stoneware Mug').click();
+    const countdown = page.locator('live-shop-hold-panel [part=countdown]');
+    await countdown.waitFor();
+    expect((await countdown.textContent())?.trim()).toMatch(/^Held for [45]:\d\d$/);
+    await expect.poll(() => page.locator('.bag-items li').count()).toBe(1);
+    expect(await page.locator('.bag-count').textContent()).toBe('1');
+    await page.context().close();
+  });
+
+  it('two shoppers race for the last unit: exactly one hold', async () => {
+    const [first, second] = await Promise.all([openStore(), openStore()]);
+    await server.setStock([{ sku: 'SNEAKER-DRIFT', quantity: 1 }]);
+    for (const page of [first, second]) {
+      await expect
+        .poll(() => card(page, 'Drift Knit Sneaker').locator('[part=stock]').textContent())
+        .toBe('Only 1 left');
+    }
+    // Both taps go out together, without waiting for the other page's update to disable a button.
+    await Promise.all(
+      [first, second].map((page) =>
+        buyButton(page, 'Drift Knit Sneaker').evaluate((b: HTMLButtonElement) => b.click()),
+      ),
+    );
+    for (const page of [first, second]) {
+      await expect.poll(() => card(page, 'Drift Knit Sneaker').locator('[part=stock]').textContent()).toBe('Sold out');
+    }
+    const holders = await Promise.all(
+      [first, second].map((page) => page.locator('live-shop-hold-panel [part=hold]').count()),
+    );
+    expect(holders.sort()).toEqual([0, 1]);
+    const stock = (await server.inventory.snapshot('demo')).find((s) => s.sku === 'SNEAKER-DRIFT')!;
+    expect(stock).toMatchObject({ available: 0, held: 1 });
+    await Promise.all([first.context().close(), second.context().close()]);
+  });
+
+  it('plays the live test stream (currentTime advances)', async () => {
+    const page = await openStore();
+    await expect.poll(() => videoTime(page), { timeout: 20_000 }).toBeGreaterThan(0.2);
+    // Two seconds of media played: the live stream is advancing, not one decoded frame.
+    await expect.poll(() => videoTime(page), { timeout: 20_000 }).toBeGreaterThan(2);
+    const phase = await page.evaluate(
+      () => document.querySelector('live-shop')?.shadowRoot?.querySelector('live-shop-player')?.phase,
+    );
+    expect(phase).toBe('playing');
+    await page.context().close();
+  });
+
+  it('saves desktop and phone screenshots of the storefront', async () => {
+    await mkdir(screenshots, { recursive: true });
+    await server.setStock([
+      { sku: 'SCARF-MERINO', quantity: 4 },
+      { sku: 'TEE-ORIGIN', quantity: 40 },
+    ]);
+    await pinProducts(server, ['SCARF-MERINO', 'TEE-ORIGIN']);
+    const shots = [
+      { name: 'storefront-desktop.png', options: { viewport: { width: 1280, height: 860 } } },
+      {
+        name: 'storefront-phone.png',
+        options: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
+      },
+    ];
+    for (const shot of shots) {
+      const page = await openStore(shot.options);
+      await page.locator('live-shop-pinned-overlay live-shop-product-card').first().waitFor();
+      await expect.poll(() => videoTime(page), { timeout: 20_000 }).toBeGreaterThan(0.5);
+      await buyButton(page, 'Merino Wool Scarf').click();
+      await page.locator('live-shop-hold-panel [part=countdown]').waitFor();
+      await page.mouse.move(0, 0);
+      await page.screenshot({ path: `${screenshots}${shot.name}`, fullPage: shot.name.includes('phone') });
+      await page.context().close();
+    }
+  });
+});
