@@ -24,6 +24,24 @@ const freePort = () =>
     });
   });
 
+/** Polls until a Redis at `url` answers PING (10 s at most). */
+async function waitForPing(url: string): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => undefined);
+    try {
+      await probe.connect();
+      await probe.ping();
+      return;
+    } catch (error) {
+      if (attempt >= 100) throw new Error(`redis-server at ${url} did not answer: ${String(error)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      probe.disconnect();
+    }
+  }
+}
+
 /** Starts `redis-server` without persistence; resolves once it answers PING. */
 export async function startPrivateRedis(): Promise<PrivateRedis> {
   const port = await freePort();
@@ -38,13 +56,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     child.once('spawn', () => resolve());
   });
   const url = `redis://127.0.0.1:${port}`;
-  const probe = new Redis(url, { lazyConnect: true, retryStrategy: (times) => (times > 50 ? null : 100) });
-  try {
-    await probe.connect();
-    await probe.ping();
-  } finally {
-    probe.disconnect();
-  }
+  await waitForPing(url);
   return {
     url,
     pid: child.pid!,
