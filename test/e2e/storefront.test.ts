@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// page.evaluate callbacks run in the browser.
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
@@ -106,9 +108,10 @@ describe('demo storefront', () => {
     await expect.poll(() => videoTime(page), { timeout: 20_000 }).toBeGreaterThan(0.2);
     // Two seconds of media played: the live stream is advancing, not one decoded frame.
     await expect.poll(() => videoTime(page), { timeout: 20_000 }).toBeGreaterThan(2);
-    const phase = await page.evaluate(
-      () => document.querySelector('live-shop')?.shadowRoot?.querySelector('live-shop-player')?.phase,
-    );
+    const phase = await page.evaluate(() => {
+      const player = document.querySelector('live-shop')?.shadowRoot?.querySelector('live-shop-player');
+      return (player as { phase?: string } | null | undefined)?.phase;
+    });
     expect(phase).toBe('playing');
     await page.context().close();
   });
