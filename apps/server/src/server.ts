@@ -113,12 +113,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       '/moderator': sockets.moderator.sockets.size,
     });
 
-    let fanout: StockFanout | undefined;
+    // The fan-out serves this process's viewers, so it runs whatever `workers` says.
+    const fanout = new StockFanout(redis, inventory.keys, rooms, metrics, config.stockIntervalMs);
+    fanout.start();
+    cleanups.push(() => fanout.stop());
     if (config.workers) {
-      fanout = new StockFanout(redis, inventory.keys, rooms, metrics, config.stockIntervalMs);
-      fanout.start();
-      const started = fanout;
-      cleanups.push(() => started.stop());
       const sweeper = new HoldSweeper({
         redis,
         inventory,

@@ -30,7 +30,10 @@ export interface ServerOptions {
   allowedOrigins?: string[];
   /** Seed the `demo` event, serve the demo page and start the demo stream. Default false. */
   demo?: boolean;
-  /** Run the fan-out and hold-sweeper workers in this process. Default true. */
+  /**
+   * Run the background workers (the hold sweeper) in this process. Default true. The stock fan-out
+   * always runs: it is what serves this process's viewers.
+   */
   workers?: boolean;
   /** How many recent chat messages a join returns. Default 50. */
   chatHistory?: number;

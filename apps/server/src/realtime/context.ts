@@ -24,6 +24,5 @@ export interface RealtimeContext {
   metrics: ServerMetrics;
   sessions: ShopperSessions;
   staffTokens: StaffTokens;
-  /** Absent when this process runs no workers. */
-  fanout?: LedgerWatch;
+  fanout: LedgerWatch;
 }

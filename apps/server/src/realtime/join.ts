@@ -26,7 +26,7 @@ export async function joinEvent(ctx: RealtimeContext, socket: JoiningSocket, pay
       `a connection may watch at most ${MAX_EVENTS_PER_SOCKET} events; leave one first`,
     );
   }
-  await ctx.fanout?.watch(eventId);
+  await ctx.fanout.watch(eventId);
   await socket.join(room);
   const [snapshot, chat, time] = await Promise.all([
     ctx.events.snapshot(eventId),
