@@ -12,6 +12,7 @@ import { createServer } from 'node:http';
 import express from 'express';
 import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
+import { listenForControl } from '../lib/control.js';
 
 interface ReserveRequest {
   eventId: string;
@@ -76,6 +77,7 @@ httpServer.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   process.stdout.write(`${JSON.stringify({ ready: true, port })}\n`);
+  listenForControl();
 });
 
 const shutdown = () => {

@@ -63,7 +63,7 @@ export async function fanoutRound(
     // The driver's connections and one reserve warm the server's code paths before the baseline.
     await driver.reserve(eventId, changeSku);
     await sleep(options.settleMs);
-    const rssBeforeKb = target.server.rssKb();
+    const rssBeforeKb = await target.server.settledRssKb();
     const connected = await generator.connect({
       url: target.server.url,
       namespace: '/shop',
@@ -72,7 +72,7 @@ export async function fanoutRound(
       concurrency: 64,
     });
     await sleep(options.settleMs);
-    const rssAfterKb = target.server.rssKb();
+    const rssAfterKb = await target.server.settledRssKb();
 
     await generator.watch(changeSku);
     const triggers: number[] = [];

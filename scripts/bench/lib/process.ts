@@ -16,6 +16,8 @@ export interface ServerProcess {
   url: string;
   /** Resident set size of the server process in KiB (VmRSS). */
   rssKb(): number;
+  /** Full garbage collection in the server (when it runs with `--expose-gc`), then RSS in KiB. */
+  settledRssKb(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -70,19 +72,23 @@ export async function startServerProcess(options: StartOptions): Promise<ServerP
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', options.entry], {
     cwd: repoRoot,
     env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   trackChild(child);
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
+  const lines = createInterface({ input: child.stdout! });
+  const replies: ((line: string) => void)[] = [];
+  lines.on('line', (line) => {
+    if (line.startsWith('{"control"')) replies.shift()?.(line);
+  });
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`${options.name} did not start in time\n${stderr}`)),
       options.readyTimeoutMs ?? 60_000,
     );
-    const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       if (!line.startsWith('{"ready"')) return;
       clearTimeout(timer);
@@ -93,7 +99,6 @@ export async function startServerProcess(options: StartOptions): Promise<ServerP
       reject(new Error(`${options.name} exited (${code ?? signal}) before it was ready\n${stderr}`));
     });
   });
-  child.stdout!.resume();
   let stopping = false;
   child.once('exit', (code, signal) => {
     if (code !== 0 && signal !== 'SIGTERM' && signal !== 'SIGKILL' && !stopping) {
@@ -106,6 +111,13 @@ export async function startServerProcess(options: StartOptions): Promise<ServerP
     port,
     url: `http://127.0.0.1:${port}`,
     rssKb: () => readRssKb(child.pid!),
+    settledRssKb: async () => {
+      await new Promise<string>((resolve) => {
+        replies.push(resolve);
+        child.stdin!.write('gc\n');
+      });
+      return readRssKb(child.pid!);
+    },
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       stopping = true;

@@ -54,7 +54,7 @@ export async function startBareTarget(options: { nodeArgs?: string[] } = {}): Pr
     name: 'bare',
     entry: 'scripts/bench/bare/server.ts',
     env: { PORT: '0', REDIS_URL: redisUrl, BARE_PREFIX: keyPrefix },
-    nodeArgs: options.nodeArgs,
+    nodeArgs: ['--expose-gc', ...(options.nodeArgs ?? [])],
   });
   return {
     name: 'bare',
@@ -108,7 +108,7 @@ export async function startRealTarget(options: RealTargetOptions = {}): Promise<
     name: 'real',
     entry: 'scripts/bench/real/server.ts',
     env: { BENCH_SERVER_OPTIONS: JSON.stringify(serverOptions), DEBUG: '' },
-    nodeArgs: options.nodeArgs,
+    nodeArgs: ['--expose-gc', ...(options.nodeArgs ?? [])],
   });
   const admin = { authorization: `Bearer ${adminKey}` };
   return {
