@@ -1,3 +1,18 @@
+const MAX_CACHED_SKUS = 10_000;
+
+/** The keys of one SKU of one event (see {@link KeyBuilder.forSku}). */
+export interface SkuKeys {
+  readonly config: string;
+  readonly limits: string;
+  readonly stock: string;
+  readonly holdExpiry: string;
+  readonly holdData: string;
+  readonly buyers: string;
+  readonly shopperHolds: string;
+  readonly expiredHolds: string;
+  readonly ledger: string;
+}
+
 /**
  * Builds every Redis key the inventory uses, and nothing else does. Each key of an event is
  * `${prefix}:{ev:${eventId}}:...`: the `{ev:<id>}` hash tag keeps all of one event in one Redis
@@ -8,7 +23,35 @@
  * contain, so two different inputs never map to the same key.
  */
 export class KeyBuilder {
+  private readonly skuKeyCache = new Map<string, SkuKeys>();
+
   constructor(readonly prefix = 'ls') {}
+
+  /**
+   * Every key a script may touch for one SKU, built once and reused: the hot path sends the same
+   * flat strings on every call instead of concatenating nine keys each time.
+   */
+  forSku(eventId: string, sku: string): SkuKeys {
+    const id = `${eventId}\n${sku}`;
+    let keys = this.skuKeyCache.get(id);
+    if (!keys) {
+      // Bounded without bookkeeping: a full cache starts over (events x SKUs rarely reach this).
+      if (this.skuKeyCache.size >= MAX_CACHED_SKUS) this.skuKeyCache.clear();
+      keys = Object.freeze({
+        config: this.config(eventId),
+        limits: this.limits(eventId),
+        stock: this.stock(eventId, sku),
+        holdExpiry: this.holdExpiry(eventId, sku),
+        holdData: this.holdData(eventId, sku),
+        buyers: this.buyers(eventId, sku),
+        shopperHolds: this.shopperHolds(eventId),
+        expiredHolds: this.expiredHolds(eventId, sku),
+        ledger: this.ledger(eventId),
+      });
+      this.skuKeyCache.set(id, keys);
+    }
+    return keys;
+  }
 
   /** `${prefix}:{ev:${eventId}}:` — the start of every key of the event (for SCAN/cleanup). */
   event(eventId: string): string {

@@ -20,6 +20,7 @@ import {
   type SkuStock,
 } from '@liveshop/protocol';
 import type { Cluster, Redis } from 'ioredis';
+import { z } from 'zod';
 import createDebug from 'debug';
 import { scriptError } from './errors.js';
 import { readEventConfig, writeEventConfig, type EventConfig } from './event-config.js';
@@ -29,6 +30,7 @@ import { validate, type InventoryResult } from './result.js';
 import { defineScripts, type ScriptRunner } from './scripts.js';
 
 const log = createDebug('liveshop:inventory');
+const batchSizeSchema = z.number().int().min(1).max(10_000);
 
 export interface InventoryStoreOptions {
   /** First part of every key (default `ls`); tests use a random one. */
@@ -52,9 +54,9 @@ export interface InventoryStoreOptions {
 export class InventoryStore {
   readonly keys: KeyBuilder;
   private readonly run: ScriptRunner;
-  private readonly ledgerMaxLength: number;
-  private readonly idempotencyTtl: number;
-  private readonly reclaimBatch: number;
+  private readonly ledgerMaxLength: string;
+  private readonly idempotencyTtl: string;
+  private readonly reclaimBatch: string;
 
   constructor(
     private readonly redis: Redis | Cluster,
@@ -62,9 +64,10 @@ export class InventoryStore {
   ) {
     this.keys = new KeyBuilder(options.prefix);
     this.run = defineScripts(redis);
-    this.ledgerMaxLength = options.ledgerMaxLength ?? 1_000_000;
-    this.idempotencyTtl = options.idempotencyTtlSeconds ?? 86_400;
-    this.reclaimBatch = options.reclaimBatch ?? 20;
+    // Kept as strings: sent on every call, ioredis would otherwise convert them each time.
+    this.ledgerMaxLength = String(options.ledgerMaxLength ?? 1_000_000);
+    this.idempotencyTtl = String(options.idempotencyTtlSeconds ?? 86_400);
+    this.reclaimBatch = String(options.reclaimBatch ?? 20);
   }
 
   /** Stores status, hold TTL and limits where the scripts read them; call it whenever they change. */
@@ -113,20 +116,20 @@ export class InventoryStore {
     const parsed = validate(reserveInput, input);
     if (!parsed.ok) return parsed;
     const { eventId, sku, qty, shopperId, idempotencyKey } = parsed.value;
-    const k = this.keys;
+    const k = this.keys.forSku(eventId, sku);
     const reply = await this.run.reserve(
-      k.config(eventId),
-      k.limits(eventId),
-      k.stock(eventId, sku),
-      k.holdExpiry(eventId, sku),
-      k.holdData(eventId, sku),
-      k.buyers(eventId, sku),
-      k.shopperHolds(eventId),
-      k.expiredHolds(eventId, sku),
-      k.ledger(eventId),
-      k.reserveIdempotency(eventId, shopperId, idempotencyKey),
+      k.config,
+      k.limits,
+      k.stock,
+      k.holdExpiry,
+      k.holdData,
+      k.buyers,
+      k.shopperHolds,
+      k.expiredHolds,
+      k.ledger,
+      this.keys.reserveIdempotency(eventId, shopperId, idempotencyKey),
       sku,
-      qty,
+      String(qty),
       shopperId,
       holdNonce(),
       this.idempotencyTtl,
@@ -152,16 +155,16 @@ export class InventoryStore {
     if (!parsed.ok) return parsed;
     const { eventId, holdId, idempotencyKey, shopperId } = parsed.value;
     const sku = skuOfHoldId(holdId);
-    const k = this.keys;
+    const k = this.keys.forSku(eventId, sku);
     const reply = await this.run.release(
-      k.stock(eventId, sku),
-      k.holdExpiry(eventId, sku),
-      k.holdData(eventId, sku),
-      k.buyers(eventId, sku),
-      k.shopperHolds(eventId),
-      k.expiredHolds(eventId, sku),
-      k.ledger(eventId),
-      k.releaseIdempotency(eventId, shopperId ?? '', idempotencyKey),
+      k.stock,
+      k.holdExpiry,
+      k.holdData,
+      k.buyers,
+      k.shopperHolds,
+      k.expiredHolds,
+      k.ledger,
+      this.keys.releaseIdempotency(eventId, shopperId ?? '', idempotencyKey),
       sku,
       holdId,
       shopperId ?? '',
@@ -192,12 +195,8 @@ export class InventoryStore {
     const args: (string | number)[] = [orderId, fingerprint, 'checkout', this.idempotencyTtl, this.ledgerMaxLength];
     for (const holdId of holdIds) {
       const sku = skuOfHoldId(holdId);
-      keys.push(
-        k.stock(eventId, sku),
-        k.holdExpiry(eventId, sku),
-        k.holdData(eventId, sku),
-        k.expiredHolds(eventId, sku),
-      );
+      const s = k.forSku(eventId, sku);
+      keys.push(s.stock, s.holdExpiry, s.holdData, s.expiredHolds);
       args.push(holdId, sku);
     }
     const reply = await this.run.commit(keys.length, ...keys, ...args);
@@ -217,23 +216,25 @@ export class InventoryStore {
    */
   async expireDue(eventId: string, batchSize = 100): Promise<ExpireResult> {
     parseInput(eventIdSchema, eventId);
+    parseInput(batchSizeSchema, batchSize);
     const k = this.keys;
     const skus = await this.redis.smembers(k.skus(eventId));
     const replies = await Promise.all(
-      skus.map((sku) =>
-        this.run.expireDue(
-          k.stock(eventId, sku),
-          k.holdExpiry(eventId, sku),
-          k.holdData(eventId, sku),
-          k.buyers(eventId, sku),
-          k.shopperHolds(eventId),
-          k.expiredHolds(eventId, sku),
-          k.ledger(eventId),
+      skus.map((sku) => {
+        const s = k.forSku(eventId, sku);
+        return this.run.expireDue(
+          s.stock,
+          s.holdExpiry,
+          s.holdData,
+          s.buyers,
+          s.shopperHolds,
+          s.expiredHolds,
+          s.ledger,
           sku,
           batchSize,
           this.ledgerMaxLength,
-        ),
-      ),
+        );
+      }),
     );
     let expired = 0;
     let more = false;
