@@ -31,6 +31,7 @@ export const liveShopStyles = css`
   }
   .stage {
     position: relative;
+    container-type: inline-size;
     min-height: 0;
     background: var(--live-shop-stage-background, #0b0b0f);
   }
@@ -167,6 +168,12 @@ export const liveShopStyles = css`
     overflow: hidden;
     clip: rect(0 0 0 0);
     white-space: nowrap;
+  }
+  /* Measured against the stage: next to a compact unmute button the title may run longer. */
+  @container (max-width: 639.98px) {
+    .live-badge {
+      max-width: calc(100% - 5rem);
+    }
   }
   @container (max-width: 639.98px) {
     .base {

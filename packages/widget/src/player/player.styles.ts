@@ -4,6 +4,7 @@ export const playerStyles = css`
   :host {
     display: block;
     position: relative;
+    container-type: inline-size;
     /* The box exists at its final size before any media loads, so nothing around it moves. */
     aspect-ratio: 16 / 9;
     background: var(--live-shop-stage-background, #0b0b0f);
@@ -64,6 +65,20 @@ export const playerStyles = css`
   .unmute svg {
     width: 1rem;
     height: 1rem;
+  }
+  /* On a small stage the button shrinks to its icon; the label stays for screen readers. */
+  @container (max-width: 639.98px) {
+    .unmute {
+      padding: 0.55rem;
+    }
+    .unmute .label {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip: rect(0 0 0 0);
+      white-space: nowrap;
+    }
   }
   ::slotted(*) {
     z-index: 1;
