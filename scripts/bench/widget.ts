@@ -17,9 +17,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import type { Browser, BrowserContextOptions } from 'playwright-core';
 import { launchChromium } from '../../test/e2e/support/browser.js';
 import { startDemoServer, type DemoServer } from '../../test/e2e/support/demo-server.js';
+
+// playwright-core is a dependency of the test package; its types come through the launcher.
+type Browser = Awaited<ReturnType<typeof launchChromium>>;
+type BrowserContextOptions = NonNullable<Parameters<Browser['newContext']>[0]>;
 
 const dist = fileURLToPath(new URL('../../packages/widget/dist/', import.meta.url));
 const loads = Number(process.env.BENCH_LOADS ?? 15);
