@@ -47,7 +47,9 @@ export async function writeEventConfig(
     const limited = Object.entries(patch.limits).filter(([, limit]) => limit > 0);
     if (limited.length > 0) tx.hset(limitsKey, Object.fromEntries(limited));
   }
-  await tx.exec();
+  const replies = await tx.exec();
+  const failed = replies?.find(([error]) => error);
+  if (failed?.[0]) throw failed[0];
 }
 
 /** The event's config, or null when it was never configured. */

@@ -1,4 +1,4 @@
-export { KeyBuilder } from './keys.js';
+export { KeyBuilder, type SkuKeys } from './keys.js';
 export { InventoryStore, type InventoryStoreOptions } from './store.js';
 export type { EventConfig } from './event-config.js';
 export type { InventoryResult } from './result.js';

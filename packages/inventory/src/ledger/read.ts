@@ -27,7 +27,7 @@ export async function readLedger(
  * give it a dedicated one (`redis.duplicate()`).
  */
 export async function tailLedger(
-  redis: Redis,
+  redis: Redis | Cluster,
   keys: KeyBuilder,
   eventId: string,
   lastId: string,
