@@ -27,7 +27,7 @@ const { values: flags } = parseArgs({
     rounds: { type: 'string', default: '2' },
     viewers: { type: 'string', default: '10000' },
     changes: { type: 'string', default: '5' },
-    'gap-ms': { type: 'string', default: '1000' },
+    'gap-ms': { type: 'string', default: '2000' },
     'burst-reserves': { type: 'string', default: '2000' },
     'burst-per-second': { type: 'string', default: '500' },
     'settle-ms': { type: 'string', default: '3000' },
@@ -42,7 +42,7 @@ if (flags.help) {
   --only=both|bare|real   which servers to run (default both)
   --rounds=2              rounds per server (interleaved, fresh processes)
   --viewers=10000         idle viewers joined to the event
-  --changes=5 --gap-ms=1000             single stock changes and the quiet gap before each
+  --changes=5 --gap-ms=2000             single stock changes and the quiet gap before each
   --burst-reserves=2000 --burst-per-second=500   real server's burst (0 skips it)
   --settle-ms=3000        wait before each RSS reading
   --shopper-rate=1000     real server's per-shopper reserve limit (per second)

@@ -8,6 +8,7 @@ import { nowMs } from '../lib/stats.js';
 
 interface Ack {
   ok: boolean;
+  available?: number;
   error?: { code: string };
 }
 
@@ -35,14 +36,21 @@ export class StockDriver {
     return new StockDriver(sockets, runId);
   }
 
-  /** One reserve of one unit; returns the shared-clock time taken just before the emit and the outcome. */
-  async reserve(eventId: string, sku: string, socketIndex = 0): Promise<{ sentMs: number; outcome: string }> {
+  /**
+   * One reserve of one unit; returns the shared-clock time taken just before the emit, the
+   * outcome, and the stock the change left (from the ack).
+   */
+  async reserve(
+    eventId: string,
+    sku: string,
+    socketIndex = 0,
+  ): Promise<{ sentMs: number; outcome: string; available: number }> {
     const socket = this.sockets[socketIndex % this.sockets.length]!;
     this.seq += 1;
     const payload = { eventId, sku, qty: 1, idempotencyKey: `${this.runId}-${this.seq}` };
     const sentMs = nowMs();
     const ack = (await socket.timeout(30_000).emitWithAck('reserve', payload)) as Ack;
-    return { sentMs, outcome: ack.ok ? 'ok' : (ack.error?.code ?? 'UNKNOWN') };
+    return { sentMs, outcome: ack.ok ? 'ok' : (ack.error?.code ?? 'UNKNOWN'), available: ack.available ?? Number.NaN };
   }
 
   /**

@@ -6,6 +6,7 @@
 import type { LoadGenerator } from '../load/generator.js';
 import { summarize, type LatencySummary } from '../lib/stats.js';
 import type { BenchTarget } from '../lib/targets.js';
+import type { StockTrigger } from '../load/protocol.js';
 import { StockDriver } from './driver.js';
 
 export interface FanoutOptions {
@@ -75,13 +76,15 @@ export async function fanoutRound(
     const rssAfterKb = await target.server.settledRssKb();
 
     await generator.watch(changeSku);
-    const triggers: number[] = [];
+    const triggers: StockTrigger[] = [];
     for (let i = 0; i < options.changes; i += 1) {
       await sleep(options.gapMs);
-      triggers.push((await driver.reserve(eventId, changeSku)).sentMs);
+      const change = await driver.reserve(eventId, changeSku);
+      if (change.outcome !== 'ok') throw new Error(`${target.name}: the stock change failed: ${change.outcome}`);
+      triggers.push({ atMs: change.sentMs, available: change.available });
     }
     await sleep(options.gapMs);
-    const single = await generator.watchReport({ triggersMs: triggers });
+    const single = await generator.watchReport({ triggers });
 
     let burst: FanoutSample['burst'];
     if (options.burstReserves > 0) {
@@ -90,7 +93,7 @@ export async function fanoutRound(
       // Past the coalescing window, so the trailing update has been flushed.
       await sleep(1500);
       const finalAvailable = await target.available(eventId, burstSku);
-      const report = await generator.watchReport({ triggersMs: [], finalAvailable });
+      const report = await generator.watchReport({ triggers: [], finalAvailable });
       burst = {
         reserves: options.burstReserves,
         seconds: (paced.endMs - paced.startMs) / 1000,

@@ -50,16 +50,25 @@ export interface BurstResult {
 export interface WatchArgs {
   sku: string;
 }
+/** One stock change the bench caused: when (shared clock, just before) and the stock it left. */
+export interface StockTrigger {
+  atMs: number;
+  available: number;
+}
 export interface WatchReportArgs {
-  /** Shared-clock ms just before each single stock change was caused. */
-  triggersMs: number[];
+  /**
+   * Single changes to time. A viewer's delivery of a change is its first message after `atMs`
+   * carrying `available` at or below the change's (a coalesced later value covers it too), so a
+   * late delivery is never credited to the next change.
+   */
+  triggers: StockTrigger[];
   /** For bursts: the stock each viewer's last message should carry. */
   finalAvailable?: number;
 }
 export interface WatchReportResult {
   /** Per viewer and trigger: ms from the trigger to the first `stock` message after it. */
   latencies: number[];
-  /** Viewer-trigger pairs that saw no message before the next trigger (or the report). */
+  /** Viewer-trigger pairs that saw no message covering the change by the time of the report. */
   missed: number;
   viewers: number;
   /** Highest number of `stock` messages any viewer got inside one 1-second window. */

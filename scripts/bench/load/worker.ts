@@ -175,16 +175,14 @@ function watchReport(args: WatchReportArgs): WatchReportResult {
     totalMessages: 0,
     lastMismatch: 0,
   };
-  const triggers = [...args.triggersMs].sort((a, b) => a - b);
   for (const client of clients) {
     const seen = client.seen;
     result.totalMessages += seen.length;
-    triggers.forEach((trigger, i) => {
-      const until = triggers[i + 1] ?? Number.POSITIVE_INFINITY;
-      const first = seen.find((message) => message.at >= trigger && message.at < until);
-      if (first) result.latencies.push(first.at - trigger);
+    for (const trigger of args.triggers) {
+      const first = seen.find((message) => message.at >= trigger.atMs && message.available <= trigger.available);
+      if (first) result.latencies.push(first.at - trigger.atMs);
       else result.missed += 1;
-    });
+    }
     // Sliding 1-second window over receipt times (already in order).
     let start = 0;
     for (let end = 0; end < seen.length; end += 1) {
