@@ -28,8 +28,3 @@ export class LiveShopElement extends LitElement {
     return event;
   }
 }
-
-/** Defines a custom element once: loading the script twice on one page must not throw. */
-export function defineElement(name: string, ctor: CustomElementConstructor): void {
-  if (!customElements.get(name)) customElements.define(name, ctor);
-}

@@ -1,7 +1,7 @@
 import type { Ack, ChatMessage, ErrorCode } from '@liveshop/protocol';
 import { html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { LiveShopElement, defineElement } from '../base/live-shop-element.js';
+import { LiveShopElement } from '../base/live-shop-element.js';
 import { sharedStyles } from '../base/shared.styles.js';
 import { ChatSendRequestEvent } from '../events/requests.js';
 import { chatStyles } from './chat.styles.js';
@@ -106,7 +106,8 @@ export class LiveShopChat extends LiveShopElement {
   };
 }
 
-defineElement('live-shop-chat', LiveShopChat);
+// Guarded: a page that loads the script twice must not throw.
+if (!customElements.get('live-shop-chat')) customElements.define('live-shop-chat', LiveShopChat);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,7 +1,7 @@
 import type { HoldView, ProductView } from '@liveshop/protocol';
 import { html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { LiveShopElement, defineElement } from '../base/live-shop-element.js';
+import { LiveShopElement } from '../base/live-shop-element.js';
 import { sharedStyles } from '../base/shared.styles.js';
 import { CheckoutRequestEvent, ReleaseRequestEvent } from '../events/requests.js';
 import { formatCountdown } from '../format/countdown.js';
@@ -112,7 +112,8 @@ export class LiveShopHoldPanel extends LiveShopElement {
   }
 }
 
-defineElement('live-shop-hold-panel', LiveShopHoldPanel);
+// Guarded: a page that loads the script twice must not throw.
+if (!customElements.get('live-shop-hold-panel')) customElements.define('live-shop-hold-panel', LiveShopHoldPanel);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,7 +1,7 @@
 import type { HoldView } from '@liveshop/protocol';
 import { html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { LiveShopElement, defineElement } from '../base/live-shop-element.js';
+import { LiveShopElement } from '../base/live-shop-element.js';
 import '../chat/chat.js';
 import {
   LiveShopCheckoutEvent,
@@ -445,7 +445,8 @@ export class LiveShop extends LiveShopElement {
   }
 }
 
-defineElement('live-shop', LiveShop);
+// Guarded: a page that loads the script twice must not throw.
+if (!customElements.get('live-shop')) customElements.define('live-shop', LiveShop);
 
 declare global {
   interface HTMLElementTagNameMap {

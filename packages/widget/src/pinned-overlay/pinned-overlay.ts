@@ -1,7 +1,7 @@
 import type { ErrorCode, ProductView } from '@liveshop/protocol';
 import { html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { LiveShopElement, defineElement } from '../base/live-shop-element.js';
+import { LiveShopElement } from '../base/live-shop-element.js';
 import '../product-card/product-card.js';
 import { DEFAULT_LOW_STOCK_THRESHOLD } from '../store/stock-level.js';
 import { pinnedOverlayStyles } from './pinned-overlay.styles.js';
@@ -71,7 +71,9 @@ export class LiveShopPinnedOverlay extends LiveShopElement {
   }
 }
 
-defineElement('live-shop-pinned-overlay', LiveShopPinnedOverlay);
+// Guarded: a page that loads the script twice must not throw.
+if (!customElements.get('live-shop-pinned-overlay'))
+  customElements.define('live-shop-pinned-overlay', LiveShopPinnedOverlay);
 
 declare global {
   interface HTMLElementTagNameMap {

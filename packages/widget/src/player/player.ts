@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import type Hls from 'hls.js/light';
-import { LiveShopElement, defineElement } from '../base/live-shop-element.js';
+import { LiveShopElement } from '../base/live-shop-element.js';
 import { hlsLoader, playsHlsNatively } from './hls-loader.js';
 import { playerStyles } from './player.styles.js';
 import { retryDelayMs } from './retry-backoff.js';
@@ -222,7 +222,8 @@ export class LiveShopPlayer extends LiveShopElement {
   };
 }
 
-defineElement('live-shop-player', LiveShopPlayer);
+// Guarded: a page that loads the script twice must not throw.
+if (!customElements.get('live-shop-player')) customElements.define('live-shop-player', LiveShopPlayer);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,6 +1,6 @@
 import type { ErrorCode, ProductView } from '@liveshop/protocol';
 import { html, nothing } from 'lit';
-import { LiveShopElement, defineElement } from '../base/live-shop-element.js';
+import { LiveShopElement } from '../base/live-shop-element.js';
 import { sharedStyles } from '../base/shared.styles.js';
 import { BuyRequestEvent, DetailsRequestEvent } from '../events/requests.js';
 import { formatPrice } from '../format/price.js';
@@ -118,7 +118,8 @@ export class LiveShopProductCard extends LiveShopElement {
   };
 }
 
-defineElement('live-shop-product-card', LiveShopProductCard);
+// Guarded: a page that loads the script twice must not throw.
+if (!customElements.get('live-shop-product-card')) customElements.define('live-shop-product-card', LiveShopProductCard);
 
 declare global {
   interface HTMLElementTagNameMap {

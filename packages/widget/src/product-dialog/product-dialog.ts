@@ -1,6 +1,6 @@
 import type { ProductView } from '@liveshop/protocol';
 import { html, nothing } from 'lit';
-import { LiveShopElement, defineElement } from '../base/live-shop-element.js';
+import { LiveShopElement } from '../base/live-shop-element.js';
 import { sharedStyles } from '../base/shared.styles.js';
 import { BuyRequestEvent } from '../events/requests.js';
 import { formatPrice } from '../format/price.js';
@@ -113,7 +113,9 @@ function deepActiveElement(): HTMLElement | null {
   return active instanceof HTMLElement ? active : null;
 }
 
-defineElement('live-shop-product-dialog', LiveShopProductDialog);
+// Guarded: a page that loads the script twice must not throw.
+if (!customElements.get('live-shop-product-dialog'))
+  customElements.define('live-shop-product-dialog', LiveShopProductDialog);
 
 declare global {
   interface HTMLElementTagNameMap {
