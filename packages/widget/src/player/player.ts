@@ -104,7 +104,7 @@ export class LiveShopPlayer extends LiveShopElement {
                   d="M3 9v6h4l5 5V4L7 9H3zm13.6 3 2.7-2.7-1.4-1.4-2.7 2.7-2.7-2.7-1.4 1.4 2.7 2.7-2.7 2.7 1.4 1.4 2.7-2.7 2.7 2.7 1.4-1.4z"
                 />
               </svg>
-              ${s.unmute}
+              <span class="label">${s.unmute}</span>
             </button>`
           : nothing
       }
