@@ -16,9 +16,9 @@ if [ -z "${LIVESHOP_TEST_DATABASE_URL:-}" ] && tcp_open 127.0.0.1 5432; then
 fi
 export CHROMIUM_PATH="${CHROMIUM_PATH:-$(command -v chromium || true)}"
 
-log "typecheck"; pnpm -s typecheck
-log "lint"; pnpm -s lint
-log "build"; pnpm -s build
+log "typecheck"; pnpm typecheck
+log "lint"; pnpm lint
+log "build"; pnpm build
 log "tests (Redis at $REDIS_URL)"
 status=0
 pnpm -s exec vitest run --reporter=default --reporter=json --outputFile.json=.vitest-results.json "$@" || status=$?
