@@ -98,7 +98,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       staticDirs,
     });
     const httpServer = createServer(app);
-    const adapterRedis = redis.duplicate({ enableAutoPipelining: false });
+    const adapterRedis = redis.duplicate();
     cleanups.push(() => adapterRedis.quit());
     logRedisErrors(adapterRedis, config.redisUrl);
     const sockets = createSocketServer(httpServer, { adapterRedis, keys, allowedOrigins: config.allowedOrigins });

@@ -1,6 +1,6 @@
 import { ErrorCode, LiveshopError } from '@liveshop/protocol';
 import type { Redis } from 'ioredis';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { ServerMetrics } from '../metrics/metrics.js';
 import type { ServerKeys } from './server-keys.js';
 
@@ -12,13 +12,16 @@ export interface RateLimitSettings {
 }
 
 /**
- * Fixed-window limits on reserve and chat, per shopper session and per client IP, counted in Redis
- * so they hold across processes. A key that went over is then refused from memory until its window
- * ends, so a flood costs no Redis round trips. Checks for one request run concurrently, so the
- * limits add one round trip to a request, not two.
+ * Fixed-window limits on reserve and chat, per shopper session and per client IP.
+ *
+ * The per-shopper reserve limit is counted in this process's memory: it is on the hot path, a
+ * shopper's connection lives on one process, and a Redis counter there measurably cost throughput
+ * (docs/decisions/0006). Every other limit is counted in Redis, so it holds across processes; a key
+ * that went over is then refused from memory until its window ends, so a flood costs no Redis
+ * round trips. The checks of one request run concurrently.
  */
 export class RateLimits {
-  readonly #reserveShopper: RateLimiterRedis;
+  readonly #reserveShopper: RateLimiterMemory;
   readonly #reserveIp: RateLimiterRedis | null;
   readonly #chatShopper: RateLimiterRedis;
   readonly #chatIp: RateLimiterRedis | null;
@@ -37,7 +40,7 @@ export class RateLimits {
         duration,
         inMemoryBlockOnConsumed: points + 1,
       });
-    this.#reserveShopper = limiter('reserve-shopper', settings.shopperReservesPerSecond, 1);
+    this.#reserveShopper = new RateLimiterMemory({ points: settings.shopperReservesPerSecond, duration: 1 });
     this.#chatShopper = limiter('chat-shopper', settings.shopperChatPer10Seconds, 10);
     const perIp = settings.ipRateLimitPerSecond;
     this.#reserveIp = perIp > 0 ? limiter('reserve-ip', perIp, 1) : null;
@@ -56,9 +59,9 @@ export class RateLimits {
 
   async #check(
     action: string,
-    perSender: RateLimiterRedis,
+    perSender: RateLimiterAbstract,
     senderId: string,
-    perIp: RateLimiterRedis | null,
+    perIp: RateLimiterAbstract | null,
     ip: string,
   ): Promise<void> {
     try {

@@ -8,6 +8,7 @@ import {
   type Ack,
   type ReleaseAck,
   type ReserveAck,
+  type ReservePayload,
 } from '@liveshop/protocol';
 import type { RealtimeContext } from './context.js';
 import { sendChat, shopperDisplayName } from './chat.js';
@@ -94,8 +95,11 @@ function registerShopperRequests(socket: ShopSocket, ctx: RealtimeContext): void
 }
 
 /**
- * The hot path: validate, rate-limit (one Redis round trip), reserve (one EVALSHA), acknowledge.
- * Nothing else touches Redis; the stock push to viewers comes from the ledger fan-out.
+ * The hot path: rate-limit (in memory; one Redis call when the per-IP limit is on), reserve (one
+ * EVALSHA), acknowledge. Nothing else touches Redis; the stock push to viewers comes from the
+ * ledger fan-out. The payload is validated once, by the inventory store against the protocol's
+ * `reserveInput` (the payload plus the session's shopper id), which is `reservePayload`'s schema
+ * with `shopperId` added.
  */
 async function reserve(
   ctx: RealtimeContext,
@@ -106,9 +110,11 @@ async function reserve(
   const started = performance.now();
   let code = 'ok';
   try {
-    const input = parseInput(reservePayload, payload);
+    if (typeof payload !== 'object' || payload === null || Object.hasOwn(payload, 'shopperId')) {
+      parseInput(reservePayload, payload);
+    }
     await ctx.limits.reserve(shopperId, ip);
-    const result = await ctx.inventory.reserve({ ...input, shopperId });
+    const result = await ctx.inventory.reserve({ ...(payload as ReservePayload), shopperId });
     if (!result.ok) {
       code = result.error.code;
       return result;

@@ -47,7 +47,7 @@ export class StockFanout {
     private readonly metrics: ServerMetrics,
     intervalMs: number,
   ) {
-    this.#reader = redis.duplicate({ enableAutoPipelining: false, lazyConnect: true });
+    this.#reader = redis.duplicate({ lazyConnect: true });
     // A reconnect gets a new client id; fetch it again before the next read.
     this.#reader.on('close', () => (this.#readerId = null));
     this.#reader.on('error', (error: Error) => debug('reader connection: %s', error.message));
