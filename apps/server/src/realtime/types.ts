@@ -8,9 +8,6 @@ import type {
 } from '@liveshop/protocol';
 import type { Namespace, Server, Socket } from 'socket.io';
 
-/** What the server keeps per socket: the protocol's fields only, to keep idle sockets small. */
-export type ServerSocketData = SocketData;
-
 export type ShopNamespace = Namespace<
   ShopClientToServerEvents,
   ShopServerToClientEvents,
