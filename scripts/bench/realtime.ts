@@ -27,13 +27,12 @@ const { values: flags } = parseArgs({
   options: {
     only: { type: 'string', default: 'both' },
     rounds: { type: 'string', default: '3' },
-    'burst-rounds': { type: 'string', default: '2' },
+    'burst-rounds': { type: 'string', default: '3' },
     clients: { type: 'string', default: '256' },
     'warmup-ms': { type: 'string', default: '2000' },
     'duration-ms': { type: 'string', default: '6000' },
     shoppers: { type: 'string', default: '10000' },
     units: { type: 'string', default: '500' },
-    'burst-joined': { type: 'boolean', default: false },
     'shopper-rate': { type: 'string', default: '1000' },
     'ceiling-requests': { type: 'string', default: '100000' },
     'skip-throughput': { type: 'boolean', default: false },
@@ -47,11 +46,10 @@ if (flags.help) {
   console.log(`pnpm bench:realtime [flags]
   --only=both|bare|real   which servers to run (default both)
   --rounds=3              throughput rounds per server (interleaved)
-  --burst-rounds=2        burst rounds per server (interleaved)
+  --burst-rounds=3        burst rounds per server (interleaved)
   --clients=256           concurrent reserving clients in the throughput phase
   --warmup-ms=2000 --duration-ms=6000   throughput warm-up and measured window
   --shoppers=10000 --units=500          the burst
-  --burst-joined          burst shoppers join the event room first
   --shopper-rate=1000     real server's per-shopper reserve limit (per second)
   --ceiling-requests=100000             redis-benchmark requests per run
   --skip-throughput --skip-burst
@@ -118,7 +116,6 @@ async function main(): Promise<void> {
             const sample = await burstRound(generator, target, round, {
               shoppers,
               units: num('units'),
-              joined: flags['burst-joined'],
             });
             progress(
               `  holds ${sample.holds}, SOLD_OUT ${sample.soldOut}, other ${fmtCounts(sample.other)}, p99 ${fmt(sample.latency.p99)} ms, connect ${fmtInt(sample.connectMs)} ms`,
