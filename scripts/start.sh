@@ -12,4 +12,6 @@ ensure_redis
 pnpm -s build
 export PORT="${PORT:-8080}"
 log "starting on http://localhost:$PORT/ (Redis $REDIS_URL, database ${DATABASE_URL:-embedded PGlite in ./data/})"
-exec pnpm -s --filter @liveshop/server start
+cd apps/server
+# node itself, not a package-manager wrapper, receives SIGINT/SIGTERM and closes the server cleanly.
+exec node --import tsx src/main.ts
