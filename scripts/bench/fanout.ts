@@ -85,7 +85,7 @@ async function main(): Promise<void> {
             settleMs: num('settle-ms'),
           });
           progress(
-            `  connected ${sample.connected} in ${fmtInt(sample.connectMs)} ms, delivery p50 ${fmt(sample.delivery.p50)} p99 ${fmt(sample.delivery.p99)} ms, missed ${sample.missed}, RSS/viewer ${fmt(sample.rssPerViewerKb)} KiB` +
+            `  connected ${sample.connected} in ${fmtInt(sample.connectMs)} ms, delivery p50 ${fmt(sample.delivery.p50)} p99 ${fmt(sample.delivery.p99)} ms, missed ${sample.missed}, p99 per change [${sample.perChangeP99.map((p) => fmtInt(p)).join(', ')}] ms, RSS/viewer ${fmt(sample.rssPerViewerKb)} KiB` +
               (sample.burst
                 ? `, burst max ${sample.burst.maxPerSecond}/s, ${fmt(sample.burst.messagesPerViewer)} msgs/viewer, last≠final ${sample.burst.lastMismatch}`
                 : ''),

@@ -30,6 +30,8 @@ export interface FanoutSample {
   /** (RSS after - RSS before) / viewers, in KiB. */
   rssPerViewerKb: number;
   delivery: LatencySummary;
+  /** p99 delivery of each single change, in order. */
+  perChangeP99: number[];
   /** Viewer-change pairs without a message. */
   missed: number;
   burst?: {
@@ -113,7 +115,8 @@ export async function fanoutRound(
       rssBeforeKb,
       rssAfterKb,
       rssPerViewerKb: (rssAfterKb - rssBeforeKb) / Math.max(1, connected.connected),
-      delivery: summarize(single.latencies),
+      delivery: summarize(single.latencies.flat()),
+      perChangeP99: single.latencies.map((latencies) => summarize(latencies).p99),
       missed: single.missed,
       burst,
       unexpectedDisconnects: closed.unexpectedDisconnects,

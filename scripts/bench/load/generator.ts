@@ -143,7 +143,7 @@ export class LoadGenerator {
   async watchReport(args: WatchReportArgs): Promise<WatchReportResult> {
     const results = (await Promise.all(this.workers.map((w) => w.call('watchReport', args)))) as WatchReportResult[];
     return {
-      latencies: results.flatMap((r) => r.latencies),
+      latencies: args.triggers.map((_, i) => results.flatMap((r) => r.latencies[i] ?? [])),
       missed: results.reduce((sum, r) => sum + r.missed, 0),
       viewers: results.reduce((sum, r) => sum + r.viewers, 0),
       maxPerSecond: Math.max(...results.map((r) => r.maxPerSecond)),

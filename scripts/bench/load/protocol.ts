@@ -66,8 +66,8 @@ export interface WatchReportArgs {
   finalAvailable?: number;
 }
 export interface WatchReportResult {
-  /** Per viewer and trigger: ms from the trigger to the first `stock` message after it. */
-  latencies: number[];
+  /** Per trigger, per viewer: ms from the trigger to the first `stock` message covering it. */
+  latencies: number[][];
   /** Viewer-trigger pairs that saw no message covering the change by the time of the report. */
   missed: number;
   viewers: number;

@@ -168,7 +168,7 @@ async function burst(args: BurstArgs): Promise<BurstResult> {
 
 function watchReport(args: WatchReportArgs): WatchReportResult {
   const result: WatchReportResult = {
-    latencies: [],
+    latencies: args.triggers.map(() => []),
     missed: 0,
     viewers: clients.length,
     maxPerSecond: 0,
@@ -178,11 +178,11 @@ function watchReport(args: WatchReportArgs): WatchReportResult {
   for (const client of clients) {
     const seen = client.seen;
     result.totalMessages += seen.length;
-    for (const trigger of args.triggers) {
+    args.triggers.forEach((trigger, i) => {
       const first = seen.find((message) => message.at >= trigger.atMs && message.available <= trigger.available);
-      if (first) result.latencies.push(first.at - trigger.atMs);
+      if (first) result.latencies[i]!.push(first.at - trigger.atMs);
       else result.missed += 1;
-    }
+    });
     // Sliding 1-second window over receipt times (already in order).
     let start = 0;
     for (let end = 0; end < seen.length; end += 1) {
