@@ -24,7 +24,7 @@ const { values: flags } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
     only: { type: 'string', default: 'both' },
-    rounds: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '3' },
     viewers: { type: 'string', default: '10000' },
     changes: { type: 'string', default: '5' },
     'gap-ms': { type: 'string', default: '2000' },
@@ -40,7 +40,7 @@ const { values: flags } = parseArgs({
 if (flags.help) {
   console.log(`pnpm bench:fanout [flags]
   --only=both|bare|real   which servers to run (default both)
-  --rounds=2              rounds per server (interleaved, fresh processes)
+  --rounds=3              rounds per server (interleaved, fresh processes)
   --viewers=10000         idle viewers joined to the event
   --changes=5 --gap-ms=2000             single stock changes and the quiet gap before each
   --burst-reserves=2000 --burst-per-second=500   real server's burst (0 skips it)
