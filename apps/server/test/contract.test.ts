@@ -74,6 +74,58 @@ describe('join', () => {
     });
   });
 
+  it("returns the shopper's running holds, so a reloaded page shows them again", async () => {
+    const first = await shopper(server);
+    await request(first.socket, 'join', { eventId: 'show' });
+    const held = await request(first.socket, 'reserve', {
+      eventId: 'show',
+      sku: 'TEE',
+      qty: 1,
+      idempotencyKey: idem(),
+    });
+    expect(held.ok).toBe(true);
+    first.socket.disconnect();
+
+    // The reload: a new connection presenting the same session.
+    const reloaded = await shopper(server, first.session);
+    const ack = await request(reloaded.socket, 'join', { eventId: 'show' });
+    expect(ack.holds).toEqual([held.hold]);
+    expect(ack.holds[0].expiresAt).toBeGreaterThan(ack.serverTime);
+
+    const stranger = await shopper(server);
+    expect((await request(stranger.socket, 'join', { eventId: 'show' })).holds).toEqual([]);
+    expect((await request(reloaded.socket, 'join', { eventId: 'other' })).holds).toEqual([]);
+
+    await request(reloaded.socket, 'release', { holdId: held.hold.id, eventId: 'show' });
+    expect((await request(reloaded.socket, 'join', { eventId: 'show' })).holds).toEqual([]);
+  });
+
+  it('leaves out holds that have expired before the sweeper returned them', async () => {
+    // No sweeper in this process, so the expired hold is still in the inventory's list at the join.
+    const quiet = await startTestServer({ workers: false });
+    try {
+      await createEvent(quiet.server, { id: 'brief' }, { TEE: 2 });
+      await quiet.server.inventory.configureEvent('brief', { holdTtlSeconds: 0.2 });
+      const { socket, session, shopperId } = await shopper(quiet.server);
+      const held = await request(socket, 'reserve', { eventId: 'brief', sku: 'TEE', qty: 1, idempotencyKey: idem() });
+      expect(held.ok).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await quiet.server.inventory.listShopperHolds('brief', shopperId)).toHaveLength(1);
+      const again = await shopper(quiet.server, session);
+      expect((await request(again.socket, 'join', { eventId: 'brief' })).holds).toEqual([]);
+    } finally {
+      closeClients();
+      await quiet.stop();
+    }
+  });
+
+  it('sends no holds to a host', async () => {
+    const host = await client(server, '/host', { token: await hostToken('show') });
+    const ack = await request(host, 'join', { eventId: 'show' });
+    expect(ack.ok).toBe(true);
+    expect(ack.holds).toBeUndefined();
+  });
+
   it('matches GET /api/events/:id', async () => {
     const { socket } = await shopper(server);
     const ack = await request(socket, 'join', { eventId: 'other' });

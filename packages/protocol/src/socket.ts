@@ -90,6 +90,11 @@ export interface JoinAck extends EventSnapshot {
   chat: ChatMessage[];
   /** Server clock (epoch ms) when the snapshot was taken, to correct countdowns for clock skew. */
   serverTime: number;
+  /**
+   * On `/shop`: the shopper's holds in this event that have not expired at `serverTime`, so a page
+   * reload (or a second tab) shows them again. Absent on `/host` and `/moderator`.
+   */
+  holds?: HoldView[];
 }
 export interface ReserveAck {
   hold: HoldView;

@@ -1,4 +1,13 @@
-import { ErrorCode, LiveshopError, joinPayload, parseInput, type Ack, type JoinAck } from '@liveshop/protocol';
+import {
+  ErrorCode,
+  LiveshopError,
+  joinPayload,
+  parseInput,
+  type Ack,
+  type Hold,
+  type HoldView,
+  type JoinAck,
+} from '@liveshop/protocol';
 import type { RealtimeContext } from './context.js';
 import { eventOfRoom, roomOf } from './event-rooms.js';
 
@@ -15,8 +24,16 @@ interface JoiningSocket {
  * process starts tailing the ledger first, then the socket joins the room, then the snapshot is
  * read, so no change can fall between the snapshot and the first push. A change may arrive twice
  * (in the snapshot and as a push); its version lets the client drop the older copy.
+ *
+ * With a `shopperId` (on `/shop`) the ack also carries that shopper's holds in the event that are
+ * still running at the snapshot's Redis time, so a reloaded page shows them with their countdown.
  */
-export async function joinEvent(ctx: RealtimeContext, socket: JoiningSocket, payload: unknown): Promise<Ack<JoinAck>> {
+export async function joinEvent(
+  ctx: RealtimeContext,
+  socket: JoiningSocket,
+  payload: unknown,
+  shopperId?: string,
+): Promise<Ack<JoinAck>> {
   const { eventId } = parseInput(joinPayload, payload);
   await ctx.events.require(eventId);
   const room = roomOf(eventId);
@@ -28,14 +45,28 @@ export async function joinEvent(ctx: RealtimeContext, socket: JoiningSocket, pay
   }
   await ctx.fanout.watch(eventId);
   await socket.join(room);
-  const [snapshot, chat, time] = await Promise.all([
+  const [snapshot, chat, time, holds] = await Promise.all([
     ctx.events.snapshot(eventId),
     ctx.chat.recent(eventId),
     ctx.redis.time(),
+    shopperId ? ctx.inventory.listShopperHolds(eventId, shopperId) : undefined,
   ]);
   // Redis time, the clock hold expiries are measured on.
   const serverTime = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
-  return { ok: true, ...snapshot, chat, serverTime };
+  if (!holds) return { ok: true, ...snapshot, chat, serverTime };
+  return { ok: true, ...snapshot, chat, serverTime, holds: runningHolds(holds, serverTime) };
+}
+
+/**
+ * The holds still running at `now`, oldest first, as shoppers see them. An expired hold stays in
+ * the inventory's list until the sweeper (or the SKU's next reserve) returns its units, but it is
+ * no longer the shopper's to check out.
+ */
+function runningHolds(holds: Hold[], now: number): HoldView[] {
+  return holds
+    .filter((hold) => hold.expiresAt > now)
+    .sort((a, b) => a.expiresAt - b.expiresAt)
+    .map(({ id, sku, qty, expiresAt }) => ({ id, sku, qty, expiresAt }));
 }
 
 /** The events a socket watches, from its rooms. */

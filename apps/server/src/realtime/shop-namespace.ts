@@ -49,7 +49,7 @@ export function registerShopNamespace(shop: ShopNamespace, ctx: RealtimeContext)
 function registerShopperRequests(socket: ShopSocket, ctx: RealtimeContext): void {
   const { data } = socket;
 
-  onRequest(socket, 'join', (payload) => joinEvent(ctx, socket, payload));
+  onRequest(socket, 'join', (payload) => joinEvent(ctx, socket, payload, data.shopperId));
 
   onRequest(socket, 'leave', async (payload) => {
     const { eventId } = parseInput(joinPayload, payload);
