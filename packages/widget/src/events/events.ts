@@ -16,10 +16,13 @@ export interface HoldDetail {
 
 const init = { bubbles: true, composed: true } as const;
 
-/** A unit was reserved for the shopper: Buy Now succeeded. */
+/**
+ * A unit is held for the shopper: Buy Now succeeded, or (`restored: true`) the widget found a hold
+ * placed earlier, before a page reload or in another tab, when it joined the event.
+ */
 export class LiveShopHoldEvent extends Event {
   static readonly eventName = 'live-shop-hold';
-  constructor(readonly detail: HoldDetail) {
+  constructor(readonly detail: HoldDetail & { restored?: true }) {
     super(LiveShopHoldEvent.eventName, init);
   }
 }

@@ -141,6 +141,21 @@ describe('<live-shop>', () => {
     expect(announcer(el).textContent?.trim()).toBe('Stoneware Mug is reserved for you');
   });
 
+  it('restores holds from the join ack with their countdown, as after a page reload', async () => {
+    const holds = collect<LiveShopHoldEvent>('live-shop-hold');
+    const serverTime = Date.now() + 30_000;
+    const restored = { id: 'h7~scarf', sku: 'scarf', qty: 1, expiresAt: serverTime + 200_000 };
+    // The device clock is 30 s behind the server; the countdown still reads the server's 3:20.
+    const { el } = await widget(new FakeClient(joinAck({ serverTime, holds: [restored] })));
+    const panel = root(el).querySelector('live-shop-hold-panel')!;
+    await panel.updateComplete;
+    expect(panel.shadowRoot!.querySelector('[part=hold] .title')!.textContent).toBe('Wool Scarf');
+    expect(panel.shadowRoot!.querySelector('[part=countdown]')!.textContent?.trim()).toMatch(/^Held for 3:(20|19)$/);
+    expect(holds.map((e) => e.detail)).toEqual([
+      { eventId: 'demo', sku: 'scarf', qty: 1, holdId: 'h7~scarf', expiresAt: restored.expiresAt, restored: true },
+    ]);
+  });
+
   it('a double tap reserves once', async () => {
     const client = new FakeClient(joinAck());
     let answer!: () => void;

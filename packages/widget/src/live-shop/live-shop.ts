@@ -27,7 +27,7 @@ import type { LiveShopProductDialog } from '../product-dialog/product-dialog.js'
 import '../product-dialog/product-dialog.js';
 import { ShopConnection } from '../store/shop-connection.js';
 import type { ShopClient } from '../store/shop-client.js';
-import { ShopState, type StockChangedEvent } from '../store/shop-state.js';
+import { ShopState, type HoldsSyncedEvent, type StockChangedEvent } from '../store/shop-state.js';
 import { DEFAULT_LOW_STOCK_THRESHOLD, stockLevel } from '../store/stock-level.js';
 import { announcementFor } from './announcements.js';
 import { liveShopStyles } from './live-shop.styles.js';
@@ -44,7 +44,7 @@ type Tab = 'shop' | 'chat';
  * from the server's pushes. Stock announcements go to one polite live region and only for
  * meaningful changes (sold out, back in stock, "only N left").
  *
- * @fires live-shop-hold - A unit was reserved. `detail: { eventId, sku, qty, holdId, expiresAt }`.
+ * @fires live-shop-hold - A unit was reserved. `detail: { eventId, sku, qty, holdId, expiresAt }`, plus `restored: true` for a hold placed before a reload (or in another tab) and found on joining.
  * @fires live-shop-hold-released - A hold ended without checkout. `detail: { ...hold, reason: 'released' | 'expired' }`.
  * @fires live-shop-checkout - The shopper chose Check out. Cancelable; `detail` as `live-shop-hold`.
  * @fires live-shop-sold-out - A product sold out while shown. `detail: { eventId, sku, title }`.
@@ -125,6 +125,7 @@ export class LiveShop extends LiveShopElement {
     this.announcement = '';
     this.state.addEventListener('change', () => this.requestUpdate());
     this.state.addEventListener('stock', (event) => this.onStockChanged(event as StockChangedEvent));
+    this.state.addEventListener('holds', (event) => this.onHoldsSynced(event as HoldsSyncedEvent));
   }
 
   override connectedCallback(): void {
@@ -328,6 +329,20 @@ export class LiveShop extends LiveShopElement {
       }
     }
     if (messages.length > 0) this.announce(messages.join('. '));
+  }
+
+  /** Holds the join snapshot brought back get their expiry; ones it no longer lists have ended. */
+  private onHoldsSynced(event: HoldsSyncedEvent): void {
+    for (const hold of event.restored) {
+      this.scheduleExpiry(hold);
+      this.emit(new LiveShopHoldEvent({ ...this.holdDetail(hold), restored: true }));
+    }
+    for (const hold of event.gone) {
+      clearTimeout(this.expiryTimers.get(hold.id));
+      this.expiryTimers.delete(hold.id);
+      const reason = hold.expiresAt <= this.state.serverNow() ? 'expired' : 'released';
+      this.emit(new LiveShopHoldReleasedEvent({ ...this.holdDetail(hold), reason }));
+    }
   }
 
   private holdDetail(hold: HoldView): HoldDetail {

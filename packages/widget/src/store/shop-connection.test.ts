@@ -119,6 +119,20 @@ describe('ShopConnection', () => {
     expect(t.state.product('mug')).toMatchObject({ available: 2, version: 50 });
   });
 
+  it('on reconnect shows the holds the server lists and drops one released elsewhere', async () => {
+    const t = setup();
+    active = t.connection;
+    const hold = (id: string) => ({ id, sku: 'mug', qty: 1, expiresAt: Date.now() + 60_000 });
+    t.socket().answers.set('join', () => ({ ok: true, ...joinAck({ holds: [hold('h1~mug')] }) }));
+    t.socket().open();
+    await until(() => t.state.holds.length === 1, 'restored hold');
+    t.socket().drop();
+    t.socket().answers.set('join', () => ({ ok: true, ...joinAck({ holds: [hold('h2~mug')] }) }));
+    t.socket().open();
+    await until(() => t.state.holds[0]?.id === 'h2~mug', 'synced holds');
+    expect(t.state.holds.map((h) => h.id)).toEqual(['h2~mug']);
+  });
+
   it('applies pushes for its event only, in version order', async () => {
     const t = setup();
     active = t.connection;

@@ -121,6 +121,7 @@ export class ShopConnection implements ShopClient {
 
   private async join(socket: ShopSocket, state: ShopState, eventId: string, attempt: number): Promise<void> {
     const sentAt = Date.now();
+    const heldAtRequest = new Set(state.holds.map((hold) => hold.id));
     let ack: Ack<JoinAck>;
     try {
       ack = await socket.timeout(this.ackTimeoutMs).emitWithAck('join', { eventId });
@@ -132,7 +133,7 @@ export class ShopConnection implements ShopClient {
       performance.mark(JOIN_ACK_MARK);
       // The server's clock read half a round trip before the ack arrived.
       state.clockOffsetMs = ack.serverTime - (sentAt + Date.now()) / 2;
-      state.applySnapshot(ack);
+      state.applySnapshot(ack, heldAtRequest);
       state.setConnection('online');
       return;
     }

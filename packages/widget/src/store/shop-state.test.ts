@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { joinAck, product } from '../test-support/fixtures.js';
-import { CHAT_HISTORY, ShopState, type StockChangedEvent } from './shop-state.js';
+import { CHAT_HISTORY, ShopState, type HoldsSyncedEvent, type StockChangedEvent } from './shop-state.js';
 
 function joined() {
   const state = new ShopState();
@@ -89,6 +89,30 @@ describe('ShopState', () => {
     expect(state.chat[0]!.id).toBe('m5');
     state.deleteChat('m50');
     expect(state.chat.some((m) => m.id === 'm50')).toBe(false);
+  });
+
+  it("makes a snapshot's holds the ones shown, keeping holds placed after the join was sent", () => {
+    const state = new ShopState();
+    const hold = (id: string) => ({ id, sku: 'mug', qty: 1, expiresAt: Date.now() + 60_000 });
+    const synced: HoldsSyncedEvent[] = [];
+    state.addEventListener('holds', (e) => synced.push(e as HoldsSyncedEvent));
+
+    // A reload: the page knows nothing, the server still holds one unit for this shopper.
+    state.applySnapshot(joinAck({ holds: [hold('h1~mug')] }));
+    expect(state.holds.map((h) => h.id)).toEqual(['h1~mug']);
+    expect(synced.map((e) => [e.restored.map((h) => h.id), e.gone])).toEqual([[['h1~mug'], []]]);
+
+    // A reconnect: h1 was released in another tab meanwhile; h2 was reserved while the join was on its way.
+    const heldAtRequest = new Set(state.holds.map((h) => h.id));
+    state.addHold(hold('h2~mug'));
+    state.applySnapshot(joinAck({ holds: [] }), heldAtRequest);
+    expect(state.holds.map((h) => h.id)).toEqual(['h2~mug']);
+    expect(synced[1]!.gone.map((h) => h.id)).toEqual(['h1~mug']);
+
+    // A snapshot without `holds` (an older server) leaves them alone.
+    state.applySnapshot(joinAck());
+    expect(state.holds.map((h) => h.id)).toEqual(['h2~mug']);
+    expect(synced).toHaveLength(2);
   });
 
   it('reads the server clock through the measured offset', () => {

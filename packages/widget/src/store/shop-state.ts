@@ -16,13 +16,32 @@ export class StockChangedEvent extends Event {
   }
 }
 
+/**
+ * Fired by {@link ShopState} when a join snapshot changed the shopper's holds: `restored` ones the
+ * server has and this page did not (placed before a reload, or in another tab), and `gone` ones
+ * this page showed that the server no longer has (released elsewhere, or expired meanwhile).
+ */
+export class HoldsSyncedEvent extends Event {
+  constructor(
+    readonly restored: HoldView[],
+    readonly gone: HoldView[],
+  ) {
+    super('holds');
+  }
+}
+
+/** What a join snapshot carries; `chat` and `serverTime` may be left out by a custom client. */
+export type Snapshot = Omit<JoinAck, 'chat' | 'serverTime'> & Partial<Pick<JoinAck, 'chat'>>;
+
 /** How many chat messages the widget keeps; older ones scroll away. */
 export const CHAT_HISTORY = 100;
 
 /**
  * Everything the widget shows, in one observable object: the event, products with live stock,
  * pinned SKUs, chat, the shopper's holds and the connection status. It fires `change` after every
- * mutation, and `stock` ({@link StockChangedEvent}) when available counts moved. It knows nothing about sockets, so components and tests can drive it directly.
+ * mutation, `stock` ({@link StockChangedEvent}) when available counts moved, and `holds`
+ * ({@link HoldsSyncedEvent}) when a snapshot brought back or took away holds. It knows nothing
+ * about sockets, so components and tests can drive it directly.
  */
 export class ShopState extends EventTarget {
   event: LiveEvent | null = null;
@@ -52,9 +71,12 @@ export class ShopState extends EventTarget {
 
   /**
    * Applies a join ack. Catalog fields always come from the snapshot; a SKU's stock only when the
-   * snapshot's version is not older than what a live update already delivered.
+   * snapshot's version is not older than what a live update already delivered. When the ack lists
+   * the shopper's holds, they become the holds shown, except that a hold missing from it is only
+   * dropped when it was among `heldAtRequest` (the holds shown when the join was sent; by default
+   * all of them): one reserved while the join was on its way may be newer than the snapshot.
    */
-  applySnapshot(ack: Omit<JoinAck, 'chat' | 'serverTime'> & Partial<Pick<JoinAck, 'chat'>>): StockChange[] {
+  applySnapshot(ack: Snapshot, heldAtRequest?: ReadonlySet<string>): StockChange[] {
     const changes: StockChange[] = [];
     const next = new Map<string, ProductView>();
     for (const incoming of ack.products) {
@@ -73,8 +95,10 @@ export class ShopState extends EventTarget {
     this.pinned = ack.pinned.filter((sku) => next.has(sku));
     if (ack.chat) this.chat = ack.chat.slice(-CHAT_HISTORY);
     this.joinError = null;
+    const synced = ack.holds ? this.syncHolds(ack.holds, heldAtRequest) : null;
     this.changed();
     if (changes.length > 0) this.dispatchEvent(new StockChangedEvent(changes));
+    if (synced) this.dispatchEvent(synced);
     return changes;
   }
 
@@ -156,6 +180,17 @@ export class ShopState extends EventTarget {
     this.holds = this.holds.filter((h) => h.id !== holdId);
     this.changed();
     return hold;
+  }
+
+  /** Makes the server's holds the ones shown; returns what changed, or null when nothing did. */
+  private syncHolds(server: HoldView[], heldAtRequest?: ReadonlySet<string>): HoldsSyncedEvent | null {
+    const shown = new Set(this.holds.map((h) => h.id));
+    const listed = new Set(server.map((h) => h.id));
+    const restored = server.filter((h) => !shown.has(h.id));
+    const gone = this.holds.filter((h) => !listed.has(h.id) && (heldAtRequest?.has(h.id) ?? true));
+    if (restored.length === 0 && gone.length === 0) return null;
+    this.holds = [...this.holds.filter((h) => !gone.includes(h)), ...restored];
+    return new HoldsSyncedEvent(restored, gone);
   }
 
   private changed(): void {
