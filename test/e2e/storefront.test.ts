@@ -32,6 +32,13 @@ async function openStore(options: BrowserContextOptions = {}): Promise<Page> {
 const card = (page: Page, title: string) => page.locator('.products live-shop-product-card', { hasText: title });
 const buyButton = (page: Page, title: string) => card(page, title).locator('[part=buy-button]');
 
+/** "Held for 4:58" → 298. */
+function secondsLeft(text: string | null): number {
+  const match = /Held for (\d+):(\d\d)/.exec(text ?? '');
+  if (!match) throw new Error(`no countdown in ${JSON.stringify(text)}`);
+  return Number(match[1]) * 60 + Number(match[2]);
+}
+
 /** currentTime of the widget's video, reached through the shadow roots. */
 const videoTime = (page: Page) =>
   page.evaluate(() => {
@@ -74,6 +81,26 @@ describe('demo storefront', () => {
     expect((await countdown.textContent())?.trim()).toMatch(/^Held for [45]:\d\d$/);
     await expect.poll(() => page.locator('.bag-items li').count()).toBe(1);
     expect(await page.locator('.bag-count').textContent()).toBe('1');
+    await page.context().close();
+  });
+
+  it('a hold survives a page reload: still shown with its countdown, and back in the merchant bag', async () => {
+    const page = await openStore();
+    await buyButton(page, 'Trail Canvas Cap').click();
+    const countdown = page.locator('live-shop-hold-panel [part=countdown]');
+    await countdown.waitFor();
+    const holdId = await page.locator('live-shop-hold-panel [part=hold]').getAttribute('data-hold');
+    const before = secondsLeft(await countdown.textContent());
+    await page.reload();
+    await page.locator('.products live-shop-product-card').first().waitFor();
+    await countdown.waitFor();
+    expect(await page.locator('live-shop-hold-panel [part=hold]').getAttribute('data-hold')).toBe(holdId);
+    expect(await page.locator('live-shop-hold-panel [part=hold] .title').textContent()).toBe('Trail Canvas Cap');
+    // Still counting down from the original reserve, not started over.
+    const after = secondsLeft(await countdown.textContent());
+    expect(after).toBeLessThanOrEqual(before);
+    expect(after).toBeGreaterThan(before - 60);
+    await expect.poll(() => page.locator('.bag-items li').count()).toBe(1);
     await page.context().close();
   });
 
