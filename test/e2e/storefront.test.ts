@@ -1,6 +1,9 @@
 /// <reference lib="dom" />
 // page.evaluate callbacks run in the browser.
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -130,7 +133,9 @@ describe('demo storefront', () => {
     await Promise.all([first.context().close(), second.context().close()]);
   });
 
-  it('plays the live test stream (currentTime advances)', async () => {
+  it('plays the live test stream (currentTime advances) from its own stream directory', async () => {
+    // The suite's ffmpeg writes into a temporary directory, never into a running demo's apps/demo/stream.
+    expect(server.streamDir.startsWith(tmpdir())).toBe(true);
     const page = await openStore();
     await expect.poll(() => videoTime(page), { timeout: 20_000 }).toBeGreaterThan(0.2);
     // Two seconds of media played: the live stream is advancing, not one decoded frame.
@@ -140,6 +145,7 @@ describe('demo storefront', () => {
       return (player as { phase?: string } | null | undefined)?.phase;
     });
     expect(phase).toBe('playing');
+    expect(existsSync(path.join(server.streamDir, 'index.m3u8'))).toBe(true);
     await page.context().close();
   });
 

@@ -80,7 +80,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       await seedDemo(events, inventory);
       const demo = await loadDemoPackage();
       staticDirs.demoPublic = demo.demoPublicDir ?? defaultStaticDirs.demoPublic;
-      staticDirs.stream = demoStreamDir(staticDirs.demoPublic);
+      staticDirs.stream = config.streamDir ?? demoStreamDir(staticDirs.demoPublic);
       if (config.demoStream) {
         const stream = await startDemoStream(demo, staticDirs.stream);
         if (stream) cleanups.push(() => stream.stop());

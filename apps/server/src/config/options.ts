@@ -41,6 +41,12 @@ export interface ServerOptions {
   stockIntervalMs?: number;
   /** Start the demo HLS test stream when `demo` is on and ffmpeg exists. Default true. */
   demoStream?: boolean;
+  /**
+   * Where the demo stream is written and served from (`/stream/`). Default `apps/demo/stream`,
+   * beside the demo's public directory; a second server on the same checkout (a test suite next to
+   * a running demo) passes its own directory so the two ffmpeg processes never share one.
+   */
+  streamDir?: string;
 }
 
 const port = z.number().int().min(0).max(65_535);
@@ -76,6 +82,7 @@ const optionsSchema = z.strictObject({
   chatHistory: z.number().int().min(0).max(500).default(50),
   stockIntervalMs: z.number().int().min(0).max(10_000).default(100),
   demoStream: z.boolean().default(true),
+  streamDir: z.string().min(1).optional(),
 });
 
 export type ResolvedOptions = z.output<typeof optionsSchema> & { adminKey?: string };
