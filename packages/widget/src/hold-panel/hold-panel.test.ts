@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { CheckoutRequestEvent, ReleaseRequestEvent } from '../events/requests.js';
-import { formatCountdown } from '../format/countdown.js';
+import { formatCountdown, holdTimeLeftMs } from '../format/countdown.js';
 import { mount, product, until } from '../test-support/fixtures.js';
 import './hold-panel.js';
 import type { LiveShopHoldPanel } from './hold-panel.js';
@@ -45,6 +45,19 @@ describe('<live-shop-hold-panel>', () => {
     expect(q(el, '[part=countdown]')!.textContent?.trim()).toMatch(/^Held for 1:0[45]$/);
     const before = q(el, '[part=countdown]')!.textContent;
     await until(() => q(el, '[part=countdown]')!.textContent !== before, 'a tick', 2500);
+  });
+
+  it("never shows more than the event's hold time, however the clock estimate errs", async () => {
+    // The measured offset is 1.5 s too small, so a fresh 5:00 hold would read 5:02.
+    const el = await panel({
+      holds: [hold({ expiresAt: Date.now() + 301_500 })],
+      clockOffsetMs: 0,
+      holdTtlSeconds: 300,
+    });
+    expect(q(el, '[part=countdown]')!.textContent?.trim()).toBe('Held for 5:00');
+    expect(holdTimeLeftMs(10_000 + 301_500, 10_000, 300)).toBe(300_000);
+    expect(holdTimeLeftMs(10_000 + 120_000, 10_000, 300)).toBe(120_000);
+    expect(holdTimeLeftMs(10_000 + 301_500, 10_000, 0)).toBe(301_500);
   });
 
   it('fires checkout and release requests with the hold id', async () => {

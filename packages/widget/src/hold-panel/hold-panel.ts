@@ -4,15 +4,16 @@ import { repeat } from 'lit/directives/repeat.js';
 import { LiveShopElement } from '../base/live-shop-element.js';
 import { sharedStyles } from '../base/shared.styles.js';
 import { CheckoutRequestEvent, ReleaseRequestEvent } from '../events/requests.js';
-import { formatCountdown } from '../format/countdown.js';
+import { formatCountdown, holdTimeLeftMs } from '../format/countdown.js';
 import { holdPanelStyles } from './hold-panel.styles.js';
 
 /**
  * @summary The shopper's holds, each with a countdown, Check out and Release.
  *
  * Countdowns run on the server's clock (`clockOffsetMs` corrects the local one), so a hold leaves
- * the list when the server lets it go, not when a fast or slow device thinks so. The element only
- * renders time; `<live-shop>` removes expired holds.
+ * the list when the server lets it go, not when a fast or slow device thinks so, and never show
+ * more than the event's hold time. The element only renders time; `<live-shop>` removes expired
+ * holds.
  *
  * @slot checkout - Where the checkout flow opens for a hold (the in-widget checkout dialog).
  * @csspart base - The panel.
@@ -29,6 +30,7 @@ export class LiveShopHoldPanel extends LiveShopElement {
     holds: { attribute: false },
     products: { attribute: false },
     clockOffsetMs: { type: Number },
+    holdTtlSeconds: { type: Number },
     now: { state: true },
   };
 
@@ -38,6 +40,8 @@ export class LiveShopHoldPanel extends LiveShopElement {
   declare products: (sku: string) => ProductView | undefined;
   /** Server clock minus local clock. */
   declare clockOffsetMs: number;
+  /** The event's hold time: no countdown starts above it. 0 leaves countdowns uncapped. */
+  declare holdTtlSeconds: number;
   declare now: number;
 
   private ticker: ReturnType<typeof setInterval> | undefined;
@@ -47,6 +51,7 @@ export class LiveShopHoldPanel extends LiveShopElement {
     this.holds = [];
     this.products = () => undefined;
     this.clockOffsetMs = 0;
+    this.holdTtlSeconds = 0;
     this.now = Date.now();
   }
 
@@ -73,7 +78,7 @@ export class LiveShopHoldPanel extends LiveShopElement {
           (hold) => hold.id,
           (hold) => {
             const title = this.products(hold.sku)?.title ?? hold.sku;
-            const left = formatCountdown(hold.expiresAt - serverNow);
+            const left = formatCountdown(holdTimeLeftMs(hold.expiresAt, serverNow, this.holdTtlSeconds));
             return html`<li part="hold" data-hold=${hold.id}>
               <p class="title">${hold.qty > 1 ? `${hold.qty} × ` : nothing}${title}</p>
               <p class="countdown" part="countdown" role="timer" aria-label=${s.holdCountdownLabel(title, left)}>

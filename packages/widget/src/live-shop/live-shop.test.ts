@@ -156,6 +156,22 @@ describe('<live-shop>', () => {
     ]);
   });
 
+  it("starts a new hold's countdown at the event's hold time even when the clock estimate runs early", async () => {
+    const client = new FakeClient(joinAck());
+    // The server's expiry reads 5:03 on this device: the measured offset came out 3 s short.
+    client.onReserve = ({ sku }) => ({
+      ok: true,
+      hold: { id: `h3~${sku}`, sku: sku!, qty: 1, expiresAt: Date.now() + 303_000 },
+      available: 1,
+    });
+    const { el } = await widget(client);
+    await settle(el);
+    await userEvent.click(inCard(card(el, 'mug'), '[part=buy-button]'));
+    const panel = root(el).querySelector('live-shop-hold-panel')!;
+    await until(() => panel.shadowRoot!.querySelector('[part=countdown]') !== null, 'hold panel');
+    expect(panel.shadowRoot!.querySelector('[part=countdown]')!.textContent?.trim()).toBe('Held for 5:00');
+  });
+
   it('a double tap reserves once', async () => {
     const client = new FakeClient(joinAck());
     let answer!: () => void;

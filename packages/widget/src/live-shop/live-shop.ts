@@ -235,6 +235,7 @@ export class LiveShop extends LiveShopElement {
             .holds=${state.holds}
             .products=${(sku: string) => state.product(sku)}
             .clockOffsetMs=${state.clockOffsetMs}
+            .holdTtlSeconds=${state.event?.holdTtlSeconds ?? 0}
           >
             <slot name="checkout" slot="checkout"></slot>
           </live-shop-hold-panel>
