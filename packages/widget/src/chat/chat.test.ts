@@ -90,6 +90,19 @@ describe('<live-shop-chat>', () => {
     expect(q<HTMLButtonElement>(el, '[part=send-button]').disabled).toBe(true);
   });
 
+  it('keeps the newest message in view once shown, and leaves the list alone while hidden', async () => {
+    const messages = Array.from({ length: 40 }, (_, i) => message(`m${i}`, `message ${i}`));
+    const el = await chat({ active: false, messages });
+    el.style.height = '200px';
+    const list = q(el, 'ol');
+    await el.updateComplete;
+    expect(list.scrollTop).toBe(0);
+    el.active = true;
+    await el.updateComplete;
+    expect(list.scrollTop).toBeGreaterThan(0);
+    expect(list.scrollTop + list.clientHeight).toBeGreaterThanOrEqual(list.scrollHeight - 1);
+  });
+
   it('limits the field to the server limit', async () => {
     const el = await chat();
     expect(CHAT_MAX_LENGTH).toBe(PROTOCOL_CHAT_MAX_LENGTH);

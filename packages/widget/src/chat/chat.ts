@@ -31,6 +31,7 @@ export class LiveShopChat extends LiveShopElement {
     ...LiveShopElement.properties,
     messages: { attribute: false },
     disabled: { type: Boolean },
+    active: { type: Boolean },
     sending: { state: true },
     error: { state: true },
   };
@@ -39,6 +40,11 @@ export class LiveShopChat extends LiveShopElement {
   declare messages: ChatMessage[];
   /** Sending is off (offline, or the show has not joined yet). */
   declare disabled: boolean;
+  /**
+   * The chat is on screen. Only then does it scroll the newest message into view (on new messages,
+   * and when it is shown), so a hidden chat never forces a layout while the rest of the widget renders.
+   */
+  declare active: boolean;
   declare sending: boolean;
   declare error: ErrorCode | null;
 
@@ -46,12 +52,13 @@ export class LiveShopChat extends LiveShopElement {
     super();
     this.messages = [];
     this.disabled = false;
+    this.active = true;
     this.sending = false;
     this.error = null;
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('messages')) {
+    if (this.active && (changed.has('messages') || changed.has('active'))) {
       const list = this.renderRoot.querySelector('ol');
       if (list) list.scrollTop = list.scrollHeight;
     }

@@ -2,6 +2,7 @@ import type { HoldView } from '@liveshop/protocol';
 import { html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { LiveShopElement } from '../base/live-shop-element.js';
+import { afterNextPaint, whenIdle } from '../base/scheduling.js';
 import '../chat/chat.js';
 import {
   LiveShopCheckoutEvent,
@@ -18,6 +19,7 @@ import type {
   DetailsRequestEvent,
   ReleaseRequestEvent,
 } from '../events/requests.js';
+import { preparePriceFormat } from '../format/price.js';
 import '../hold-panel/hold-panel.js';
 import { resolveStrings, type Translation } from '../i18n/strings.js';
 import '../pinned-overlay/pinned-overlay.js';
@@ -155,12 +157,7 @@ export class LiveShop extends LiveShopElement {
   protected override updated(): void {
     if (!this.firstCardMarked && this.state.products.length > 0) {
       this.firstCardMarked = true;
-      // rAF runs just before the frame is painted; the message after it lands just after.
-      requestAnimationFrame(() => {
-        const channel = new MessageChannel();
-        channel.port1.onmessage = () => performance.mark(FIRST_CARD_MARK);
-        channel.port2.postMessage(null);
-      });
+      afterNextPaint(() => performance.mark(FIRST_CARD_MARK));
     }
   }
 
@@ -226,6 +223,7 @@ export class LiveShop extends LiveShopElement {
               part="chat"
               .strings=${s}
               .messages=${state.chat}
+              .active=${this.tab === 'chat'}
               ?disabled=${state.connection !== 'online'}
             ></live-shop-chat>
           </div>
@@ -304,6 +302,9 @@ export class LiveShop extends LiveShopElement {
     if (!this.event) return;
     this.activeClient = this.client ?? new ShopConnection({ server: this.server });
     this.activeClient.start(this.state, this.event);
+    // While the join is on its way, so the cards it brings render without that cost.
+    const locale = this.resolvedLocale();
+    whenIdle(() => preparePriceFormat(locale));
   }
 
   private announce(message: string): void {

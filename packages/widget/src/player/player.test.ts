@@ -69,6 +69,15 @@ describe('<live-shop-player>', () => {
     expect(load).not.toHaveBeenCalled();
   });
 
+  it('attaches a new source only after the next paint, so what the same update renders shows first', async () => {
+    stubNativeHls(true);
+    const el = await player({ src: '/stream/index.m3u8' });
+    const video = q<HTMLVideoElement>(el, 'video')!;
+    expect(video.getAttribute('src')).toBeNull();
+    await new Promise(requestAnimationFrame);
+    await until(() => video.getAttribute('src') !== null, 'attached after the frame');
+  });
+
   it('loads hls.js on demand without native HLS, and shows "reconnecting" when the stream is offline', async () => {
     stubNativeHls(false);
     const load = vi.spyOn(hlsLoader, 'load');

@@ -1,6 +1,7 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import type Hls from 'hls.js/light';
 import { LiveShopElement } from '../base/live-shop-element.js';
+import { afterNextPaint } from '../base/scheduling.js';
 import { hlsLoader, playsHlsNatively } from './hls-loader.js';
 import { playerStyles } from './player.styles.js';
 import { retryDelayMs } from './retry-backoff.js';
@@ -55,6 +56,7 @@ export class LiveShopPlayer extends LiveShopElement {
   private mediaRecoveries = 0;
   /** Bumped on every attach, so a slow hls.js import never attaches a source that was replaced meanwhile. */
   private generation = 0;
+  private cancelPendingAttach: (() => void) | null = null;
 
   constructor() {
     super();
@@ -71,11 +73,22 @@ export class LiveShopPlayer extends LiveShopElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.cancelPendingAttach?.();
     this.detach();
   }
 
+  /**
+   * A new source attaches after the next paint: the update that brings it (the join) also brings
+   * the product cards, and they show first. Media setup, and without native HLS the hls.js import
+   * and start-up, then run in their own tasks.
+   */
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('src') || changed.has('ended')) void this.attach();
+    if (!changed.has('src') && !changed.has('ended')) return;
+    this.cancelPendingAttach?.();
+    this.cancelPendingAttach = afterNextPaint(() => {
+      this.cancelPendingAttach = null;
+      void this.attach();
+    });
   }
 
   override render() {
