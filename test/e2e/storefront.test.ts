@@ -166,6 +166,23 @@ describe('demo storefront', () => {
     for (const shot of shots) {
       const page = await openStore(shot.options);
       await page.locator('live-shop-pinned-overlay live-shop-product-card').first().waitFor();
+      if (shot.name.includes('phone')) {
+        // The pinned strip leaves most of a phone's video visible: one slim card, not half the picture.
+        const cover = await page.evaluate(() => {
+          const widget = document.querySelector('live-shop')!.shadowRoot!;
+          const overlay = widget.querySelector('live-shop-pinned-overlay')!;
+          const shown = [...overlay.shadowRoot!.querySelectorAll('live-shop-product-card')].filter(
+            (card) => getComputedStyle(card).display !== 'none',
+          );
+          const strip = overlay.getBoundingClientRect().height;
+          return {
+            cards: shown.length,
+            share: strip / widget.querySelector('live-shop-player')!.getBoundingClientRect().height,
+          };
+        });
+        expect(cover.cards).toBe(1);
+        expect(cover.share).toBeLessThan(0.3);
+      }
       await expect.poll(() => videoTime(page), { timeout: 20_000 }).toBeGreaterThan(0.5);
       await buyButton(page, 'Merino Wool Scarf').click();
       await page.locator('live-shop-hold-panel [part=countdown]').waitFor();

@@ -21,6 +21,8 @@ export interface Strings {
   productCount: (count: number) => string;
   chat: string;
   pinnedLabel: string;
+  /** The button that shows the next pinned product on a small stage; `position` counts from 1. */
+  nextPinned: (position: number, total: number) => string;
   onAir: string;
   inStock: string;
   onlyLeft: (count: number) => string;
@@ -65,6 +67,7 @@ export const en: Strings = {
   productCount: (count) => `${count} ${count === 1 ? 'product' : 'products'}`,
   chat: 'Chat',
   pinnedLabel: 'Featured now',
+  nextPinned: (position, total) => `Next featured product (${position} of ${total})`,
   onAir: 'On air',
   inStock: 'In stock',
   onlyLeft: (count) => `Only ${count} left`,
@@ -120,6 +123,7 @@ const de: Translation = {
   products: 'Shop',
   chat: 'Chat',
   pinnedLabel: 'Jetzt vorgestellt',
+  nextPinned: (position, total) => `Nächstes vorgestelltes Produkt (${position} von ${total})`,
   inStock: 'Auf Lager',
   onlyLeft: (count) => `Nur noch ${count}`,
   soldOut: 'Ausverkauft',

@@ -7,6 +7,18 @@ import type { LiveShopPinnedOverlay } from './pinned-overlay.js';
 async function overlay(props: Partial<LiveShopPinnedOverlay> = {}) {
   return mount(Object.assign(document.createElement('live-shop-pinned-overlay'), props));
 }
+/** The overlay over a 16:9 stage `width` px wide, the stage being its query container as in the player. */
+async function onStage(width: number, props: Partial<LiveShopPinnedOverlay>) {
+  const stage = document.createElement('div');
+  stage.style.cssText = `position: relative; container-type: inline-size; width: ${width}px; aspect-ratio: 16 / 9`;
+  document.body.append(stage);
+  const el = Object.assign(document.createElement('live-shop-pinned-overlay'), props);
+  stage.append(el);
+  await el.updateComplete;
+  await Promise.all(cards(el).map((c) => c.updateComplete));
+  return { el, stage };
+}
+const visible = (el: Element) => getComputedStyle(el).display !== 'none';
 const cards = (el: LiveShopPinnedOverlay) => [...el.shadowRoot!.querySelectorAll('live-shop-product-card')];
 
 afterEach(() => document.body.replaceChildren());
@@ -30,6 +42,48 @@ describe('<live-shop-pinned-overlay>', () => {
     const shown = cards(el);
     expect(shown.map((c) => c.product?.sku)).toEqual(['a', 'b', 'c']);
     expect(shown.every((c) => c.variant === 'compact' && c.pinned)).toBe(true);
+  });
+
+  it('on a phone-sized stage shows one slim card at a time and steps through them', async () => {
+    const skus = ['a', 'b', 'c'];
+    const { el, stage } = await onStage(358, {
+      products: skus.map((sku) => product({ sku, title: `Product ${sku.toUpperCase()}` })),
+    });
+    const shownSkus = () =>
+      cards(el)
+        .filter(visible)
+        .map((c) => c.product?.sku);
+    expect(shownSkus()).toEqual(['a']);
+    // A quarter of the video or so, not half of it.
+    expect(el.getBoundingClientRect().height).toBeLessThan(stage.getBoundingClientRect().height * 0.3);
+    const next = el.shadowRoot!.querySelector<HTMLButtonElement>('[part=next]')!;
+    expect(visible(next)).toBe(true);
+    expect(next.getAttribute('aria-label')).toBe('Next featured product (2 of 3)');
+    next.click();
+    await el.updateComplete;
+    expect(shownSkus()).toEqual(['b']);
+    expect(next.getAttribute('aria-label')).toBe('Next featured product (3 of 3)');
+    next.click();
+    next.click();
+    await el.updateComplete;
+    expect(shownSkus()).toEqual(['a']);
+    // The host unpins the product on show: the strip falls back to the first one pinned.
+    el.currentSku = 'c';
+    el.products = [product({ sku: 'b' }), product({ sku: 'a' })];
+    await el.updateComplete;
+    expect(shownSkus()).toEqual(['b']);
+  });
+
+  it('on a wide stage shows every pinned card and no pager', async () => {
+    const { el } = await onStage(900, { products: ['a', 'b', 'c'].map((sku) => product({ sku })) });
+    expect(cards(el).filter(visible)).toHaveLength(3);
+    expect(visible(el.shadowRoot!.querySelector('[part=next]')!)).toBe(false);
+  });
+
+  it('has no pager for a single pinned product', async () => {
+    const { el } = await onStage(358, { products: [product()] });
+    expect(cards(el).filter(visible)).toHaveLength(1);
+    expect(el.shadowRoot!.querySelector('[part=next]')).toBeNull();
   });
 
   it('passes live stock, pending and notices down, and lets Buy Now through', async () => {

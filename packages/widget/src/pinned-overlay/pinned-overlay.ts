@@ -12,10 +12,13 @@ export const MAX_PINNED = 3;
 /**
  * @summary The products the host is presenting, as compact cards over the bottom of the video.
  *
- * Renders nothing when nothing is pinned, so the video stays unobstructed.
+ * Renders nothing when nothing is pinned, so the video stays unobstructed. On a stage under 640px
+ * wide (a phone) it shrinks to a slim strip with one card at a time, the host's first pick first,
+ * and a button that steps to the next one; wider stages show every pinned card side by side.
  *
  * @csspart base - The strip of pinned cards.
  * @csspart card - Each pinned product card (its inner parts are exported too).
+ * @csspart next - The "next featured product" button of the one-at-a-time strip.
  */
 export class LiveShopPinnedOverlay extends LiveShopElement {
   static override styles = pinnedOverlayStyles;
@@ -26,6 +29,7 @@ export class LiveShopPinnedOverlay extends LiveShopElement {
     notices: { attribute: false },
     threshold: { type: Number },
     locale: {},
+    currentSku: { state: true },
   };
 
   /** The pinned products in the host's order; only the first three show. */
@@ -36,6 +40,8 @@ export class LiveShopPinnedOverlay extends LiveShopElement {
   declare notices: ReadonlyMap<string, ErrorCode>;
   declare threshold: number;
   declare locale: string;
+  /** The card the one-at-a-time strip shows; the first pinned one when unset or unpinned. */
+  declare currentSku: string | null;
 
   constructor() {
     super();
@@ -44,19 +50,23 @@ export class LiveShopPinnedOverlay extends LiveShopElement {
     this.notices = new Map();
     this.threshold = DEFAULT_LOW_STOCK_THRESHOLD;
     this.locale = '';
+    this.currentSku = null;
   }
 
   override render() {
-    const shown = this.products.slice(0, MAX_PINNED);
+    const shown = this.shown();
     if (shown.length === 0) return nothing;
+    const current = this.currentIndex(shown);
+    const next = (current + 1) % shown.length;
     return html`<section class="base" part="base" aria-label=${this.strings.pinnedLabel}>
       ${repeat(
         shown,
         (product) => product.sku,
-        (product) =>
+        (product, index) =>
           html`<live-shop-product-card
             part="card"
             exportparts="base: card-base, title, price, stock, buy-button, notice"
+            class=${index === current ? 'current' : ''}
             variant="compact"
             pinned
             .product=${product}
@@ -67,8 +77,40 @@ export class LiveShopPinnedOverlay extends LiveShopElement {
             .locale=${this.locale}
           ></live-shop-product-card>`,
       )}
+      ${
+        shown.length > 1
+          ? html`<button
+              class="next"
+              part="next"
+              type="button"
+              aria-label=${this.strings.nextPinned(next + 1, shown.length)}
+              @click=${this.showNext}
+            >
+              <span aria-hidden="true">${current + 1}/${shown.length}</span>
+              <svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor">
+                <path d="M9.3 5.3 7.9 6.7l5.3 5.3-5.3 5.3 1.4 1.4 6.7-6.7z" />
+              </svg>
+            </button>`
+          : nothing
+      }
     </section>`;
   }
+
+  private shown(): ProductView[] {
+    return this.products.slice(0, MAX_PINNED);
+  }
+
+  private currentIndex(shown: ProductView[]): number {
+    return Math.max(
+      0,
+      shown.findIndex((product) => product.sku === this.currentSku),
+    );
+  }
+
+  private showNext = () => {
+    const shown = this.shown();
+    if (shown.length > 1) this.currentSku = shown[(this.currentIndex(shown) + 1) % shown.length]!.sku;
+  };
 }
 
 // Guarded: a page that loads the script twice must not throw.

@@ -115,6 +115,10 @@ export const productCardStyles = css`
   :host([variant='compact']) .title {
     font-size: 0.85rem;
   }
+  /* The title truncates instead of pushing Buy Now over the text on a narrow card. */
+  :host([variant='compact']) .body {
+    grid-template-columns: minmax(0, 1fr);
+  }
   :host([variant='compact']) .price {
     font-size: 0.85rem;
   }
