@@ -89,6 +89,8 @@ describe('reserve', () => {
       ok: false,
       error: { code: 'LIMIT_EXCEEDED', message: 'limit is 3 per shopper; you already hold or bought 2' },
     });
+    // The refused reserve leaves the shopper's count as it was.
+    expect(await f.redis.hget(f.store.keys.buyers('e', 'tee'), 's1')).toBe('2');
     expect(codeOf(await f.store.reserve(reserveOf('s2', 3, 'k1')))).toBe('ok');
     expect(codeOf(await f.store.reserve(reserveOf('s1', 5, 'k3', 'hat')))).toBe('ok');
 
@@ -110,6 +112,19 @@ describe('reserve', () => {
     expect(replay).toEqual(first);
     expect((await f.store.snapshot('e'))[0]).toMatchObject({ available: 5, held: 0, version: 3 });
     expect(await readLedger(f.redis, f.store.keys, 'e')).toHaveLength(3);
+  });
+
+  it('replays a result stored as JSON by an earlier script version', async () => {
+    await f.liveEvent('e', { tee: 5 });
+    const key = f.store.keys.reserveIdempotency('e', 's1', 'k1');
+    await f.redis.set(key, 'tee|2|s1\n[1,"h1abc~tee",1700000000000,3,2]', 'EX', 60);
+    expect(await f.store.reserve(reserveOf('s1', 2, 'k1'))).toEqual({
+      ok: true,
+      hold: { id: 'h1abc~tee', eventId: 'e', sku: 'tee', qty: 2, shopperId: 's1', expiresAt: 1_700_000_000_000 },
+      available: 3,
+      version: 2,
+    });
+    expect(codeOf(await f.store.reserve(reserveOf('s1', 1, 'k1')))).toBe('IDEMPOTENCY_CONFLICT');
   });
 
   it('is IDEMPOTENCY_CONFLICT for the same key with other parameters', async () => {

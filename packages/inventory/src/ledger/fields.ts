@@ -1,14 +1,18 @@
 import type { LedgerEntry, LedgerSource, LedgerType } from '@liveshop/protocol';
 
 /**
- * Decodes one ledger stream entry. The scripts write short field names (see
- * `lua/includes/ledger.lua`): t type, s sku, q qty, al/av/hd/sd counts after, ab available
- * before, v version, hid hold id, oid order id, sh shopper id, src source, at epoch ms.
+ * Decodes one ledger stream entry. The scripts write one field `d` packing every value with `|`
+ * (see `lua/includes/ledger.lua`): type, sku, qty, allocated, available, held, sold,
+ * availableBefore, version, holdId, orderId, shopperId, source, at. Entries written before that
+ * format carry one short-named field per value (t type, s sku, q qty, al/av/hd/sd counts after,
+ * ab available before, v version, hid hold id, oid order id, sh shopper id, src source, at epoch
+ * ms) and are decoded too.
  *
  * @param id the stream id (`<ms>-<seq>`)
  * @param fields the flat `[name, value, name, value, ...]` list XRANGE/XREADGROUP return
  */
 export function parseLedgerFields(id: string, fields: string[]): LedgerEntry {
+  if (fields.length === 2 && fields[0] === 'd') return parsePacked(id, fields[1] as string);
   const entry: LedgerEntry = {
     id,
     type: 'allocate',
@@ -70,6 +74,43 @@ export function parseLedgerFields(id: string, fields: string[]): LedgerEntry {
         break;
     }
   }
+  return entry;
+}
+
+function parsePacked(id: string, packed: string): LedgerEntry {
+  const [
+    type,
+    sku = '',
+    qty,
+    allocated,
+    available,
+    held,
+    sold,
+    before,
+    version,
+    holdId,
+    orderId,
+    shopperId,
+    source,
+    at,
+  ] = packed.split('|');
+  const entry: LedgerEntry = {
+    id,
+    type: type as LedgerType,
+    sku,
+    qty: Number(qty),
+    allocated: Number(allocated),
+    available: Number(available),
+    held: Number(held),
+    sold: Number(sold),
+    availableBefore: Number(before),
+    version: Number(version),
+    source: source as LedgerSource,
+    at: Number(at),
+  };
+  if (holdId) entry.holdId = holdId;
+  if (orderId) entry.orderId = orderId;
+  if (shopperId) entry.shopperId = shopperId;
   return entry;
 }
 

@@ -48,9 +48,16 @@ local maxLen = tonumber(ARGV[7])
 --@include "base36"
 
 local fingerprint = sku .. '|' .. ARGV[2] .. '|' .. shopperId
-local prior = replayResult(idemKey, fingerprint)
-if prior then
+local prior = storedText(idemKey, fingerprint)
+if prior == CONFLICT then
   return prior
+elseif prior then
+  -- Stored as "<holdId>|<expiresAt>|<available>|<version>"; a JSON array by earlier versions.
+  if string.byte(prior, 1) == 91 then
+    return cjson.decode(prior)
+  end
+  local holdId, expiresAt, available, version = string.match(prior, '^([^|]+)|(%d+)|(%d+)|(%d+)$')
+  return { 1, holdId, tonumber(expiresAt), tonumber(available), tonumber(version) }
 end
 
 local config = rcall('HMGET', configKey, 'status', 'ttlMs')
@@ -70,12 +77,12 @@ expireDueHolds(k, sku, now, tonumber(ARGV[6]), c, 'system', maxLen)
 if c.available < qty then
   return { -4, c.available }
 end
+-- Counted first and taken back when over the limit: one call on the usual path instead of two.
+local owned = rcall('HINCRBY', k.buyers, shopperId, qty)
 local limit = tonumber(rcall('HGET', limitsKey, sku) or 0)
-if limit > 0 then
-  local owned = tonumber(rcall('HGET', k.buyers, shopperId) or 0)
-  if owned + qty > limit then
-    return { -5, limit, owned }
-  end
+if limit > 0 and owned > limit then
+  returnToShopperAllowance(k, shopperId, qty)
+  return { -5, limit, owned - qty }
 end
 
 local before = c.available
@@ -87,10 +94,8 @@ local expiresAt = now + tonumber(config[2])
 rcall('HSET', k.data, holdId, qty .. '|' .. shopperId .. '|' .. expiresAt)
 rcall('ZADD', k.expiry, expiresAt, holdId)
 rcall('ZADD', k.shoppers, 0, shopperMember(shopperId, holdId, qty, expiresAt))
-rcall('HINCRBY', k.buyers, shopperId, qty)
-writeStock(k.stock, c)
+rcall('HSET', k.stock, 'available', c.available, 'held', c.held, 'version', c.version)
 appendLedger(k.ledger, maxLen, 'reserve', sku, qty, c, before, holdId, nil, shopperId, 'shop', now)
 
-local result = { 1, holdId, expiresAt, c.available, c.version }
-rememberResult(idemKey, fingerprint, ARGV[5], result)
-return result
+storeText(idemKey, fingerprint, ARGV[5], holdId .. '|' .. expiresAt .. '|' .. c.available .. '|' .. c.version)
+return { 1, holdId, expiresAt, c.available, c.version }
