@@ -26,6 +26,7 @@ import { scriptError } from './errors.js';
 import { readEventConfig, writeEventConfig, type EventConfig } from './event-config.js';
 import { holdNonce, skuOfHoldId } from './hold-id.js';
 import { KeyBuilder } from './keys.js';
+import { acceptReserveInput } from './reserve-input.js';
 import { validate, type InventoryResult } from './result.js';
 import { defineScripts, type ScriptRunner } from './scripts.js';
 
@@ -113,9 +114,13 @@ export class InventoryStore {
    * `INVALID_INPUT`. The same idempotency key from the same shopper replays the first result.
    */
   async reserve(input: ReserveInput): Promise<InventoryResult<ReserveResult>> {
-    const parsed = validate(reserveInput, input);
-    if (!parsed.ok) return parsed;
-    const { eventId, sku, qty, shopperId, idempotencyKey } = parsed.value;
+    let value = acceptReserveInput(input);
+    if (!value) {
+      const parsed = validate(reserveInput, input);
+      if (!parsed.ok) return parsed;
+      value = parsed.value;
+    }
+    const { eventId, sku, qty, shopperId, idempotencyKey } = value;
     const k = this.keys.forSku(eventId, sku);
     const reply = await this.run.reserve(
       k.config,
