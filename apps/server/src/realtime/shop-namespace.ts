@@ -95,7 +95,7 @@ function registerShopperRequests(socket: ShopSocket, ctx: RealtimeContext): void
 }
 
 /**
- * The hot path: rate-limit (in memory; one Redis call when the per-IP limit is on), reserve (one
+ * The hot path: rate-limit (in memory, synchronously; one Redis call when the per-IP limit is on), reserve (one
  * EVALSHA), acknowledge. Nothing else touches Redis; the stock push to viewers comes from the
  * ledger fan-out. The payload is validated once, by the inventory store against the protocol's
  * `reserveInput` (the payload plus the session's shopper id), which is `reservePayload`'s schema
@@ -113,7 +113,8 @@ async function reserve(
     if (typeof payload !== 'object' || payload === null || Object.hasOwn(payload, 'shopperId')) {
       parseInput(reservePayload, payload);
     }
-    await ctx.limits.reserve(shopperId, ip);
+    const ipLimit = ctx.limits.reserve(shopperId, ip);
+    if (ipLimit) await ipLimit;
     const result = await ctx.inventory.reserve({ ...(payload as ReservePayload), shopperId });
     if (!result.ok) {
       code = result.error.code;
