@@ -171,7 +171,7 @@ describe('demo storefront', () => {
         const cover = await page.evaluate(() => {
           const widget = document.querySelector('live-shop')!.shadowRoot!;
           const overlay = widget.querySelector('live-shop-pinned-overlay')!;
-          const shown = [...overlay.shadowRoot!.querySelectorAll('live-shop-product-card')].filter(
+          const shown = Array.from(overlay.shadowRoot!.querySelectorAll('live-shop-product-card')).filter(
             (card) => getComputedStyle(card).display !== 'none',
           );
           const strip = overlay.getBoundingClientRect().height;
