@@ -57,6 +57,7 @@ type Tab = 'shop' | 'chat';
  * @csspart stage - The video area.
  * @csspart player - The `<live-shop-player>`.
  * @csspart pinned - The pinned products overlay.
+ * @csspart pinned-next - The overlay's "next featured product" button (stages under 640px wide).
  * @csspart tabs - The tab list (Shop, Chat).
  * @csspart products - The product list.
  * @csspart card - Each product card; its inner parts are exported as `card-base`, `title`, `price`, `stock`, `buy-button`, `notice`.
@@ -188,7 +189,7 @@ export class LiveShop extends LiveShopElement {
         >
           <live-shop-pinned-overlay
             part="pinned"
-            exportparts="card-base, title, price, stock, buy-button, notice"
+            exportparts="card-base, title, price, stock, buy-button, notice, next: pinned-next"
             .strings=${s}
             .products=${pinned}
             .pending=${state.pending}
