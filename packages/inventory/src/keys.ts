@@ -7,7 +7,6 @@ export interface SkuKeys {
   readonly stock: string;
   readonly holdExpiry: string;
   readonly holdData: string;
-  readonly buyers: string;
   readonly shopperHolds: string;
   readonly expiredHolds: string;
   readonly ledger: string;
@@ -43,7 +42,6 @@ export class KeyBuilder {
         stock: this.stock(eventId, sku),
         holdExpiry: this.holdExpiry(eventId, sku),
         holdData: this.holdData(eventId, sku),
-        buyers: this.buyers(eventId, sku),
         shopperHolds: this.shopperHolds(eventId),
         expiredHolds: this.expiredHolds(eventId, sku),
         ledger: this.ledger(eventId),
@@ -83,14 +81,18 @@ export class KeyBuilder {
     return `${this.event(eventId)}expiry:${sku}`;
   }
 
-  /** Hash: holdId → `<qty>|<shopperId>|<expiresAt>`. */
+  /**
+   * Hash: holdId → `<qty>|<shopperId>|<expiresAt>`, and `b:<shopperId>` → units the shopper holds
+   * plus bought (the per-shopper limit). One hash instead of two is one key fewer per reserve;
+   * hold ids start with `h`, so the two kinds of field never meet.
+   */
   holdData(eventId: string, sku: string): string {
     return `${this.event(eventId)}holds:${sku}`;
   }
 
-  /** Hash: shopperId → units held plus bought, for the per-shopper limit. */
-  buyers(eventId: string, sku: string): string {
-    return `${this.event(eventId)}buyers:${sku}`;
+  /** The field of {@link holdData} that counts a shopper's units held plus bought. */
+  buyerField(shopperId: string): string {
+    return `b:${shopperId}`;
   }
 
   /** Zset (score 0, read by lex): `<shopperId>|<holdId>|<qty>|<expiresAt>`. */

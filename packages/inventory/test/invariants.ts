@@ -13,13 +13,19 @@ export async function invariantProblems(redis: Redis, store: InventoryStore, eve
     const counts = [s.allocated, s.available, s.held, s.sold, s.version];
     if (counts.some((n) => !Number.isInteger(n) || n < 0)) problems.push(`${s.sku}: bad counts ${counts.join(',')}`);
     if (s.available + s.held + s.sold !== s.allocated) problems.push(`${s.sku}: ${JSON.stringify(s)} does not add up`);
-    const records = await redis.hvals(store.keys.holdData(eventId, s.sku));
+    const fields = await redis.hgetall(store.keys.holdData(eventId, s.sku));
+    const records: string[] = [];
+    let owned = 0;
+    for (const [field, value] of Object.entries(fields)) {
+      if (field.startsWith('h')) records.push(value);
+      else if (field.startsWith(store.keys.buyerField(''))) owned += Number(value);
+      else problems.push(`${s.sku}: unexpected hold data field ${field}`);
+    }
     const heldInRecords = records.reduce((sum, record) => sum + Number(record.split('|')[0]), 0);
     if (heldInRecords !== s.held) problems.push(`${s.sku}: held ${s.held} but hold records sum to ${heldInRecords}`);
     const expiryIndex = await redis.zcard(store.keys.holdExpiry(eventId, s.sku));
     if (expiryIndex !== records.length)
       problems.push(`${s.sku}: ${records.length} holds, ${expiryIndex} in expiry index`);
-    const owned = (await redis.hvals(store.keys.buyers(eventId, s.sku))).reduce((sum, n) => sum + Number(n), 0);
     if (owned !== s.held + s.sold)
       problems.push(`${s.sku}: shopper counters ${owned} != held + sold ${s.held + s.sold}`);
   }

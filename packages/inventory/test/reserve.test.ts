@@ -90,7 +90,7 @@ describe('reserve', () => {
       error: { code: 'LIMIT_EXCEEDED', message: 'limit is 3 per shopper; you already hold or bought 2' },
     });
     // The refused reserve leaves the shopper's count as it was.
-    expect(await f.redis.hget(f.store.keys.buyers('e', 'tee'), 's1')).toBe('2');
+    expect(await f.redis.hget(f.store.keys.holdData('e', 'tee'), f.store.keys.buyerField('s1'))).toBe('2');
     expect(codeOf(await f.store.reserve(reserveOf('s2', 3, 'k1')))).toBe('ok');
     expect(codeOf(await f.store.reserve(reserveOf('s1', 5, 'k3', 'hat')))).toBe('ok');
 

@@ -4,11 +4,10 @@
   Input:
     KEYS[1] SKU stock hash
     KEYS[2] SKU hold expiry zset
-    KEYS[3] SKU hold data hash
-    KEYS[4] SKU buyers hash
-    KEYS[5] event shopper-holds zset
-    KEYS[6] SKU expired-hold tombstones zset
-    KEYS[7] event ledger stream
+    KEYS[3] SKU hold data hash (holds, and b:<shopper> -> units held + bought)
+    KEYS[4] event shopper-holds zset
+    KEYS[5] SKU expired-hold tombstones zset
+    KEYS[6] event ledger stream
 
     ARGV[1] sku
     ARGV[2] batch size
@@ -18,8 +17,8 @@
     {expired, more} where more is 1 when due holds remain after this batch
 ]]
 local rcall = redis.call
-local k = { stock = KEYS[1], expiry = KEYS[2], data = KEYS[3], buyers = KEYS[4], shoppers = KEYS[5],
-  expired = KEYS[6], ledger = KEYS[7] }
+local k = { stock = KEYS[1], expiry = KEYS[2], data = KEYS[3], shoppers = KEYS[4], expired = KEYS[5],
+  ledger = KEYS[6] }
 
 --@include "now"
 --@include "holds"

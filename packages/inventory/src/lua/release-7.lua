@@ -5,12 +5,11 @@
   Input:
     KEYS[1] SKU stock hash
     KEYS[2] SKU hold expiry zset
-    KEYS[3] SKU hold data hash
-    KEYS[4] SKU buyers hash
-    KEYS[5] event shopper-holds zset
-    KEYS[6] SKU expired-hold tombstones zset
-    KEYS[7] event ledger stream
-    KEYS[8] idempotency key
+    KEYS[3] SKU hold data hash (holds, and b:<shopper> -> units held + bought)
+    KEYS[4] event shopper-holds zset
+    KEYS[5] SKU expired-hold tombstones zset
+    KEYS[6] event ledger stream
+    KEYS[7] idempotency key
 
     ARGV[1] sku
     ARGV[2] holdId
@@ -26,9 +25,9 @@
     {-8} hold expired           {-9} hold belongs to another shopper
 ]]
 local rcall = redis.call
-local k = { stock = KEYS[1], expiry = KEYS[2], data = KEYS[3], buyers = KEYS[4], shoppers = KEYS[5],
-  expired = KEYS[6], ledger = KEYS[7] }
-local idemKey = KEYS[8]
+local k = { stock = KEYS[1], expiry = KEYS[2], data = KEYS[3], shoppers = KEYS[4], expired = KEYS[5],
+  ledger = KEYS[6] }
+local idemKey = KEYS[7]
 
 local sku = ARGV[1]
 local holdId = ARGV[2]

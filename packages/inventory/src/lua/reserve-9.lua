@@ -8,12 +8,11 @@
     KEYS[2]  event limits hash (sku -> per-shopper limit, 0/absent = none)
     KEYS[3]  SKU stock hash
     KEYS[4]  SKU hold expiry zset
-    KEYS[5]  SKU hold data hash
-    KEYS[6]  SKU buyers hash (shopper -> units held + bought)
-    KEYS[7]  event shopper-holds zset
-    KEYS[8]  SKU expired-hold tombstones zset
-    KEYS[9]  event ledger stream
-    KEYS[10] idempotency key (scoped to the shopper)
+    KEYS[5]  SKU hold data hash (holds, and b:<shopper> -> units held + bought)
+    KEYS[6]  event shopper-holds zset
+    KEYS[7]  SKU expired-hold tombstones zset
+    KEYS[8]  event ledger stream
+    KEYS[9]  idempotency key (scoped to the shopper)
 
     ARGV[1]  sku
     ARGV[2]  qty
@@ -33,9 +32,9 @@
 local rcall = redis.call
 local configKey = KEYS[1]
 local limitsKey = KEYS[2]
-local k = { stock = KEYS[3], expiry = KEYS[4], data = KEYS[5], buyers = KEYS[6], shoppers = KEYS[7],
-  expired = KEYS[8], ledger = KEYS[9] }
-local idemKey = KEYS[10]
+local k = { stock = KEYS[3], expiry = KEYS[4], data = KEYS[5], shoppers = KEYS[6], expired = KEYS[7],
+  ledger = KEYS[8] }
+local idemKey = KEYS[9]
 
 local sku = ARGV[1]
 local qty = tonumber(ARGV[2])
@@ -78,7 +77,7 @@ if c.available < qty then
   return { -4, c.available }
 end
 -- Counted first and taken back when over the limit: one call on the usual path instead of two.
-local owned = rcall('HINCRBY', k.buyers, shopperId, qty)
+local owned = rcall('HINCRBY', k.data, BUYER_FIELD .. shopperId, qty)
 local limit = tonumber(rcall('HGET', limitsKey, sku) or 0)
 if limit > 0 and owned > limit then
   returnToShopperAllowance(k, shopperId, qty)

@@ -1,16 +1,18 @@
 --[[
   Holds of one SKU live in three places, all passed in KEYS and grouped in a table `k`:
-    k.data     hash holdId -> "<qty>|<shopperId>|<expiresAtMs>"
+    k.data     hash holdId -> "<qty>|<shopperId>|<expiresAtMs>"; the same hash counts, per shopper,
+               units held plus bought (the per-shopper limit) in fields "b:<shopperId>" (hold ids
+               start with h, so the two never meet; one key fewer per script call)
     k.expiry   zset holdId scored by expiresAtMs (what expiry scans)
     k.shoppers the event's zset of "<shopperId>|<holdId>|<qty>|<expiresAtMs>" at score 0, so one
                shopper's holds are one ZRANGEBYLEX
-  k.buyers counts, per shopper, units held plus bought (the per-shopper limit), and k.expired keeps
-  tombstones of expired holds for an hour so release/commit can answer HOLD_EXPIRED.
+  k.expired keeps tombstones of expired holds for an hour so release/commit can answer HOLD_EXPIRED.
 ]]
 --@include "stock"
 --@include "ledger"
 
 local TOMBSTONE_MS = 3600000
+local BUYER_FIELD = 'b:'
 
 local function decodeHold(record)
   local qty, shopperId, expiresAt = string.match(record, '^(%d+)|([^|]+)|(%d+)$')
@@ -28,8 +30,9 @@ local function dropHold(k, holdId, qty, shopperId, expiresAt)
 end
 
 local function returnToShopperAllowance(k, shopperId, qty)
-  if rcall('HINCRBY', k.buyers, shopperId, -qty) <= 0 then
-    rcall('HDEL', k.buyers, shopperId)
+  local field = BUYER_FIELD .. shopperId
+  if rcall('HINCRBY', k.data, field, -qty) <= 0 then
+    rcall('HDEL', k.data, field)
   end
 end
 
