@@ -2,6 +2,7 @@ import { EVENT_STATUSES, eventIdSchema, MAX_QTY, parseInput, skuSchema } from '@
 import type { Cluster, Redis } from 'ioredis';
 import { z } from 'zod';
 import type { KeyBuilder } from './keys.js';
+import type { ScriptRunner } from './scripts.js';
 
 /** What the scripts need to know about an event, kept in Redis next to its stock. */
 export interface EventConfig {
@@ -12,44 +13,57 @@ export interface EventConfig {
   limits?: Record<string, number>;
 }
 
-const DEFAULT_TTL_MS = 300_000;
-
 const eventConfigPatch = z.strictObject({
   holdTtlSeconds: z.number().positive('holdTtlSeconds must be positive').max(3600).optional(),
   status: z.enum(EVENT_STATUSES).optional(),
   limits: z.record(skuSchema, z.number().int().min(0).max(MAX_QTY)).optional(),
 });
 
+/** Attempts before giving up when limits keep changing between reading and writing them. */
+const MAX_ATTEMPTS = 5;
+
 /**
- * Writes the given parts of an event's config in one MULTI; an event configured for the first
- * time starts `scheduled` with a 300 s hold TTL.
+ * Writes the given parts of an event's config atomically (script `configure-n`); an event
+ * configured for the first time starts `scheduled` with a 300 s hold TTL. Limits are kept in the
+ * event's limits hash and in each SKU's stock hash (where reserve reads them), so the script gets
+ * the stock keys of every SKU limited before (read first) or after; when another writer changed
+ * the limits in between, the script writes nothing and this reads them again.
  *
  * @throws LiveshopError `INVALID_INPUT` for a bad event id or config
  */
 export async function writeEventConfig(
   redis: Redis | Cluster,
+  run: ScriptRunner,
   keys: KeyBuilder,
   eventId: string,
   config: Partial<EventConfig>,
 ): Promise<void> {
   parseInput(eventIdSchema, eventId);
   const patch = parseInput(eventConfigPatch, config);
-  const configKey = keys.config(eventId);
-  const tx = redis.multi();
-  tx.hsetnx(configKey, 'status', 'scheduled');
-  tx.hsetnx(configKey, 'ttlMs', DEFAULT_TTL_MS);
-  if (patch.status) tx.hset(configKey, 'status', patch.status);
-  if (patch.holdTtlSeconds !== undefined)
-    tx.hset(configKey, 'ttlMs', Math.max(1, Math.round(patch.holdTtlSeconds * 1000)));
-  if (patch.limits) {
-    const limitsKey = keys.limits(eventId);
-    tx.del(limitsKey);
-    const limited = Object.entries(patch.limits).filter(([, limit]) => limit > 0);
-    if (limited.length > 0) tx.hset(limitsKey, Object.fromEntries(limited));
+  const head = [
+    patch.status ?? '',
+    patch.holdTtlSeconds === undefined ? '' : String(Math.max(1, Math.round(patch.holdTtlSeconds * 1000))),
+    patch.limits ? '1' : '0',
+  ];
+  for (let attempt = 1; ; attempt++) {
+    const limits = new Map<string, number>();
+    if (patch.limits) {
+      for (const sku of await redis.hkeys(keys.limits(eventId))) limits.set(sku, 0);
+      for (const [sku, limit] of Object.entries(patch.limits)) limits.set(sku, limit);
+    }
+    const stockKeys = [...limits.keys()].map((sku) => keys.stock(eventId, sku));
+    const args = [...limits].flatMap(([sku, limit]) => [sku, String(limit)]);
+    const reply = await run.configure(
+      2 + stockKeys.length,
+      keys.config(eventId),
+      keys.limits(eventId),
+      ...stockKeys,
+      ...head,
+      ...args,
+    );
+    if (reply[0] === 1) return;
+    if (attempt >= MAX_ATTEMPTS) throw new Error(`limits of event ${eventId} kept changing while being written`);
   }
-  const replies = await tx.exec();
-  const failed = replies?.find(([error]) => error);
-  if (failed?.[0]) throw failed[0];
 }
 
 /** The event's config, or null when it was never configured. */

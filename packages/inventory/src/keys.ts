@@ -3,7 +3,6 @@ const MAX_CACHED_SKUS = 10_000;
 /** The keys of one SKU of one event (see {@link KeyBuilder.forSku}). */
 export interface SkuKeys {
   readonly config: string;
-  readonly limits: string;
   readonly stock: string;
   readonly holdExpiry: string;
   readonly holdData: string;
@@ -38,7 +37,6 @@ export class KeyBuilder {
       if (this.skuKeyCache.size >= MAX_CACHED_SKUS) this.skuKeyCache.clear();
       keys = Object.freeze({
         config: this.config(eventId),
-        limits: this.limits(eventId),
         stock: this.stock(eventId, sku),
         holdExpiry: this.holdExpiry(eventId, sku),
         holdData: this.holdData(eventId, sku),
@@ -61,7 +59,7 @@ export class KeyBuilder {
     return `${this.event(eventId)}config`;
   }
 
-  /** Hash: sku → per-shopper limit. */
+  /** Hash: sku → per-shopper limit (also the `limit` field of the SKU's stock hash, which reserve reads). */
   limits(eventId: string): string {
     return `${this.event(eventId)}limits`;
   }
@@ -71,7 +69,7 @@ export class KeyBuilder {
     return `${this.event(eventId)}skus`;
   }
 
-  /** Hash: allocated, available, held, sold, version. */
+  /** Hash: allocated, available, held, sold, version, and `limit` when the SKU has a per-shopper limit. */
   stock(eventId: string, sku: string): string {
     return `${this.event(eventId)}stock:${sku}`;
   }

@@ -45,10 +45,11 @@ function loadScript(file: string): ScriptDefinition {
 /** The inventory's scripts, read and preprocessed once per process. */
 export const scripts = {
   allocate: loadScript('allocate-4.lua'),
-  reserve: loadScript('reserve-9.lua'),
+  reserve: loadScript('reserve-8.lua'),
   release: loadScript('release-7.lua'),
   commit: loadScript('commit-n.lua'),
   expireDue: loadScript('expireDue-6.lua'),
+  configure: loadScript('configure-n.lua'),
 } as const;
 
 export type ScriptName = keyof typeof scripts;

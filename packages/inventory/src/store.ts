@@ -81,7 +81,7 @@ export class InventoryStore {
 
   /** Stores status, hold TTL and limits where the scripts read them; call it whenever they change. */
   configureEvent(eventId: string, config: Partial<EventConfig>): Promise<void> {
-    return writeEventConfig(this.redis, this.keys, eventId, config);
+    return writeEventConfig(this.redis, this.run, this.keys, eventId, config);
   }
 
   getEventConfig(eventId: string): Promise<EventConfig | null> {
@@ -133,7 +133,6 @@ export class InventoryStore {
     this.writes?.hold();
     const reply = await this.run.reserve(
       k.config,
-      k.limits,
       k.stock,
       k.holdExpiry,
       k.holdData,

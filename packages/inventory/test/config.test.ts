@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LiveshopError } from '@liveshop/protocol';
-import { createFixture, type Fixture } from './redis.js';
+import { codeOf, createFixture, type Fixture } from './redis.js';
 
 describe('event config', () => {
   let f: Fixture;
@@ -17,6 +17,24 @@ describe('event config', () => {
     expect(await f.store.getEventConfig('e')).toEqual({ status: 'live', holdTtlSeconds: 45, limits: { tee: 2 } });
     await f.store.configureEvent('e', { limits: { hat: 1, cap: 0 } });
     expect(await f.store.getEventConfig('e')).toEqual({ status: 'live', holdTtlSeconds: 45, limits: { hat: 1 } });
+  });
+
+  it('applies limits set before or after a SKU is allocated, and lifts them when replaced', async () => {
+    const reserve = (shopperId: string, qty: number, key: string, sku = 'tee') =>
+      f.store.reserve({ eventId: 'e', sku, qty, shopperId, idempotencyKey: key });
+    await f.store.configureEvent('e', { status: 'live', limits: { tee: 2 } });
+    // Not a SKU until allocated, though its limit is already stored.
+    expect(codeOf(await reserve('s1', 1, 'k0'))).toBe('NOT_FOUND');
+    await f.liveEvent('e', { tee: 10, hat: 10 });
+    expect(codeOf(await reserve('s1', 3, 'k1'))).toBe('LIMIT_EXCEEDED');
+    expect(codeOf(await reserve('s1', 2, 'k2'))).toBe('ok');
+    await f.store.configureEvent('e', { limits: { hat: 1 } });
+    expect(await f.redis.hget(f.store.keys.stock('e', 'tee'), 'limit')).toBeNull();
+    expect(codeOf(await reserve('s1', 3, 'k3'))).toBe('ok');
+    expect(codeOf(await reserve('s1', 2, 'k4', 'hat'))).toBe('LIMIT_EXCEEDED');
+    await f.store.configureEvent('e', { limits: {} });
+    expect(codeOf(await reserve('s1', 2, 'k5', 'hat'))).toBe('ok');
+    expect(await f.store.getEventConfig('e')).toEqual({ status: 'live', holdTtlSeconds: 300, limits: {} });
   });
 
   it('refuses a bad config with INVALID_INPUT', async () => {

@@ -5,14 +5,13 @@
 
   Input:
     KEYS[1]  event config hash (status, ttlMs)
-    KEYS[2]  event limits hash (sku -> per-shopper limit, 0/absent = none)
-    KEYS[3]  SKU stock hash
-    KEYS[4]  SKU hold expiry zset
-    KEYS[5]  SKU hold data hash (holds, and b:<shopper> -> units held + bought)
-    KEYS[6]  event shopper-holds zset
-    KEYS[7]  SKU expired-hold tombstones zset
-    KEYS[8]  event ledger stream
-    KEYS[9]  idempotency key (scoped to the shopper)
+    KEYS[2]  SKU stock hash (counts, and `limit`: the per-shopper limit, absent = none)
+    KEYS[3]  SKU hold expiry zset
+    KEYS[4]  SKU hold data hash (holds, and b:<shopper> -> units held + bought)
+    KEYS[5]  event shopper-holds zset
+    KEYS[6]  SKU expired-hold tombstones zset
+    KEYS[7]  event ledger stream
+    KEYS[8]  idempotency key (scoped to the shopper)
 
     ARGV[1]  sku
     ARGV[2]  qty
@@ -31,10 +30,9 @@
 ]]
 local rcall = redis.call
 local configKey = KEYS[1]
-local limitsKey = KEYS[2]
-local k = { stock = KEYS[3], expiry = KEYS[4], data = KEYS[5], shoppers = KEYS[6], expired = KEYS[7],
-  ledger = KEYS[8] }
-local idemKey = KEYS[9]
+local k = { stock = KEYS[2], expiry = KEYS[3], data = KEYS[4], shoppers = KEYS[5], expired = KEYS[6],
+  ledger = KEYS[7] }
+local idemKey = KEYS[8]
 
 local sku = ARGV[1]
 local qty = tonumber(ARGV[2])
@@ -66,10 +64,14 @@ end
 if config[1] ~= 'live' then
   return { -3, config[1] }
 end
-local c = readStock(k.stock)
-if not c then
+-- The counts and the limit in one call (readStock without the limit).
+local v = rcall('HMGET', k.stock, 'allocated', 'available', 'held', 'sold', 'version', 'limit')
+if not v[1] then
   return { -2 }
 end
+local c = { allocated = tonumber(v[1]), available = tonumber(v[2]), held = tonumber(v[3]), sold = tonumber(v[4]),
+  version = tonumber(v[5]) }
+local limit = tonumber(v[6] or 0)
 
 local now = nowMs()
 expireDueHolds(k, sku, now, tonumber(ARGV[6]), c, 'system', maxLen)
@@ -78,7 +80,6 @@ if c.available < qty then
 end
 -- Counted first and taken back when over the limit: one call on the usual path instead of two.
 local owned = rcall('HINCRBY', k.data, BUYER_FIELD .. shopperId, qty)
-local limit = tonumber(rcall('HGET', limitsKey, sku) or 0)
 if limit > 0 and owned > limit then
   returnToShopperAllowance(k, shopperId, qty)
   return { -5, limit, owned - qty }
