@@ -1,5 +1,6 @@
 import { playwright } from '@vitest/browser-playwright';
 import { defineProject } from 'vitest/config';
+import { chromiumArgs, chromiumExecutablePath } from './chromium.js';
 
 /** Component tests run in the system Chromium (never a downloaded browser), headless. */
 export default defineProject({
@@ -14,16 +15,8 @@ export default defineProject({
       screenshotFailures: false,
       provider: playwright({
         launchOptions: {
-          executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-          args: [
-            '--headless',
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-            '--no-first-run',
-          ],
+          executablePath: chromiumExecutablePath,
+          args: chromiumArgs,
         },
       }),
       instances: [{ browser: 'chromium' }],
