@@ -14,11 +14,12 @@
  * Env: REDIS_URL, BENCH_CALLERS (200), BENCH_CONNECTIONS (50), BENCH_ROUNDS (5),
  * BENCH_SECONDS per API run (2). Exits 0 either way: it reports, it does not gate.
  */
-import { InventoryStore } from '@liveshop/inventory';
+import { InventoryStore, scripts } from '@liveshop/inventory';
 import { Redis } from 'ioredis';
 import { deleteKeys, randomPrefix, redisUrl } from './lib/redis-keys.js';
 import { runApiReserves } from './inventory/api.js';
-import { reserveInvocation, runRawEvalsha } from './inventory/raw.js';
+import { reserveInvocation } from './inventory/raw.js';
+import { redisBenchmarkEvalsha } from './lib/redis-benchmark.js';
 
 const CALLERS = Number(process.env.BENCH_CALLERS ?? 200);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -44,7 +45,8 @@ async function main() {
   const rawRun = async (sku: string, requests: number, pipeline: number) => {
     await allocate(sku);
     const invocation = await reserveInvocation(redis, store, EVENT, sku);
-    return runRawEvalsha(redis, redisUrl, invocation, { requests, clients: CONNECTIONS, pipeline });
+    const options = { requests, clients: CONNECTIONS, pipeline };
+    return (await redisBenchmarkEvalsha(redis, redisUrl, scripts.reserve.lua, invocation, options)).rps;
   };
 
   try {

@@ -49,8 +49,15 @@ export function connectionFlags(url: string): string[] {
   return flags;
 }
 
+/** How hard redis-benchmark drives the script: `-n`, `-c`, and `-P` when pipelining (default 1). */
+export interface RedisBenchmarkOptions {
+  requests: number;
+  clients: number;
+  pipeline?: number;
+}
+
 /**
- * `redis-benchmark -n requests -c clients -r 1e9 --csv EVALSHA <sha of lua> ...args`. Arguments may
+ * `redis-benchmark -n requests -c clients [-P pipeline] -r 1e9 --csv EVALSHA <sha of lua> ...args`. Arguments may
  * contain `__rand_int__`, which redis-benchmark replaces with a random 12-digit number on every
  * call (used for idempotency keys and shopper ids so every call is a fresh reserve). The script is
  * loaded right before the run, and again if a SCRIPT FLUSH elsewhere on the shared Redis (the
@@ -61,7 +68,7 @@ export async function redisBenchmarkEvalsha(
   url: string,
   lua: string,
   args: string[],
-  options: { requests: number; clients: number },
+  options: RedisBenchmarkOptions,
 ): Promise<RedisBenchmarkResult> {
   for (let attempt = 1; ; attempt += 1) {
     const sha = (await redis.script('LOAD', lua)) as string;
@@ -76,7 +83,7 @@ export async function redisBenchmarkEvalsha(
 async function runEvalsha(
   url: string,
   evalshaArgs: string[],
-  options: { requests: number; clients: number },
+  options: RedisBenchmarkOptions,
 ): Promise<RedisBenchmarkResult> {
   const { stdout } = await run(
     'redis-benchmark',
@@ -86,6 +93,8 @@ async function runEvalsha(
       String(options.requests),
       '-c',
       String(options.clients),
+      '-P',
+      String(options.pipeline ?? 1),
       '-r',
       '1000000000',
       '--csv',
