@@ -64,13 +64,12 @@ end
 if config[1] ~= 'live' then
   return { -3, config[1] }
 end
--- The counts and the limit in one call (readStock without the limit).
+-- The per-shopper limit rides along with the counts: one call instead of two.
 local v = rcall('HMGET', k.stock, 'allocated', 'available', 'held', 'sold', 'version', 'limit')
-if not v[1] then
+local c = decodeStock(v)
+if not c then
   return { -2 }
 end
-local c = { allocated = tonumber(v[1]), available = tonumber(v[2]), held = tonumber(v[3]), sold = tonumber(v[4]),
-  version = tonumber(v[5]) }
 local limit = tonumber(v[6] or 0)
 
 local now = nowMs()
