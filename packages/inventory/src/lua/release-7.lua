@@ -64,14 +64,8 @@ if expiresAt <= now then
   return { -8 }
 end
 
-dropHold(k, holdId, qty, shopperId, expiresAt)
-returnToShopperAllowance(k, shopperId, qty)
-local before = c.available
-c.held = c.held - qty
-c.available = c.available + qty
-c.version = c.version + 1
+returnHold(k, 'release', sku, holdId, qty, shopperId, expiresAt, now, c, ARGV[4], maxLen)
 writeStock(k.stock, c)
-appendLedger(k.ledger, maxLen, 'release', sku, qty, c, before, holdId, nil, shopperId, ARGV[4], now)
 
 local result = { 1, qty, c.available, c.version }
 rememberResult(idemKey, fingerprint, ARGV[5], result)

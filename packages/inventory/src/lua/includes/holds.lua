@@ -36,16 +36,22 @@ local function returnToShopperAllowance(k, shopperId, qty)
   end
 end
 
--- Returns one hold's units to available (counts in `c`, written by the caller) with its ledger entry.
-local function expireHold(k, sku, holdId, qty, shopperId, expiresAt, now, c, source, maxLen)
+-- Returns one hold's units to available and the shopper's allowance (counts in `c`, written by
+-- the caller), with a ledger entry of `kind` (release or expire).
+local function returnHold(k, kind, sku, holdId, qty, shopperId, expiresAt, now, c, source, maxLen)
   dropHold(k, holdId, qty, shopperId, expiresAt)
   returnToShopperAllowance(k, shopperId, qty)
-  rcall('ZADD', k.expired, now, holdId)
   local before = c.available
   c.held = c.held - qty
   c.available = c.available + qty
   c.version = c.version + 1
-  appendLedger(k.ledger, maxLen, 'expire', sku, qty, c, before, holdId, nil, shopperId, source, now)
+  appendLedger(k.ledger, maxLen, kind, sku, qty, c, before, holdId, nil, shopperId, source, now)
+end
+
+-- returnHold, leaving a tombstone so a later release or commit of the hold hears HOLD_EXPIRED.
+local function expireHold(k, sku, holdId, qty, shopperId, expiresAt, now, c, source, maxLen)
+  rcall('ZADD', k.expired, now, holdId)
+  returnHold(k, 'expire', sku, holdId, qty, shopperId, expiresAt, now, c, source, maxLen)
 end
 
 -- Expires up to `limit` due holds of one SKU, oldest first; writes the counts when any expired.
