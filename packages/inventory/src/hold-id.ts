@@ -13,7 +13,7 @@ const POOL_SIZE = 4096;
 let pool = randomBytes(POOL_SIZE);
 let offset = 0;
 
-/** Six or so random base-36 characters (32 bits), drawn from a pooled CSPRNG buffer. */
+/** Seven random base-36 characters (32 bits, zero-padded), drawn from a pooled CSPRNG buffer. */
 export function holdNonce(): string {
   if (offset + 4 > POOL_SIZE) {
     pool = randomBytes(POOL_SIZE);

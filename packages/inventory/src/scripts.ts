@@ -11,7 +11,7 @@ const includePattern = /^--@include "([A-Za-z0-9_-]+)"\s*$/gm;
  * Inlines `--@include "name"` lines with `lua/includes/name.lua`, recursively. Each include is
  * inlined once per script, at its first mention, so includes may include what they depend on.
  */
-export function preprocessLua(source: string, seen = new Set<string>()): string {
+function preprocessLua(source: string, seen = new Set<string>()): string {
   return source.replace(includePattern, (_line, name: string) => {
     if (seen.has(name)) return '';
     seen.add(name);
