@@ -110,6 +110,8 @@ async function reserve(
   const started = performance.now();
   let code = 'ok';
   try {
+    // What the spread below would hide from the store's check: a payload that is no object, or one
+    // naming a shopperId of its own (the session's overwrites it, so it must be refused here).
     if (typeof payload !== 'object' || payload === null || Object.hasOwn(payload, 'shopperId')) {
       parseInput(reservePayload, payload);
     }
