@@ -20,6 +20,8 @@ import { deleteKeys, randomPrefix, redisUrl } from './lib/redis-keys.js';
 import { runApiReserves } from './inventory/api.js';
 import { reserveInvocation } from './inventory/raw.js';
 import { redisBenchmarkEvalsha } from './lib/redis-benchmark.js';
+import { fmtInt } from './lib/report.js';
+import { median } from './lib/stats.js';
 
 const CALLERS = Number(process.env.BENCH_CALLERS ?? 200);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -29,8 +31,7 @@ const TARGET = 0.6;
 const EVENT = 'bench';
 const UNITS = 1_000_000;
 
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(7);
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+const fmt = (n: number) => fmtInt(n).padStart(7);
 
 async function main() {
   const prefix = randomPrefix('inventory');
