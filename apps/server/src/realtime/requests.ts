@@ -39,16 +39,24 @@ export function onRequest(socket: Listenable, event: string, handler: RequestHan
   });
 }
 
-/** Refuses events a namespace does not handle, with a typed ack when the client asked for one. */
+/**
+ * Refuses events a namespace does not handle, with a typed ack when the client asked for one:
+ * `refusal`'s error for an event it knows (another namespace's), `INVALID_INPUT` for any other.
+ */
 export function refuseUnknownEvents(
   socket: { onAny(listener: (event: string, ...args: unknown[]) => void): unknown },
   handled: ReadonlySet<string>,
-  refusal: (event: string) => ErrorBody,
+  refusal: (event: string) => ErrorBody | undefined,
 ): void {
   socket.onAny((event, ...args) => {
     if (handled.has(event)) return;
     const last = args[args.length - 1];
-    if (typeof last === 'function') (last as (response: Ack) => void)({ ok: false, error: refusal(event) });
+    if (typeof last !== 'function') return;
+    const error = refusal(event) ?? {
+      code: ErrorCode.INVALID_INPUT,
+      message: `unknown event ${JSON.stringify(event.slice(0, 40))}`,
+    };
+    (last as (response: Ack) => void)({ ok: false, error });
   });
 }
 
