@@ -114,19 +114,6 @@ describe('reserve', () => {
     expect(await readLedger(f.redis, f.store.keys, 'e')).toHaveLength(3);
   });
 
-  it('replays a result stored as JSON by an earlier script version', async () => {
-    await f.liveEvent('e', { tee: 5 });
-    const key = f.store.keys.reserveIdempotency('e', 's1', 'k1');
-    await f.redis.set(key, 'tee|2|s1\n[1,"h1abc~tee",1700000000000,3,2]', 'EX', 60);
-    expect(await f.store.reserve(reserveOf('s1', 2, 'k1'))).toEqual({
-      ok: true,
-      hold: { id: 'h1abc~tee', eventId: 'e', sku: 'tee', qty: 2, shopperId: 's1', expiresAt: 1_700_000_000_000 },
-      available: 3,
-      version: 2,
-    });
-    expect(codeOf(await f.store.reserve(reserveOf('s1', 1, 'k1')))).toBe('IDEMPOTENCY_CONFLICT');
-  });
-
   it('is IDEMPOTENCY_CONFLICT for the same key with other parameters', async () => {
     await f.liveEvent('e', { tee: 5, hat: 5 });
     must(await f.store.reserve(reserveOf('s1', 2, 'k1')));

@@ -49,10 +49,7 @@ local prior = storedText(idemKey, fingerprint)
 if prior == CONFLICT then
   return prior
 elseif prior then
-  -- Stored as "<holdId>|<expiresAt>|<available>|<version>"; a JSON array by earlier versions.
-  if string.byte(prior, 1) == 91 then
-    return cjson.decode(prior)
-  end
+  -- Stored as "<holdId>|<expiresAt>|<available>|<version>".
   local holdId, expiresAt, available, version = string.match(prior, '^([^|]+)|(%d+)|(%d+)|(%d+)$')
   return { 1, holdId, tonumber(expiresAt), tonumber(available), tonumber(version) }
 end
