@@ -28,6 +28,5 @@ if not c then
   return { 0, 0 }
 end
 local now = nowMs()
-local expired = expireDueHolds(k, ARGV[1], now, tonumber(ARGV[2]), c, 'sweeper', tonumber(ARGV[3]))
-local more = #rcall('ZRANGEBYSCORE', k.expiry, '-inf', now, 'LIMIT', 0, 1)
-return { expired, more }
+local expired, more = expireDueHolds(k, ARGV[1], now, tonumber(ARGV[2]), c, 'sweeper', tonumber(ARGV[3]))
+return { expired, more and 1 or 0 }

@@ -55,9 +55,11 @@ local function expireHold(k, sku, holdId, qty, shopperId, expiresAt, now, c, sou
 end
 
 -- Expires up to `limit` due holds of one SKU, oldest first; writes the counts when any expired.
+-- Returns how many it took and whether more are due (one more is fetched only to tell).
 local function expireDueHolds(k, sku, now, limit, c, source, maxLen)
-  local due = rcall('ZRANGEBYSCORE', k.expiry, '-inf', now, 'LIMIT', 0, limit)
-  for i = 1, #due do
+  local due = rcall('ZRANGEBYSCORE', k.expiry, '-inf', now, 'LIMIT', 0, limit + 1)
+  local count = math.min(#due, limit)
+  for i = 1, count do
     local holdId = due[i]
     local record = rcall('HGET', k.data, holdId)
     if record then
@@ -67,9 +69,9 @@ local function expireDueHolds(k, sku, now, limit, c, source, maxLen)
       rcall('ZREM', k.expiry, holdId)
     end
   end
-  if #due > 0 then
+  if count > 0 then
     writeStock(k.stock, c)
     rcall('ZREMRANGEBYSCORE', k.expired, '-inf', now - TOMBSTONE_MS)
   end
-  return #due
+  return count, #due > limit
 end
