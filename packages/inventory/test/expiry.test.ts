@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readLedger } from '@liveshop/inventory';
+import { invariantProblems, replayLedger } from './invariants.js';
 import { codeOf, createFixture, must, type Fixture } from './redis.js';
 
 const TTL_SECONDS = 0.1;
@@ -55,6 +56,35 @@ describe('hold expiry', () => {
     } finally {
       await small.close();
     }
+  });
+
+  it('keeps the holds a refused reserve reclaimed, with counts that replay from the ledger', async () => {
+    must(await reserve('s1', 3, 'k1'));
+    await pastTtl();
+    expect(codeOf(await reserve('s2', 5, 'k1'))).toBe('SOLD_OUT');
+    const sold = must(await reserve('s1', 2, 'k2')).hold;
+    must(await f.store.commit({ eventId: 'e', holdIds: [sold.id], orderId: 'o1', idempotencyKey: 'c1' }));
+    must(await reserve('s2', 2, 'k2'));
+    await f.store.configureEvent('e', { limits: { tee: 3 } });
+    await pastTtl();
+    expect(codeOf(await reserve('s1', 2, 'k3'))).toBe('LIMIT_EXCEEDED');
+
+    const [, tee] = await f.store.snapshot('e');
+    expect(tee).toEqual({ sku: 'tee', allocated: 4, available: 2, held: 0, sold: 2, version: 7 });
+    const ledger = (await readLedger(f.redis, f.store.keys, 'e')).filter((e) => e.sku === 'tee');
+    expect(ledger.map((e) => e.type)).toEqual([
+      'allocate',
+      'reserve',
+      'expire',
+      'reserve',
+      'commit',
+      'reserve',
+      'expire',
+    ]);
+    const replayed = replayLedger(ledger);
+    expect(replayed.problems).toEqual([]);
+    expect(replayed.stock.get('tee')).toEqual({ allocated: 4, available: 2, held: 0, sold: 2, version: 7 });
+    expect(await invariantProblems(f.redis, f.store, 'e')).toEqual([]);
   });
 
   it('is swept by expireDue in batches across SKUs', async () => {

@@ -29,4 +29,7 @@ if not c then
 end
 local now = nowMs()
 local expired, more = expireDueHolds(k, ARGV[1], now, tonumber(ARGV[2]), c, 'sweeper', tonumber(ARGV[3]))
+if expired > 0 then
+  writeStock(k.stock, c)
+end
 return { expired, more and 1 or 0 }

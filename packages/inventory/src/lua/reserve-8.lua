@@ -70,14 +70,21 @@ end
 local limit = tonumber(v[6] or 0)
 
 local now = nowMs()
-expireDueHolds(k, sku, now, tonumber(ARGV[6]), c, 'system', maxLen)
+-- The reclaimed counts stay in `c`: a refusal below writes them, a new hold writes them with its own.
+local reclaimed = expireDueHolds(k, sku, now, tonumber(ARGV[6]), c, 'system', maxLen)
 if c.available < qty then
+  if reclaimed > 0 then
+    writeStock(k.stock, c)
+  end
   return { -4, c.available }
 end
 -- Counted first and taken back when over the limit: one call on the usual path instead of two.
 local owned = rcall('HINCRBY', k.data, BUYER_FIELD .. shopperId, qty)
 if limit > 0 and owned > limit then
   returnToShopperAllowance(k, shopperId, qty)
+  if reclaimed > 0 then
+    writeStock(k.stock, c)
+  end
   return { -5, limit, owned - qty }
 end
 

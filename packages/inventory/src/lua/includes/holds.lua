@@ -54,7 +54,8 @@ local function expireHold(k, sku, holdId, qty, shopperId, expiresAt, now, c, sou
   returnHold(k, 'expire', sku, holdId, qty, shopperId, expiresAt, now, c, source, maxLen)
 end
 
--- Expires up to `limit` due holds of one SKU, oldest first; writes the counts when any expired.
+-- Expires up to `limit` due holds of one SKU, oldest first (counts in `c`, written by the caller
+-- when any expired, so a caller that changes them further writes the stock once).
 -- Returns how many it took and whether more are due (one more is fetched only to tell).
 local function expireDueHolds(k, sku, now, limit, c, source, maxLen)
   local due = rcall('ZRANGEBYSCORE', k.expiry, '-inf', now, 'LIMIT', 0, limit + 1)
@@ -70,7 +71,6 @@ local function expireDueHolds(k, sku, now, limit, c, source, maxLen)
     end
   end
   if count > 0 then
-    writeStock(k.stock, c)
     rcall('ZREMRANGEBYSCORE', k.expired, '-inf', now - TOMBSTONE_MS)
   end
   return count, #due > limit
