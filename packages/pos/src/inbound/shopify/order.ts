@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { customerOf } from '../../values/customer.js';
+import { numericId } from '../../values/ids.js';
+import { minorUnitsOfAmount } from '../../values/money.js';
+import { rfc3339 } from '../../values/timestamp.js';
+import type { PosSaleLine } from '../../types.js';
+import { describeIssues } from '../open-delivery.js';
+import { refuse, type SaleDelivery, type WebhookRefusal } from '../result.js';
+
+const shopMoney = z.object({ shop_money: z.object({ amount: z.string(), currency_code: z.string() }) });
+
+/** The parts of an `orders/create` body a counter sale needs; the rest of the order is ignored. */
+const orderBody = z.object({
+  id: numericId,
+  name: z.string().max(255).nullish(),
+  source_name: z.string().max(255).nullish(),
+  created_at: rfc3339,
+  processed_at: rfc3339.nullish(),
+  currency: z.string(),
+  total_price: z.string(),
+  total_price_set: shopMoney.nullish(),
+  email: z.string().max(320).nullish(),
+  contact_email: z.string().max(320).nullish(),
+  phone: z.string().max(64).nullish(),
+  location_id: numericId.nullish(),
+  test: z.boolean().nullish(),
+  customer: z.object({ email: z.string().max(320).nullish(), phone: z.string().max(64).nullish() }).nullish(),
+  line_items: z
+    .array(
+      z.object({
+        variant_id: numericId.nullish(),
+        quantity: z.number().int().min(0).max(1_000_000),
+        sku: z.string().max(255).nullish(),
+      }),
+    )
+    .max(5000),
+});
+
+/**
+ * An `orders/create` delivery as a counter sale. Only orders taken on Shopify POS
+ * (`source_name: "pos"`) are sales at the counter; any other order is `not_applicable`. The total is
+ * the shop-currency total; a line without a variant (a custom sale) carries no item and is left out.
+ */
+export function orderDelivery(
+  body: unknown,
+  deliveryId: string,
+  account: string | undefined,
+): SaleDelivery | WebhookRefusal {
+  const topic = 'orders/create';
+  const known = { deliveryId, topic };
+  const parsed = orderBody.safeParse(body);
+  if (!parsed.success) return refuse('shopify', 'malformed', describeIssues(parsed.error), known);
+  const order = parsed.data;
+  if (order.source_name !== 'pos') {
+    return refuse(
+      'shopify',
+      'not_applicable',
+      `order came from "${order.source_name ?? 'unknown'}", not the POS`,
+      known,
+    );
+  }
+  const money = order.total_price_set?.shop_money;
+  const currency = money?.currency_code ?? order.currency;
+  const totalCents = minorUnitsOfAmount(money?.amount ?? order.total_price, currency);
+  if (totalCents === undefined || totalCents < 0) {
+    return refuse(
+      'shopify',
+      'malformed',
+      `total ${money?.amount ?? order.total_price} ${currency} is not an amount`,
+      known,
+    );
+  }
+  const lines: PosSaleLine[] = [];
+  for (const item of order.line_items) {
+    if (!item.variant_id || item.quantity === 0) continue;
+    lines.push({ posItemId: item.variant_id, qty: item.quantity, ...(item.sku ? { sku: item.sku } : {}) });
+  }
+  return {
+    ok: true,
+    kind: 'sale',
+    provider: 'shopify',
+    topic,
+    deliveryId,
+    ...(account ? { account } : {}),
+    sale: {
+      provider: 'shopify',
+      deliveryId,
+      occurredAt: order.processed_at ?? order.created_at,
+      orderRef: order.id,
+      totalCents,
+      currency,
+      customer: customerOf({
+        email: order.email ?? order.contact_email ?? order.customer?.email,
+        phone: order.phone ?? order.customer?.phone,
+      }),
+      lines,
+      ...(order.location_id ? { posLocationId: order.location_id } : {}),
+      test: order.test === true,
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { opaqueId } from '../../values/ids.js';
+import { wholeUnitsOfDecimal } from '../../values/quantity.js';
+import { rfc3339 } from '../../values/timestamp.js';
+import { describeIssues } from '../open-delivery.js';
+import { refuse, type InventoryDelivery, type WebhookRefusal } from '../result.js';
+
+/**
+ * Square documents at most 100 counts per notification; the bound here is ten times that, a limit
+ * against hostile input rather than a format check that a larger genuine batch would fail.
+ */
+export const MAX_SQUARE_COUNTS = 1000;
+
+const countsData = z.object({
+  object: z.object({
+    inventory_counts: z
+      .array(
+        z.object({
+          catalog_object_id: opaqueId,
+          location_id: opaqueId,
+          quantity: z.string().max(32),
+          state: z.string().max(64),
+          calculated_at: rfc3339.optional(),
+        }),
+      )
+      .max(MAX_SQUARE_COUNTS),
+  }),
+});
+
+/**
+ * An `inventory.count.updated` notification as one update per `IN_STOCK` count: only that state is
+ * on hand and sellable; counts of other states (`SOLD`, `WASTE`, …) are reported as skipped. Each
+ * count is ordered by its own `calculated_at` (the event's `created_at` when absent).
+ */
+export function inventoryCountDelivery(
+  data: unknown,
+  deliveryId: string,
+  createdAt: number | undefined,
+  account: string | undefined,
+): InventoryDelivery | WebhookRefusal {
+  const topic = 'inventory.count.updated';
+  const known = { deliveryId, topic };
+  const parsed = countsData.safeParse(data);
+  if (!parsed.success) return refuse('square', 'malformed', describeIssues(parsed.error), known);
+  const delivery: InventoryDelivery = {
+    ok: true,
+    kind: 'inventory',
+    provider: 'square',
+    topic,
+    deliveryId,
+    updates: [],
+    skipped: [],
+    ...(account ? { account } : {}),
+  };
+  for (const [index, count] of parsed.data.object.inventory_counts.entries()) {
+    const posItemId = count.catalog_object_id;
+    const posLocationId = count.location_id;
+    if (count.state !== 'IN_STOCK') {
+      delivery.skipped.push({ posItemId, posLocationId, reason: 'not_on_hand' });
+      continue;
+    }
+    const onHand = wholeUnitsOfDecimal(count.quantity);
+    if (onHand === undefined) {
+      return refuse(
+        'square',
+        'malformed',
+        `inventory_counts.${index}.quantity "${count.quantity}" is not a decimal quantity`,
+        known,
+      );
+    }
+    const occurredAt = count.calculated_at ?? createdAt;
+    if (occurredAt === undefined) {
+      return refuse(
+        'square',
+        'malformed',
+        `inventory_counts.${index} has no calculated_at and the event no created_at`,
+        known,
+      );
+    }
+    delivery.updates.push({ provider: 'square', posItemId, posLocationId, onHand, occurredAt, deliveryId });
+  }
+  return delivery;
+}
