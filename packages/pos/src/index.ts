@@ -23,6 +23,22 @@ export { createSquareWebhookAdapter, type SquareWebhookConfig } from './inbound/
 export { createGenericWebhookAdapter, type GenericWebhookConfig } from './inbound/generic/adapter.js';
 export type { GenericBody } from './inbound/generic/schema.js';
 
+export type { PosAdjustment, PosAdjustmentLine } from './outbound/adjustment.js';
+export { adjustmentKey } from './outbound/adjustment-key.js';
+export type { CountsRequest } from './outbound/counts-request.js';
+export type { PosInventoryClient } from './outbound/inventory-client.js';
+export {
+  SyncErrorCode,
+  type SyncFailure,
+  type AdjustmentApplied,
+  type AdjustmentResult,
+  type CountsResult,
+} from './outbound/result.js';
+export { createShopifyInventoryClient } from './outbound/shopify/client.js';
+export type { ShopifyApiConfig } from './outbound/shopify/graphql.js';
+export { createSquareInventoryClient } from './outbound/square/client.js';
+export type { SquareApiConfig } from './outbound/square/api.js';
+
 export type { SignedWebhook } from './signing/signed-webhook.js';
 export {
   signShopifyWebhook,

@@ -1,3 +1,4 @@
+import { WebhooksHelper } from 'square';
 import { describe, expect, it } from 'vitest';
 import {
   createSquareWebhookAdapter,
@@ -42,6 +43,24 @@ describe("Square's published signature example", () => {
       body: body.toString('utf8'),
     });
     expect(ours.headers['x-square-hmacsha256-signature']).toBe(vector.signature);
+  });
+
+  it("agrees with the official SDK's WebhooksHelper on what we sign", async () => {
+    const ours = signSquareWebhook({ signatureKey: KEY, notificationUrl: URL_, body: countBody.toString('utf8') });
+    const sdkAccepts = await WebhooksHelper.verifySignature({
+      requestBody: ours.body,
+      signatureHeader: ours.headers['x-square-hmacsha256-signature']!,
+      signatureKey: KEY,
+      notificationUrl: URL_,
+    });
+    expect(sdkAccepts).toBe(true);
+    const sdkRefusesTampered = await WebhooksHelper.verifySignature({
+      requestBody: `${ours.body} `,
+      signatureHeader: ours.headers['x-square-hmacsha256-signature']!,
+      signatureKey: KEY,
+      notificationUrl: URL_,
+    });
+    expect(sdkRefusesTampered).toBe(false);
   });
 });
 
