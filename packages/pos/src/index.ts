@@ -39,6 +39,8 @@ export type { ShopifyApiConfig } from './outbound/shopify/graphql.js';
 export { createSquareInventoryClient } from './outbound/square/client.js';
 export type { SquareApiConfig } from './outbound/square/api.js';
 
+export { parseCountsCsv, type ParsedCountsCsv, type CsvLineError } from './reconcile/counts-csv.js';
+
 export type { SignedWebhook } from './signing/signed-webhook.js';
 export {
   signShopifyWebhook,
