@@ -183,6 +183,23 @@ describe('Shopify inventoryAdjustQuantities', () => {
     expect(shop.available(ITEM, LOCATION)).toBe(10);
   });
 
+  it('reports an answer cut short as retryable and an answer without the mutation as permanent', async () => {
+    shop.faults.push({ kind: 'status', status: 200, body: '{"data":{"inventoryAdjustQuantities":{"inventoryAdj' });
+    expect(await client().adjust(sale('LS-1013'))).toMatchObject({
+      ok: false,
+      code: 'network',
+      retryable: true,
+      httpStatus: 200,
+    });
+    shop.faults.push({ kind: 'status', status: 200, body: { data: { somethingElse: true } } });
+    expect(await client().adjust(sale('LS-1013'))).toMatchObject({
+      ok: false,
+      code: 'unexpected_response',
+      retryable: false,
+    });
+    expect(await client().adjust(sale('LS-1013'))).toMatchObject({ ok: true, after: [{ onHand: 8 }] });
+  });
+
   it('reports 5xx as retryable and a bad token as permanent', async () => {
     for (const status of [500, 502, 503]) {
       shop.faults.push({ kind: 'status', status, body: { errors: 'Internal Server Error' } });

@@ -57,16 +57,23 @@ export function createShopifyGraphql(
   return async (query, variables) => {
     const signal = AbortSignal.timeout(timeoutMs);
     const { data, errors, extensions } = await client.request(query, { variables, signal });
-    if (errors?.networkStatusCode === undefined && errors) {
-      if (signal.aborted) return syncFailure('shopify', 'timeout', `no answer within ${timeoutMs} ms`);
+    // The deadline can also pass while the answer is being read, after a 200 arrived.
+    if (errors && signal.aborted) return syncFailure('shopify', 'timeout', `no answer within ${timeoutMs} ms`);
+    if (errors && errors.networkStatusCode === undefined) {
       return syncFailure('shopify', 'network', errors.message ?? 'request failed');
     }
     const status = errors?.networkStatusCode;
     if (status !== undefined && status !== 200) return httpFailure(status, errors?.message, errors?.response);
     const graphqlErrors = (errors?.graphQLErrors ?? []) as GraphqlError[];
-    if (graphqlErrors.length > 0)
+    if (graphqlErrors.length > 0) {
       return graphqlFailure(graphqlErrors, (extensions as { cost?: ThrottleCost } | undefined)?.cost);
-    if (!data || typeof data !== 'object') return syncFailure('shopify', 'unexpected_response', 'answer has no data');
+    }
+    if (!data || typeof data !== 'object') {
+      // A 200 whose body could not be read (cut short, not JSON) says nothing about the change.
+      return syncFailure('shopify', 'network', `unreadable answer: ${errors?.message ?? 'no data'}`, {
+        httpStatus: 200,
+      });
+    }
     return { ok: true, data: data as Record<string, unknown> };
   };
 }
