@@ -31,3 +31,11 @@ export function readHeader(headers: unknown, name: string): HeaderValue {
   if (value === '') return ABSENT;
   return value.includes(',') ? SEVERAL : { kind: 'one', value };
 }
+
+/** A signature header's one value, or why there is none to check ("X-Foo is missing"). */
+export function signatureHeader(headers: unknown, name: string): { value: string } | { problem: string } {
+  const header = readHeader(headers, name);
+  if (header.kind === 'absent') return { problem: `${name} is missing` };
+  if (header.kind === 'several') return { problem: `${name} came more than once` };
+  return { value: header.value };
+}

@@ -84,3 +84,32 @@ export function refuse(
 ): WebhookRefusal {
   return { ok: false, provider, code, httpStatus: statusOf[code], reason, ...known };
 }
+
+/** What is known of a verified delivery before its body is read for its topic. */
+export interface DeliveryContext {
+  provider: PosProvider;
+  topic: string;
+  deliveryId: string;
+  account?: string | undefined;
+}
+
+function known(context: DeliveryContext): Omit<DeliveryContext, 'account'> & { account?: string } {
+  const { provider, topic, deliveryId, account } = context;
+  return { provider, topic, deliveryId, ...(account ? { account } : {}) };
+}
+
+/** An inventory delivery with no counts yet. */
+export function inventoryDelivery(context: DeliveryContext): InventoryDelivery {
+  return { ok: true, kind: 'inventory', ...known(context), updates: [], skipped: [] };
+}
+
+/** A sale delivery; the sale takes the delivery's provider and id. */
+export function saleDelivery(context: DeliveryContext, sale: Omit<PosSale, 'provider' | 'deliveryId'>): SaleDelivery {
+  const { provider, deliveryId } = context;
+  return { ok: true, kind: 'sale', ...known(context), sale: { provider, deliveryId, ...sale } };
+}
+
+/** A refusal of a verified delivery, naming its id and topic. */
+export function refuseDelivery(context: DeliveryContext, code: RefusalCode, reason: string): WebhookRefusal {
+  return refuse(context.provider, code, reason, { deliveryId: context.deliveryId, topic: context.topic });
+}

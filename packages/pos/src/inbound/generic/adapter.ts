@@ -1,5 +1,5 @@
 import type { BodyLimits } from '../json-body.js';
-import { readHeader } from '../headers.js';
+import { signatureHeader } from '../headers.js';
 import { describeIssues, openDelivery } from '../open-delivery.js';
 import { refuse, type WebhookAdapter, type WebhookResult } from '../result.js';
 import { secretList, signatureMatches } from '../signature.js';
@@ -23,9 +23,8 @@ export function createGenericWebhookAdapter(config: GenericWebhookConfig): Webho
     provider: 'generic',
     receive(request): WebhookResult {
       const opened = openDelivery('generic', request, config, (rawBody, headers) => {
-        const header = readHeader(headers, 'x-liveshop-signature');
-        if (header.kind === 'absent') return 'X-Liveshop-Signature is missing';
-        if (header.kind === 'several') return 'X-Liveshop-Signature came more than once';
+        const header = signatureHeader(headers, 'X-Liveshop-Signature');
+        if ('problem' in header) return header.problem;
         if (!header.value.startsWith(SIGNATURE_PREFIX)) return 'X-Liveshop-Signature must start with sha256=';
         const hex = header.value.slice(SIGNATURE_PREFIX.length);
         return signatureMatches(hex, 'hex', secrets, [rawBody])

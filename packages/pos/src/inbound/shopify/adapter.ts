@@ -1,5 +1,5 @@
 import type { BodyLimits } from '../json-body.js';
-import { readHeader } from '../headers.js';
+import { readHeader, signatureHeader } from '../headers.js';
 import { isDeliveryId } from '../delivery-id.js';
 import { openDelivery } from '../open-delivery.js';
 import { refuse, type WebhookAdapter, type WebhookResult } from '../result.js';
@@ -24,9 +24,8 @@ export function createShopifyWebhookAdapter(config: ShopifyWebhookConfig): Webho
     provider: 'shopify',
     receive(request): WebhookResult {
       const opened = openDelivery('shopify', request, config, (rawBody, headers) => {
-        const hmac = readHeader(headers, 'x-shopify-hmac-sha256');
-        if (hmac.kind === 'absent') return 'X-Shopify-Hmac-Sha256 is missing';
-        if (hmac.kind === 'several') return 'X-Shopify-Hmac-Sha256 came more than once';
+        const hmac = signatureHeader(headers, 'X-Shopify-Hmac-Sha256');
+        if ('problem' in hmac) return hmac.problem;
         return signatureMatches(hmac.value, 'base64', secrets, [rawBody])
           ? undefined
           : 'X-Shopify-Hmac-Sha256 does not match the body';
@@ -43,11 +42,12 @@ export function createShopifyWebhookAdapter(config: ShopifyWebhookConfig): Webho
       }
       const shop = readHeader(opened.headers, 'x-shopify-shop-domain');
       const account = shop.kind === 'one' ? shop.value : undefined;
+      const context = { provider: 'shopify' as const, topic: topic.value, deliveryId: id.value, account };
       switch (topic.value) {
         case 'inventory_levels/update':
-          return inventoryLevelDelivery(opened.body, id.value, account);
+          return inventoryLevelDelivery(opened.body, context);
         case 'orders/create':
-          return orderDelivery(opened.body, id.value, account);
+          return orderDelivery(opened.body, context);
         default:
           return refuse('shopify', 'ignored_topic', `topic ${topic.value} is not handled`, {
             deliveryId: id.value,

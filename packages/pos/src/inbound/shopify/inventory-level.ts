@@ -3,7 +3,13 @@ import { numericId } from '../../values/ids.js';
 import { onHandNumber } from '../../values/quantity.js';
 import { rfc3339 } from '../../values/timestamp.js';
 import { describeIssues } from '../open-delivery.js';
-import { refuse, type InventoryDelivery, type WebhookRefusal } from '../result.js';
+import {
+  inventoryDelivery,
+  refuseDelivery,
+  type DeliveryContext,
+  type InventoryDelivery,
+  type WebhookRefusal,
+} from '../result.js';
 
 /** The `inventory_levels/update` body; Shopify's other fields (`admin_graphql_api_id`) are not needed. */
 const inventoryLevelBody = z.object({
@@ -18,27 +24,21 @@ const inventoryLevelBody = z.object({
  * not track: it says nothing about how many units exist, so it is reported as skipped (`untracked`)
  * and no count is applied — neither zero (which would sell the item out) nor unlimited.
  */
-export function inventoryLevelDelivery(
-  body: unknown,
-  deliveryId: string,
-  account: string | undefined,
-): InventoryDelivery | WebhookRefusal {
-  const topic = 'inventory_levels/update';
+export function inventoryLevelDelivery(body: unknown, context: DeliveryContext): InventoryDelivery | WebhookRefusal {
   const parsed = inventoryLevelBody.safeParse(body);
-  if (!parsed.success) return refuse('shopify', 'malformed', describeIssues(parsed.error), { deliveryId, topic });
+  if (!parsed.success) return refuseDelivery(context, 'malformed', describeIssues(parsed.error));
   const { inventory_item_id: posItemId, location_id: posLocationId, available, updated_at: occurredAt } = parsed.data;
-  const delivery: InventoryDelivery = {
-    ok: true,
-    kind: 'inventory',
-    provider: 'shopify',
-    topic,
-    deliveryId,
-    updates: [],
-    skipped: [],
-    ...(account ? { account } : {}),
-  };
+  const delivery = inventoryDelivery(context);
   if (available === null) delivery.skipped.push({ posItemId, posLocationId, reason: 'untracked' });
-  else
-    delivery.updates.push({ provider: 'shopify', posItemId, posLocationId, onHand: available, occurredAt, deliveryId });
+  else {
+    delivery.updates.push({
+      provider: 'shopify',
+      posItemId,
+      posLocationId,
+      onHand: available,
+      occurredAt,
+      deliveryId: context.deliveryId,
+    });
+  }
   return delivery;
 }

@@ -5,7 +5,13 @@ import { minorUnitsOfAmount } from '../../values/money.js';
 import { rfc3339 } from '../../values/timestamp.js';
 import type { PosSaleLine } from '../../types.js';
 import { describeIssues } from '../open-delivery.js';
-import { refuse, type SaleDelivery, type WebhookRefusal } from '../result.js';
+import {
+  refuseDelivery,
+  saleDelivery,
+  type DeliveryContext,
+  type SaleDelivery,
+  type WebhookRefusal,
+} from '../result.js';
 
 const shopMoney = z.object({ shop_money: z.object({ amount: z.string(), currency_code: z.string() }) });
 
@@ -41,33 +47,25 @@ const orderBody = z.object({
  * (`source_name: "pos"`) are sales at the counter; any other order is `not_applicable`. The total is
  * the shop-currency total; a line without a variant (a custom sale) carries no item and is left out.
  */
-export function orderDelivery(
-  body: unknown,
-  deliveryId: string,
-  account: string | undefined,
-): SaleDelivery | WebhookRefusal {
-  const topic = 'orders/create';
-  const known = { deliveryId, topic };
+export function orderDelivery(body: unknown, context: DeliveryContext): SaleDelivery | WebhookRefusal {
   const parsed = orderBody.safeParse(body);
-  if (!parsed.success) return refuse('shopify', 'malformed', describeIssues(parsed.error), known);
+  if (!parsed.success) return refuseDelivery(context, 'malformed', describeIssues(parsed.error));
   const order = parsed.data;
   if (order.source_name !== 'pos') {
-    return refuse(
-      'shopify',
+    return refuseDelivery(
+      context,
       'not_applicable',
       `order came from "${order.source_name ?? 'unknown'}", not the POS`,
-      known,
     );
   }
   const money = order.total_price_set?.shop_money;
   const currency = money?.currency_code ?? order.currency;
   const totalCents = minorUnitsOfAmount(money?.amount ?? order.total_price, currency);
   if (totalCents === undefined || totalCents < 0) {
-    return refuse(
-      'shopify',
+    return refuseDelivery(
+      context,
       'malformed',
       `total ${money?.amount ?? order.total_price} ${currency} is not an amount`,
-      known,
     );
   }
   const lines: PosSaleLine[] = [];
@@ -75,27 +73,17 @@ export function orderDelivery(
     if (!item.variant_id || item.quantity === 0) continue;
     lines.push({ posItemId: item.variant_id, qty: item.quantity, ...(item.sku ? { sku: item.sku } : {}) });
   }
-  return {
-    ok: true,
-    kind: 'sale',
-    provider: 'shopify',
-    topic,
-    deliveryId,
-    ...(account ? { account } : {}),
-    sale: {
-      provider: 'shopify',
-      deliveryId,
-      occurredAt: order.processed_at ?? order.created_at,
-      orderRef: order.id,
-      totalCents,
-      currency,
-      customer: customerOf({
-        email: order.email ?? order.contact_email ?? order.customer?.email,
-        phone: order.phone ?? order.customer?.phone,
-      }),
-      lines,
-      ...(order.location_id ? { posLocationId: order.location_id } : {}),
-      test: order.test === true,
-    },
-  };
+  return saleDelivery(context, {
+    occurredAt: order.processed_at ?? order.created_at,
+    orderRef: order.id,
+    totalCents,
+    currency,
+    customer: customerOf({
+      email: order.email ?? order.contact_email ?? order.customer?.email,
+      phone: order.phone ?? order.customer?.phone,
+    }),
+    lines,
+    ...(order.location_id ? { posLocationId: order.location_id } : {}),
+    test: order.test === true,
+  });
 }

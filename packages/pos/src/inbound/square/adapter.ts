@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { rfc3339 } from '../../values/timestamp.js';
 import type { BodyLimits } from '../json-body.js';
-import { readHeader } from '../headers.js';
+import { signatureHeader } from '../headers.js';
 import { isDeliveryId } from '../delivery-id.js';
 import { describeIssues, openDelivery } from '../open-delivery.js';
 import { refuse, type WebhookAdapter, type WebhookResult } from '../result.js';
@@ -39,9 +39,8 @@ export function createSquareWebhookAdapter(config: SquareWebhookConfig): Webhook
     provider: 'square',
     receive(request): WebhookResult {
       const opened = openDelivery('square', request, config, (rawBody, headers) => {
-        const signature = readHeader(headers, 'x-square-hmacsha256-signature');
-        if (signature.kind === 'absent') return 'x-square-hmacsha256-signature is missing';
-        if (signature.kind === 'several') return 'x-square-hmacsha256-signature came more than once';
+        const signature = signatureHeader(headers, 'x-square-hmacsha256-signature');
+        if ('problem' in signature) return signature.problem;
         return signatureMatches(signature.value, 'base64', keys, [url, rawBody])
           ? undefined
           : 'x-square-hmacsha256-signature does not match the notification URL and body';
@@ -50,12 +49,12 @@ export function createSquareWebhookAdapter(config: SquareWebhookConfig): Webhook
       const event = envelope.safeParse(opened.body);
       if (!event.success) return refuse('square', 'malformed', describeIssues(event.error));
       const { type: topic, event_id: deliveryId, merchant_id, created_at, data } = event.data;
-      const account = merchant_id ?? undefined;
+      const context = { provider: 'square' as const, topic, deliveryId, account: merchant_id ?? undefined };
       switch (topic) {
         case 'inventory.count.updated':
-          return inventoryCountDelivery(data, deliveryId, created_at ?? undefined, account);
+          return inventoryCountDelivery(data, context, created_at ?? undefined);
         case 'payment.created':
-          return paymentDelivery(data, deliveryId, account);
+          return paymentDelivery(data, context);
         default:
           return refuse('square', 'ignored_topic', `event type ${topic} is not handled`, { deliveryId, topic });
       }

@@ -3,7 +3,13 @@ import { opaqueId } from '../../values/ids.js';
 import { wholeUnitsOfDecimal } from '../../values/quantity.js';
 import { rfc3339 } from '../../values/timestamp.js';
 import { describeIssues } from '../open-delivery.js';
-import { refuse, type InventoryDelivery, type WebhookRefusal } from '../result.js';
+import {
+  inventoryDelivery,
+  refuseDelivery,
+  type DeliveryContext,
+  type InventoryDelivery,
+  type WebhookRefusal,
+} from '../result.js';
 
 /**
  * Square documents at most 100 counts per notification; the bound here is ten times that, a limit
@@ -34,24 +40,12 @@ const countsData = z.object({
  */
 export function inventoryCountDelivery(
   data: unknown,
-  deliveryId: string,
+  context: DeliveryContext,
   createdAt: number | undefined,
-  account: string | undefined,
 ): InventoryDelivery | WebhookRefusal {
-  const topic = 'inventory.count.updated';
-  const known = { deliveryId, topic };
   const parsed = countsData.safeParse(data);
-  if (!parsed.success) return refuse('square', 'malformed', describeIssues(parsed.error), known);
-  const delivery: InventoryDelivery = {
-    ok: true,
-    kind: 'inventory',
-    provider: 'square',
-    topic,
-    deliveryId,
-    updates: [],
-    skipped: [],
-    ...(account ? { account } : {}),
-  };
+  if (!parsed.success) return refuseDelivery(context, 'malformed', describeIssues(parsed.error));
+  const delivery = inventoryDelivery(context);
   for (const [index, count] of parsed.data.object.inventory_counts.entries()) {
     const posItemId = count.catalog_object_id;
     const posLocationId = count.location_id;
@@ -61,23 +55,28 @@ export function inventoryCountDelivery(
     }
     const onHand = wholeUnitsOfDecimal(count.quantity);
     if (onHand === undefined) {
-      return refuse(
-        'square',
+      return refuseDelivery(
+        context,
         'malformed',
         `inventory_counts.${index}.quantity "${count.quantity}" is not a decimal quantity`,
-        known,
       );
     }
     const occurredAt = count.calculated_at ?? createdAt;
     if (occurredAt === undefined) {
-      return refuse(
-        'square',
+      return refuseDelivery(
+        context,
         'malformed',
         `inventory_counts.${index} has no calculated_at and the event no created_at`,
-        known,
       );
     }
-    delivery.updates.push({ provider: 'square', posItemId, posLocationId, onHand, occurredAt, deliveryId });
+    delivery.updates.push({
+      provider: 'square',
+      posItemId,
+      posLocationId,
+      onHand,
+      occurredAt,
+      deliveryId: context.deliveryId,
+    });
   }
   return delivery;
 }

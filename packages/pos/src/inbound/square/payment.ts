@@ -4,7 +4,13 @@ import { minorUnitDigits } from '../../values/money.js';
 import { opaqueId } from '../../values/ids.js';
 import { rfc3339 } from '../../values/timestamp.js';
 import { describeIssues } from '../open-delivery.js';
-import { refuse, type SaleDelivery, type WebhookRefusal } from '../result.js';
+import {
+  refuseDelivery,
+  saleDelivery,
+  type DeliveryContext,
+  type SaleDelivery,
+  type WebhookRefusal,
+} from '../result.js';
 
 const money = z.object({ amount: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), currency: z.string() });
 
@@ -31,39 +37,23 @@ const NOT_A_SALE = new Set(['CANCELED', 'FAILED']);
  * (the payment itself when it has none), the total is `total_money` (tip included) in minor units,
  * and the customer is the buyer's e-mail. A payment carries no line items.
  */
-export function paymentDelivery(
-  data: unknown,
-  deliveryId: string,
-  account: string | undefined,
-): SaleDelivery | WebhookRefusal {
-  const topic = 'payment.created';
-  const known = { deliveryId, topic };
+export function paymentDelivery(data: unknown, context: DeliveryContext): SaleDelivery | WebhookRefusal {
   const parsed = paymentData.safeParse(data);
-  if (!parsed.success) return refuse('square', 'malformed', describeIssues(parsed.error), known);
+  if (!parsed.success) return refuseDelivery(context, 'malformed', describeIssues(parsed.error));
   const payment = parsed.data.object.payment;
-  if (NOT_A_SALE.has(payment.status)) return refuse('square', 'not_applicable', `payment is ${payment.status}`, known);
+  if (NOT_A_SALE.has(payment.status)) return refuseDelivery(context, 'not_applicable', `payment is ${payment.status}`);
   const total = payment.total_money ?? payment.amount_money;
   if (minorUnitDigits(total.currency) === undefined) {
-    return refuse('square', 'malformed', `currency "${total.currency.slice(0, 8)}" is not an ISO 4217 code`, known);
+    return refuseDelivery(context, 'malformed', `currency "${total.currency.slice(0, 8)}" is not an ISO 4217 code`);
   }
-  return {
-    ok: true,
-    kind: 'sale',
-    provider: 'square',
-    topic,
-    deliveryId,
-    ...(account ? { account } : {}),
-    sale: {
-      provider: 'square',
-      deliveryId,
-      occurredAt: payment.created_at,
-      orderRef: payment.order_id ?? payment.id,
-      totalCents: total.amount,
-      currency: total.currency,
-      customer: customerOf({ email: payment.buyer_email_address }),
-      lines: [],
-      ...(payment.location_id ? { posLocationId: payment.location_id } : {}),
-      test: false,
-    },
-  };
+  return saleDelivery(context, {
+    occurredAt: payment.created_at,
+    orderRef: payment.order_id ?? payment.id,
+    totalCents: total.amount,
+    currency: total.currency,
+    customer: customerOf({ email: payment.buyer_email_address }),
+    lines: [],
+    ...(payment.location_id ? { posLocationId: payment.location_id } : {}),
+    test: false,
+  });
 }
