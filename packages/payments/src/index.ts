@@ -34,3 +34,5 @@ export { declineMessages } from './decline-messages.js';
 export { TEST_CARDS } from './test-provider/cards.js';
 export { installTestProviderSchema, testProviderMigrationSql, testProviderSchema } from './test-provider/schema.js';
 export { TestPaymentProvider, type TestProviderOptions } from './test-provider/test-provider.js';
+export { StripePaymentProvider, type StripeProviderOptions } from './stripe/stripe-provider.js';
+export { PaymentProviders, type PaymentProvidersOptions } from './registry.js';
