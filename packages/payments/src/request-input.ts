@@ -43,3 +43,19 @@ export const firstProblem = (...checks: (Rejected | undefined)[]): Rejected | un
 /** Callers in plain JavaScript may pass anything; a request that is not an object is refused first. */
 export const notAnObject = (request: unknown): Rejected | undefined =>
   typeof request === 'object' && request !== null ? undefined : rejected('INVALID_INPUT', 'request must be an object');
+
+/** The checks every provider makes on an authorization before its own (the payment method). */
+export function checkAuthorization(request: {
+  key: unknown;
+  amountCents: unknown;
+  currency: unknown;
+}): Rejected | undefined {
+  return (
+    notAnObject(request) ??
+    firstProblem(
+      checkKey('key', request.key),
+      checkAmount('amountCents', request.amountCents),
+      checkCurrency(request.currency),
+    )
+  );
+}

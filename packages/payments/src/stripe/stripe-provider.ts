@@ -15,13 +15,15 @@ import {
 import type {
   AuthorizeRequest,
   CaptureRequest,
+  Payment,
   PaymentProvider,
   PaymentRef,
   RefundRequest,
   RetrieveRequest,
   VoidRequest,
 } from '../provider.js';
-import { checkAmount, checkCurrency, checkKey, firstProblem, notAnObject } from '../request-input.js';
+import { checkAmount, checkAuthorization, checkKey, firstProblem, notAnObject } from '../request-input.js';
+import { captureAnswerFromState, voidAnswerFromState } from '../settled-answers.js';
 import { failureOfStripeError } from './errors.js';
 import { KEY_METADATA, paymentOfIntent, REFUND_KEY_METADATA, refundOfStripe } from './payment-intent.js';
 
@@ -73,13 +75,7 @@ export class StripePaymentProvider implements PaymentProvider {
   }
 
   async authorize(request: AuthorizeRequest): Promise<AuthorizeOutcome> {
-    const problem =
-      notAnObject(request) ??
-      firstProblem(
-        checkKey('key', request.key),
-        checkAmount('amountCents', request.amountCents),
-        checkCurrency(request.currency),
-      );
+    const problem = checkAuthorization(request);
     if (problem) return problem;
     const method = request.method as Partial<{ paymentMethod: unknown }> | undefined;
     if (typeof method?.paymentMethod !== 'string' || !PAYMENT_METHOD_ID.test(method.paymentMethod)) {
@@ -145,19 +141,9 @@ export class StripePaymentProvider implements PaymentProvider {
       debug('capture %s %s %d', request.key, intent.id, intent.amount_received);
       return { outcome: 'approved', payment: paymentOfIntent(intent, request.key) };
     } catch (error) {
-      const failure = failureOfStripeError(error);
-      if (failure.outcome === 'missing') return notFound(request);
-      if (failure.outcome !== 'unexpected_state') return afterAuthorization(failure);
-      const current = await this.retrieve(request);
-      if (current.outcome !== 'found') return current.outcome === 'not_found' ? notFound(request) : current;
-      const { payment } = current;
-      const wanted = request.amountCents ?? payment.amountCents;
-      if (payment.state === 'captured' || payment.state === 'refunded') {
-        return payment.capturedCents === wanted
-          ? { outcome: 'approved', payment }
-          : rejected('IDEMPOTENCY_CONFLICT', `payment was already captured for ${payment.capturedCents}`);
-      }
-      return rejected('INVALID_STATE', `payment is ${payment.state}, not authorized`);
+      return this.answerStepError(request, error, (payment) =>
+        captureAnswerFromState(payment, request.amountCents ?? payment.amountCents),
+      );
     }
   }
 
@@ -173,15 +159,7 @@ export class StripePaymentProvider implements PaymentProvider {
       debug('void %s %s', request.key, intent.id);
       return { outcome: 'approved', payment: paymentOfIntent(intent, request.key) };
     } catch (error) {
-      const failure = failureOfStripeError(error);
-      if (failure.outcome === 'missing') return notFound(request);
-      if (failure.outcome !== 'unexpected_state') return afterAuthorization(failure);
-      const current = await this.retrieve(request);
-      if (current.outcome !== 'found') return current.outcome === 'not_found' ? notFound(request) : current;
-      if (current.payment.state === 'captured' || current.payment.state === 'refunded') {
-        return rejected('INVALID_STATE', `payment is ${current.payment.state}; refund it instead`);
-      }
-      return { outcome: 'approved', payment: current.payment };
+      return this.answerStepError(request, error, voidAnswerFromState);
     }
   }
 
@@ -264,6 +242,24 @@ export class StripePaymentProvider implements PaymentProvider {
       }
       return failure;
     }
+  }
+
+  /**
+   * A capture or void Stripe refused because the intent is not where the step starts (already
+   * captured or canceled, perhaps by this very step before Stripe forgot its key): the intent's
+   * state decides the answer.
+   */
+  private async answerStepError(
+    ref: PaymentRef,
+    error: unknown,
+    fromState: (payment: Payment) => CaptureOutcome,
+  ): Promise<CaptureOutcome> {
+    const failure = failureOfStripeError(error);
+    if (failure.outcome === 'missing') return notFound(ref);
+    if (failure.outcome !== 'unexpected_state') return afterAuthorization(failure);
+    const current = await this.retrieve(ref);
+    if (current.outcome !== 'found') return current.outcome === 'not_found' ? notFound(ref) : current;
+    return fromState(current.payment);
   }
 }
 

@@ -20,7 +20,8 @@ import type {
   RetrieveRequest,
   VoidRequest,
 } from '../provider.js';
-import { checkAmount, checkCurrency, checkKey, firstProblem, notAnObject } from '../request-input.js';
+import { checkAmount, checkAuthorization, checkKey, firstProblem, notAnObject } from '../request-input.js';
+import { captureAnswerFromState, voidAnswerFromState } from '../settled-answers.js';
 import type { SqlExecutor } from '../sql-executor.js';
 import { behaviourOfTestCard } from './cards.js';
 import { PAYMENT_COLUMNS, paymentOfRow, REFUND_COLUMNS, type PaymentRow, type RefundRow } from './rows.js';
@@ -54,13 +55,7 @@ export class TestPaymentProvider implements PaymentProvider {
   }
 
   async authorize(request: AuthorizeRequest): Promise<AuthorizeOutcome> {
-    const problem =
-      notAnObject(request) ??
-      firstProblem(
-        checkKey('key', request.key),
-        checkAmount('amountCents', request.amountCents),
-        checkCurrency(request.currency),
-      );
+    const problem = checkAuthorization(request);
     if (problem) return problem;
     const method = request.method as Partial<{ card: unknown }> | undefined;
     if (typeof method?.card !== 'string') return rejected('INVALID_INPUT', 'the test provider takes a card number');
@@ -132,38 +127,21 @@ export class TestPaymentProvider implements PaymentProvider {
       );
     if (problem) return problem;
     return this.guard(async () => {
-      for (;;) {
-        const { rows } = await this.sql.query<PaymentRow>(
-          `update payment_test_payments
-           set state = 'captured', captured_cents = coalesce($3::integer, amount_cents), updated_at = now()
-           where key = $1::text and reference = $2::text and state = 'authorized' and settles_at <= now()
-             and coalesce($3::integer, amount_cents) <= amount_cents
-           returning ${PAYMENT_COLUMNS}`,
-          [request.key, request.reference, request.amountCents ?? null],
-        );
-        if (rows[0]) {
-          debug('capture %s %d', request.key, rows[0].captured_cents);
-          return { outcome: 'approved', payment: paymentOfRow(rows[0]) };
-        }
-        const row = await this.paymentByRef(request);
-        if (!row) return rejected('NOT_FOUND', 'no payment with this key and reference');
-        if (row.settles_in_ms > 0) {
-          await sleep(row.settles_in_ms);
-          continue;
-        }
-        const wanted = request.amountCents ?? row.amount_cents;
-        switch (row.state) {
-          case 'captured':
-          case 'refunded':
-            return row.captured_cents === wanted
-              ? { outcome: 'approved', payment: paymentOfRow(row) }
-              : rejected('IDEMPOTENCY_CONFLICT', `payment was already captured for ${row.captured_cents}`);
-          case 'authorized':
-            return rejected('AMOUNT_TOO_LARGE', `capture exceeds the authorized ${row.amount_cents}`);
-          default:
-            return rejected('INVALID_STATE', `payment is ${row.state}, not authorized`);
-        }
+      if (!(await this.settledPayment(request))) return notFound();
+      const { rows } = await this.sql.query<PaymentRow>(
+        `update payment_test_payments
+         set state = 'captured', captured_cents = coalesce($3::integer, amount_cents), updated_at = now()
+         where key = $1::text and reference = $2::text and state = 'authorized' and settles_at <= now()
+           and coalesce($3::integer, amount_cents) <= amount_cents
+         returning ${PAYMENT_COLUMNS}`,
+        [request.key, request.reference, request.amountCents ?? null],
+      );
+      if (rows[0]) {
+        debug('capture %s %d', request.key, rows[0].captured_cents);
+        return { outcome: 'approved', payment: paymentOfRow(rows[0]) };
       }
+      const row = await this.paymentByRef(request);
+      return row ? captureAnswerFromState(paymentOfRow(row), request.amountCents ?? row.amount_cents) : notFound();
     });
   }
 
@@ -172,29 +150,19 @@ export class TestPaymentProvider implements PaymentProvider {
       notAnObject(request) ?? firstProblem(checkKey('key', request.key), checkKey('reference', request.reference));
     if (problem) return problem;
     return this.guard(async () => {
-      for (;;) {
-        const { rows } = await this.sql.query<PaymentRow>(
-          `update payment_test_payments set state = 'voided', updated_at = now()
-           where key = $1::text and reference = $2::text and state = 'authorized' and settles_at <= now()
-           returning ${PAYMENT_COLUMNS}`,
-          [request.key, request.reference],
-        );
-        if (rows[0]) {
-          debug('void %s', request.key);
-          return { outcome: 'approved', payment: paymentOfRow(rows[0]) };
-        }
-        const row = await this.paymentByRef(request);
-        if (!row) return rejected('NOT_FOUND', 'no payment with this key and reference');
-        if (row.settles_in_ms > 0) {
-          await sleep(row.settles_in_ms);
-          continue;
-        }
-        // Voided, declined and failed payments hold nothing: the void's aim is already met.
-        if (row.state === 'captured' || row.state === 'refunded') {
-          return rejected('INVALID_STATE', `payment is ${row.state}; refund it instead`);
-        }
-        return { outcome: 'approved', payment: paymentOfRow(row) };
+      if (!(await this.settledPayment(request))) return notFound();
+      const { rows } = await this.sql.query<PaymentRow>(
+        `update payment_test_payments set state = 'voided', updated_at = now()
+         where key = $1::text and reference = $2::text and state = 'authorized' and settles_at <= now()
+         returning ${PAYMENT_COLUMNS}`,
+        [request.key, request.reference],
+      );
+      if (rows[0]) {
+        debug('void %s', request.key);
+        return { outcome: 'approved', payment: paymentOfRow(rows[0]) };
       }
+      const row = await this.paymentByRef(request);
+      return row ? voidAnswerFromState(paymentOfRow(row)) : notFound();
     });
   }
 
@@ -247,7 +215,7 @@ export class TestPaymentProvider implements PaymentProvider {
         return { outcome: 'approved', refund: this.refundOf(request, rows[0]) };
       }
       const payment = await this.paymentByRef(request);
-      if (!payment) return rejected('NOT_FOUND', 'no payment with this key and reference');
+      if (!payment) return notFound();
       if (payment.state === 'refunded') return rejected('AMOUNT_TOO_LARGE', 'payment is already refunded in full');
       if (payment.state !== 'captured') return rejected('INVALID_STATE', `payment is ${payment.state}, not captured`);
       return rejected(
@@ -272,6 +240,12 @@ export class TestPaymentProvider implements PaymentProvider {
       }
       return { outcome: 'found', payment: paymentOfRow(row) };
     });
+  }
+
+  /** The payment under this key and reference once the processor's answer is visible, waiting for a slow approval. */
+  private async settledPayment(ref: { key: string; reference: string }): Promise<PaymentRow | undefined> {
+    const row = await this.paymentByRef(ref);
+    return row && this.settled(row);
   }
 
   /** Waits out a slow approval, then reads the row again. */
@@ -337,3 +311,5 @@ export class TestPaymentProvider implements PaymentProvider {
     }
   }
 }
+
+const notFound = () => rejected('NOT_FOUND', 'no payment with this key and reference');
