@@ -71,7 +71,10 @@ export interface Rejected {
 
 export interface PaymentApproved {
   outcome: 'approved';
-  /** The payment as it stands now (a replayed authorization shows a later capture, for instance). */
+  /**
+   * The payment as the provider reports it: the test provider reads it anew (a replayed
+   * authorization shows a later capture), Stripe replays its first answer to the key.
+   */
   payment: Payment;
 }
 

@@ -133,6 +133,27 @@ describe('Stripe provider authorize', () => {
     expect(api.account.intents.size).toBe(1);
   });
 
+  it('reports an answer lost even after the retry as unknown; the payment is then found by key and voided', async () => {
+    api.dropNextResponse();
+    api.dropNextResponse();
+    const key = randomKey();
+    expect(await authorize(key, 'pm_card_visa')).toMatchObject({
+      outcome: 'failed',
+      code: 'unavailable',
+      retryable: true,
+    });
+    expect(api.requests.map((request) => request.replayed)).toEqual([false, true]);
+
+    const found = await stripe.retrieve({ key });
+    if (found.outcome !== 'found') throw new Error(JSON.stringify(found));
+    expect(found.payment).toMatchObject({ key, state: 'authorized', amountCents: 2500 });
+    expect(await stripe.void({ key, reference: found.payment.reference })).toMatchObject({
+      outcome: 'approved',
+      payment: { state: 'voided' },
+    });
+    expect(api.account.intents.size).toBe(1);
+  });
+
   it('makes one PaymentIntent from concurrent calls with one key (409 in use, then the replay)', async () => {
     const retrying = new StripePaymentProvider({ secretKey: SECRET_KEY, apiUrl, maxNetworkRetries: 5 });
     api.latencyMs = 150;

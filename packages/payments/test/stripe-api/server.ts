@@ -143,6 +143,7 @@ export class StripeApiServer {
         });
       }
       record.replayed = true;
+      if (fault?.kind === 'drop-response') return void response.socket?.destroy();
       return send(earlier, { 'idempotent-replayed': 'true' });
     }
     if (this.running.has(idempotencyKey)) {
