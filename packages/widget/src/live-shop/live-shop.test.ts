@@ -10,7 +10,7 @@ import type {
 import { en } from '../i18n/strings.js';
 import type { LiveShopProductCard } from '../product-card/product-card.js';
 import { FakeClient } from '../test-support/fake-client.js';
-import { joinAck, until } from '../test-support/fixtures.js';
+import { joinAck, product, until } from '../test-support/fixtures.js';
 import './live-shop.js';
 import type { LiveShop } from './live-shop.js';
 
@@ -330,6 +330,47 @@ describe('<live-shop>', () => {
     expect(wide.el.getBoundingClientRect().height).toBeCloseTo(360, 0);
     const narrow = await widget(new FakeClient(joinAck()), 360);
     expect(narrow.el.getBoundingClientRect().height).toBeCloseTo(640, 0);
+  });
+
+  it("loads the stream, poster and images from its server, not from the page's origin", async () => {
+    const client = new FakeClient(
+      joinAck({
+        event: {
+          id: 'demo',
+          title: 'Spring Drop',
+          streamUrl: '/stream/index.m3u8',
+          posterUrl: '/img/poster.svg',
+          holdTtlSeconds: 300,
+          status: 'live',
+        },
+        products: [product({ imageUrl: '/img/mug.svg' })],
+      }),
+    );
+    const el = document.createElement('live-shop');
+    Object.assign(el, { client, event: 'demo', server: 'http://127.0.0.1:9' });
+    document.body.append(el);
+    await settle(el);
+    const player = root(el).querySelector('live-shop-player')!;
+    await player.updateComplete;
+    expect(player.src).toBe('http://127.0.0.1:9/stream/index.m3u8');
+    expect(player.shadowRoot!.querySelector('.poster')!.getAttribute('src')).toBe('http://127.0.0.1:9/img/poster.svg');
+    expect(inCard(card(el, 'mug'), 'img').getAttribute('src')).toBe('http://127.0.0.1:9/img/mug.svg');
+    expect(el.state.product('mug')!.imageUrl).toBe('http://127.0.0.1:9/img/mug.svg');
+    await userEvent.click(inCard(card(el, 'mug'), '[part=image]'));
+    const dialog = root(el).querySelector('live-shop-product-dialog')!;
+    await until(() => dialog.open, 'dialog open');
+    expect(dialog.shadowRoot!.querySelector('img')!.getAttribute('src')).toBe('http://127.0.0.1:9/img/mug.svg');
+    dialog.close();
+  });
+
+  it("keeps a poster attribute relative to the merchant's page: it is the page's own image", async () => {
+    const { el } = await widget();
+    el.poster = '/img/our-poster.jpg';
+    el.server = 'http://127.0.0.1:9';
+    await settle(el);
+    const player = root(el).querySelector('live-shop-player')!;
+    await player.updateComplete;
+    expect(player.shadowRoot!.querySelector('.poster')!.getAttribute('src')).toBe('/img/our-poster.jpg');
   });
 
   it('stops its client when removed', async () => {

@@ -28,6 +28,7 @@ import '../product-card/product-card.js';
 import type { LiveShopProductDialog } from '../product-dialog/product-dialog.js';
 import '../product-dialog/product-dialog.js';
 import { ShopConnection } from '../store/shop-connection.js';
+import { serverBaseUrl } from '../store/server-urls.js';
 import type { ShopClient } from '../store/shop-client.js';
 import { ShopState, type HoldsSyncedEvent, type StockChangedEvent } from '../store/shop-state.js';
 import { DEFAULT_LOW_STOCK_THRESHOLD, stockLevel } from '../store/stock-level.js';
@@ -301,6 +302,7 @@ export class LiveShop extends LiveShopElement {
     this.activeClient?.stop();
     this.activeClient = null;
     if (!this.event) return;
+    this.state.serverBase = serverBaseUrl(this.server);
     this.activeClient = this.client ?? new ShopConnection({ server: this.server });
     this.activeClient.start(this.state, this.event);
     // While the join is on its way, so the cards it brings render without that cost.
