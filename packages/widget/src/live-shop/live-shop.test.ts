@@ -373,6 +373,32 @@ describe('<live-shop>', () => {
     expect(player.shadowRoot!.querySelector('.poster')!.getAttribute('src')).toBe('/img/our-poster.jpg');
   });
 
+  for (const { stage, width } of [
+    { stage: 'a phone', width: 390 },
+    { stage: 'a desktop', width: 1200 },
+  ]) {
+    it(`on ${stage}, a long show title ends in an ellipsis clear of the unmute button`, async () => {
+      const title = 'Spring Drop — live from the studio, with the whole design team and two surprise guests';
+      const { el } = await widget(new FakeClient(joinAck({ event: { ...joinAck().event, title } })), width);
+      await settle(el);
+      const player = root(el).querySelector('live-shop-player')!;
+      // The unmute button shows over a playing video.
+      player.phase = 'playing';
+      await player.updateComplete;
+      const badge = root(el).querySelector<HTMLElement>('.live-badge')!;
+      const text = badge.querySelector('span')!;
+      const unmute = player.shadowRoot!.querySelector('[part=unmute]')!.getBoundingClientRect();
+      expect(badge.getBoundingClientRect().right).toBeLessThanOrEqual(unmute.left - 8);
+      // The title itself is what is clipped, so it is the one that draws the ellipsis.
+      expect(text.scrollWidth).toBeGreaterThan(text.clientWidth);
+      expect(getComputedStyle(text).textOverflow).toBe('ellipsis');
+      expect(getComputedStyle(text).overflow).toBe('hidden');
+      // The LIVE tag keeps its size.
+      const live = badge.querySelector('strong')!;
+      expect(live.scrollWidth).toBeLessThanOrEqual(live.clientWidth);
+    });
+  }
+
   it('stops its client when removed', async () => {
     const { el, client } = await widget();
     el.remove();
