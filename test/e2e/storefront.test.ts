@@ -7,9 +7,18 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.js';
+import { desktop, launchChromium, phone } from './support/browser.js';
 import { startDemoServer, type DemoServer } from './support/demo-server.js';
 import { pinProducts } from './support/host.js';
+import {
+  buyButton,
+  holdCountdown,
+  holdRow,
+  playerPhase,
+  productCard as card,
+  secondsLeft,
+  videoTime,
+} from './support/widget-page.js';
 
 const screenshots = fileURLToPath(new URL('../../docs/img/', import.meta.url));
 
@@ -26,28 +35,12 @@ afterAll(async () => {
 
 /** A new shopper (fresh context, so a fresh session) on the storefront, with the cards rendered. */
 async function openStore(options: BrowserContextOptions = {}): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const context = await browser.newContext({ ...desktop, ...options });
   const page = await context.newPage();
   await page.goto(server.url);
   await page.locator('.products live-shop-product-card').first().waitFor();
   return page;
 }
-const card = (page: Page, title: string) => page.locator('.products live-shop-product-card', { hasText: title });
-const buyButton = (page: Page, title: string) => card(page, title).locator('[part=buy-button]');
-
-/** "Held for 4:58" → 298. */
-function secondsLeft(text: string | null): number {
-  const match = /Held for (\d+):(\d\d)/.exec(text ?? '');
-  if (!match) throw new Error(`no countdown in ${JSON.stringify(text)}`);
-  return Number(match[1]) * 60 + Number(match[2]);
-}
-
-/** currentTime of the widget's video, reached through the shadow roots. */
-const videoTime = (page: Page) =>
-  page.evaluate(() => {
-    const player = document.querySelector('live-shop')?.shadowRoot?.querySelector('live-shop-player');
-    return player?.shadowRoot?.querySelector('video')?.currentTime ?? -1;
-  });
 
 describe('demo storefront', () => {
   it('shows the widget with a card for every product, price and stock', async () => {
@@ -79,7 +72,7 @@ describe('demo storefront', () => {
   it('Buy Now places a hold with a countdown, and the merchant bag hears about it', async () => {
     const page = await openStore();
     await buyButton(page, 'Ember Stoneware Mug').click();
-    const countdown = page.locator('live-shop-hold-panel [part=countdown]');
+    const countdown = holdCountdown(page);
     await countdown.waitFor();
     expect((await countdown.textContent())?.trim()).toMatch(/^Held for [45]:\d\d$/);
     await expect.poll(() => page.locator('.bag-items li').count()).toBe(1);
@@ -90,15 +83,15 @@ describe('demo storefront', () => {
   it('a hold survives a page reload: still shown with its countdown, and back in the merchant bag', async () => {
     const page = await openStore();
     await buyButton(page, 'Trail Canvas Cap').click();
-    const countdown = page.locator('live-shop-hold-panel [part=countdown]');
+    const countdown = holdCountdown(page);
     await countdown.waitFor();
-    const holdId = await page.locator('live-shop-hold-panel [part=hold]').getAttribute('data-hold');
+    const holdId = await holdRow(page).getAttribute('data-hold');
     const before = secondsLeft(await countdown.textContent());
     await page.reload();
     await page.locator('.products live-shop-product-card').first().waitFor();
     await countdown.waitFor();
-    expect(await page.locator('live-shop-hold-panel [part=hold]').getAttribute('data-hold')).toBe(holdId);
-    expect(await page.locator('live-shop-hold-panel [part=hold] .title').textContent()).toBe('Trail Canvas Cap');
+    expect(await holdRow(page).getAttribute('data-hold')).toBe(holdId);
+    expect(await holdRow(page).locator('.title').textContent()).toBe('Trail Canvas Cap');
     // Still counting down from the original reserve, not started over.
     const after = secondsLeft(await countdown.textContent());
     expect(after).toBeLessThanOrEqual(before);
@@ -124,9 +117,7 @@ describe('demo storefront', () => {
     for (const page of [first, second]) {
       await expect.poll(() => card(page, 'Drift Knit Sneaker').locator('[part=stock]').textContent()).toBe('Sold out');
     }
-    const holders = await Promise.all(
-      [first, second].map((page) => page.locator('live-shop-hold-panel [part=hold]').count()),
-    );
+    const holders = await Promise.all([first, second].map((page) => holdRow(page).count()));
     expect(holders.sort()).toEqual([0, 1]);
     const stock = (await server.inventory.snapshot('demo')).find((s) => s.sku === 'SNEAKER-DRIFT')!;
     expect(stock).toMatchObject({ available: 0, held: 1 });
@@ -140,11 +131,7 @@ describe('demo storefront', () => {
     await expect.poll(() => videoTime(page), { timeout: 20_000 }).toBeGreaterThan(0.2);
     // Two seconds of media played: the live stream is advancing, not one decoded frame.
     await expect.poll(() => videoTime(page), { timeout: 20_000 }).toBeGreaterThan(2);
-    const phase = await page.evaluate(() => {
-      const player = document.querySelector('live-shop')?.shadowRoot?.querySelector('live-shop-player');
-      return (player as { phase?: string } | null | undefined)?.phase;
-    });
-    expect(phase).toBe('playing');
+    expect(await playerPhase(page)).toBe('playing');
     expect(existsSync(path.join(server.streamDir, 'index.m3u8'))).toBe(true);
     await page.context().close();
   });
@@ -158,10 +145,7 @@ describe('demo storefront', () => {
     await pinProducts(server, ['SCARF-MERINO', 'TEE-ORIGIN']);
     const shots = [
       { name: 'storefront-desktop.png', options: { viewport: { width: 1280, height: 860 } } },
-      {
-        name: 'storefront-phone.png',
-        options: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
-      },
+      { name: 'storefront-phone.png', options: phone },
     ];
     for (const shot of shots) {
       const page = await openStore(shot.options);
@@ -185,7 +169,7 @@ describe('demo storefront', () => {
       }
       await expect.poll(() => videoTime(page), { timeout: 20_000 }).toBeGreaterThan(0.5);
       await buyButton(page, 'Merino Wool Scarf').click();
-      await page.locator('live-shop-hold-panel [part=countdown]').waitFor();
+      await holdCountdown(page).waitFor();
       await page.mouse.move(0, 0);
       await page.screenshot({ path: `${screenshots}${shot.name}`, fullPage: shot.name.includes('phone') });
       await page.context().close();
