@@ -18,6 +18,7 @@ import {
   productCard as card,
   secondsLeft,
   videoTime,
+  watchForProblems,
 } from './support/widget-page.js';
 
 const screenshots = fileURLToPath(new URL('../../docs/img/', import.meta.url));
@@ -136,13 +137,74 @@ describe('demo storefront', () => {
     await page.context().close();
   });
 
+  it('the bag shows no Total while it is empty, and the amount once something is held', async () => {
+    const page = await openStore();
+    expect(await page.locator('.bag-empty').isVisible()).toBe(true);
+    expect(await page.locator('.bag-total').isVisible()).toBe(false);
+    await buyButton(page, 'Origin Organic Tee').click();
+    await expect.poll(() => page.locator('.bag-total').isVisible()).toBe(true);
+    expect((await page.locator('.bag-total').textContent())?.replace(/\s+/g, ' ').trim()).toBe('Total $28.00');
+    expect(await page.locator('.bag-empty').isVisible()).toBe(false);
+    await page.context().close();
+  });
+
+  it('logs no console error and no failed request while it plays; the favicon is there', async () => {
+    const context = await browser.newContext(desktop);
+    const page = await context.newPage();
+    const problems = watchForProblems(page);
+    await page.goto(server.url);
+    await card(page, 'Origin Organic Tee').waitFor();
+    await expect.poll(() => videoTime(page), { timeout: 20_000 }).toBeGreaterThan(1);
+    const icon = await page.evaluate(() => (document.querySelector('link[rel=icon]') as HTMLLinkElement).href);
+    for (const url of [icon, `${server.url}/favicon.ico`]) {
+      // Browsers that ignore the icon link ask for /favicon.ico on their own.
+      const response = await page.request.get(url);
+      expect(response.status(), url).toBe(200);
+      expect(response.headers()['content-type'], url).toMatch(/^image\//);
+    }
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('on a phone, the page header scrolls away instead of covering the top of the video', async () => {
+    const page = await openStore(phone);
+    await page.evaluate(() => document.querySelector('live-shop')!.scrollIntoView({ block: 'start' }));
+    const top = await page.evaluate(() => {
+      const stage = document.querySelector('live-shop')!.shadowRoot!.querySelector('[part=stage]')!;
+      const box = stage.getBoundingClientRect();
+      return { y: box.top, hit: document.elementFromPoint(box.left + box.width / 2, box.top + 8)?.localName };
+    });
+    expect(top.y).toBeLessThan(1);
+    expect(top.hit).toBe('live-shop');
+    await page.context().close();
+  });
+
+  it('on a phone, the show title ends in an ellipsis clear of the unmute button', async () => {
+    const page = await openStore(phone);
+    await expect.poll(() => playerPhase(page), { timeout: 20_000 }).toBe('playing');
+    const pill = await page.evaluate(() => {
+      const widget = document.querySelector('live-shop')!.shadowRoot!;
+      const title = widget.querySelector<HTMLElement>('.live-badge span')!;
+      const unmute = widget.querySelector('live-shop-player')!.shadowRoot!.querySelector('[part=unmute]')!;
+      return {
+        right: widget.querySelector('.live-badge')!.getBoundingClientRect().right,
+        unmuteLeft: unmute.getBoundingClientRect().left,
+        clipped: title.scrollWidth > title.clientWidth,
+        textOverflow: getComputedStyle(title).textOverflow,
+      };
+    });
+    expect(pill.right).toBeLessThanOrEqual(pill.unmuteLeft - 8);
+    expect(pill).toMatchObject({ clipped: true, textOverflow: 'ellipsis' });
+    await page.context().close();
+  });
+
   it('saves desktop and phone screenshots of the storefront', async () => {
     await mkdir(screenshots, { recursive: true });
     await server.setStock([
       { sku: 'SCARF-MERINO', quantity: 4 },
       { sku: 'TEE-ORIGIN', quantity: 40 },
     ]);
-    await pinProducts(server, ['SCARF-MERINO', 'TEE-ORIGIN']);
+    await pinProducts(server, ['SCARF-MERINO', 'TEE-ORIGIN', 'MUG-EMBER']);
     const shots = [
       { name: 'storefront-desktop.png', options: { viewport: { width: 1280, height: 860 } } },
       { name: 'storefront-phone.png', options: phone },
@@ -166,6 +228,15 @@ describe('demo storefront', () => {
         });
         expect(cover.cards).toBe(1);
         expect(cover.share).toBeLessThan(0.3);
+      } else {
+        // Three pinned products side by side, the third as whole as the first.
+        const stage = (await page.locator('live-shop [part=stage]').boundingBox())!;
+        const pinned = await page.locator('live-shop-pinned-overlay live-shop-product-card').all();
+        expect(pinned).toHaveLength(3);
+        for (const pinnedCard of pinned) {
+          const box = (await pinnedCard.boundingBox())!;
+          expect(box.x + box.width).toBeLessThanOrEqual(stage.x + stage.width);
+        }
       }
       await expect.poll(() => videoTime(page), { timeout: 20_000 }).toBeGreaterThan(0.5);
       await buyButton(page, 'Merino Wool Scarf').click();
