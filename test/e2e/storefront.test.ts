@@ -200,9 +200,14 @@ describe('demo storefront', () => {
 
   it('saves desktop and phone screenshots of the storefront', async () => {
     await mkdir(screenshots, { recursive: true });
+    // Every product in stock again (earlier tests sold some out), the scarf running low.
     await server.setStock([
       { sku: 'SCARF-MERINO', quantity: 4 },
       { sku: 'TEE-ORIGIN', quantity: 40 },
+      { sku: 'MUG-EMBER', quantity: 25 },
+      { sku: 'CAP-TRAIL', quantity: 30 },
+      { sku: 'TOTE-MARKET', quantity: 15 },
+      { sku: 'SNEAKER-DRIFT', quantity: 5 },
     ]);
     await pinProducts(server, ['SCARF-MERINO', 'TEE-ORIGIN', 'MUG-EMBER']);
     const shots = [
