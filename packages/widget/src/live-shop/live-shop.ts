@@ -97,9 +97,12 @@ export class LiveShop extends LiveShopElement {
 
   /** Id of the live event to join. */
   declare event: string;
-  /** Origin of the Liveshop server, e.g. `https://live.example.com`; the page's origin when empty. */
+  /**
+   * Origin of the Liveshop server, e.g. `https://live.example.com`; the page's origin when empty.
+   * The paths the server sends (stream, poster, product images) load from here.
+   */
   declare server: string;
-  /** Image shown while no video plays; the event's poster when empty. */
+  /** Image shown while no video plays, relative to the page; the event's poster when empty. */
   declare poster: string;
   /** Language and region for text and prices (e.g. `de-DE`); the page's `lang` when empty. */
   declare locale: string;
