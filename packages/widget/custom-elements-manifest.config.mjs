@@ -4,4 +4,14 @@ export default {
   exclude: ['src/**/*.test.ts', 'src/test-support/**', 'src/types/**'],
   litelement: true,
   outdir: '.',
+  plugins: [
+    {
+      // The file glob lists modules in whatever order the file system gives; sorted, the committed
+      // manifest changes only when the API does.
+      name: 'liveshop:modules-by-path',
+      packageLinkPhase({ customElementsManifest }) {
+        customElementsManifest.modules.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      },
+    },
+  ],
 };

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServer, type RunningServer } from '@liveshop/server';
+import { startServer, type RunningServer, type ServerOptions } from '@liveshop/server';
 
 export interface DemoServer extends RunningServer {
   /** Where this server's ffmpeg writes the demo stream: a temporary directory, removed on `close()`. */
@@ -15,8 +15,9 @@ export interface DemoServer extends RunningServer {
  * The real server with the demo event, on a random port, with its own Redis key prefix, an
  * in-memory database and its own stream directory, so parallel runs, other suites and a demo
  * running from the same checkout (which writes `apps/demo/stream`) never see each other's data.
+ * `allowedOrigins` sets the origin allowlist, as `LIVESHOP_ALLOWED_ORIGINS` does.
  */
-export async function startDemoServer(): Promise<DemoServer> {
+export async function startDemoServer(options: Pick<ServerOptions, 'allowedOrigins'> = {}): Promise<DemoServer> {
   const streamDir = await mkdtemp(path.join(tmpdir(), 'liveshop-e2e-stream-'));
   let server: RunningServer;
   try {
@@ -29,6 +30,7 @@ export async function startDemoServer(): Promise<DemoServer> {
       databaseUrl: 'memory://',
       ipRateLimitPerSecond: 0,
       streamDir,
+      ...options,
     });
   } catch (error) {
     await rm(streamDir, { recursive: true, force: true });

@@ -32,13 +32,17 @@ export const holdPanelStyles = css`
     gap: 0.25rem 0.75rem;
     align-items: center;
   }
+  /* Next to two buttons on a phone a name rarely fits one line: it may take two, then it ends in an ellipsis. */
   .title {
+    display: -webkit-box;
+    -webkit-box-orient: vertical;
+    -webkit-line-clamp: 2;
     margin: 0;
     font-weight: 650;
     font-size: 0.9rem;
+    line-height: 1.25;
     overflow: hidden;
-    text-overflow: ellipsis;
-    white-space: nowrap;
+    overflow-wrap: anywhere;
   }
   .countdown {
     margin: 0;

@@ -76,6 +76,20 @@ describe('<live-shop-hold-panel>', () => {
     expect(seen).toEqual(['checkout h1~mug', 'release h1~mug']);
   });
 
+  it("on a phone-wide panel, a held product's name shows whole, on two lines if it must", async () => {
+    const mug = product({ title: 'Ember Stoneware Mug' });
+    const el = await panel({ holds: [hold()], products: () => mug });
+    el.style.width = '358px';
+    await el.updateComplete;
+    const title = q(el, '.title')!;
+    expect(title.textContent).toBe('Ember Stoneware Mug');
+    expect(title.scrollWidth).toBeLessThanOrEqual(title.clientWidth);
+    expect(title.scrollHeight).toBeLessThanOrEqual(title.clientHeight);
+    expect(title.getBoundingClientRect().right).toBeLessThanOrEqual(
+      q(el, '[part=checkout-button]')!.getBoundingClientRect().left,
+    );
+  });
+
   it('formats countdowns as m:ss and never below zero', () => {
     expect(formatCountdown(125_000)).toBe('2:05');
     expect(formatCountdown(999)).toBe('0:01');

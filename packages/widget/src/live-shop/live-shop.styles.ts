@@ -40,11 +40,13 @@ export const liveShopStyles = css`
     inset: 0;
     aspect-ratio: auto;
   }
+  /* Its box, padding included, ends short of the unmute button's corner, whatever the title. */
   .live-badge {
     position: absolute;
     top: 0.75rem;
     left: 0.75rem;
     z-index: 2;
+    box-sizing: border-box;
     display: inline-flex;
     align-items: center;
     gap: 0.4rem;
@@ -57,10 +59,15 @@ export const liveShopStyles = css`
     color: #fff;
     background: rgb(0 0 0 / 0.55);
     white-space: nowrap;
+  }
+  /* A flex item: the title itself must shrink and clip for the ellipsis to show. */
+  .live-badge span {
+    min-width: 0;
     overflow: hidden;
     text-overflow: ellipsis;
   }
   .live-badge strong {
+    flex: none;
     padding: 0.05rem 0.4rem;
     border-radius: 4px;
     font-size: 0.7rem;

@@ -10,7 +10,7 @@ import type {
 import { en } from '../i18n/strings.js';
 import type { LiveShopProductCard } from '../product-card/product-card.js';
 import { FakeClient } from '../test-support/fake-client.js';
-import { joinAck, until } from '../test-support/fixtures.js';
+import { joinAck, product, until } from '../test-support/fixtures.js';
 import './live-shop.js';
 import type { LiveShop } from './live-shop.js';
 
@@ -331,6 +331,73 @@ describe('<live-shop>', () => {
     const narrow = await widget(new FakeClient(joinAck()), 360);
     expect(narrow.el.getBoundingClientRect().height).toBeCloseTo(640, 0);
   });
+
+  it("loads the stream, poster and images from its server, not from the page's origin", async () => {
+    const client = new FakeClient(
+      joinAck({
+        event: {
+          id: 'demo',
+          title: 'Spring Drop',
+          streamUrl: '/stream/index.m3u8',
+          posterUrl: '/img/poster.svg',
+          holdTtlSeconds: 300,
+          status: 'live',
+        },
+        products: [product({ imageUrl: '/img/mug.svg' })],
+      }),
+    );
+    const el = document.createElement('live-shop');
+    Object.assign(el, { client, event: 'demo', server: 'http://127.0.0.1:9' });
+    document.body.append(el);
+    await settle(el);
+    const player = root(el).querySelector('live-shop-player')!;
+    await player.updateComplete;
+    expect(player.src).toBe('http://127.0.0.1:9/stream/index.m3u8');
+    expect(player.shadowRoot!.querySelector('.poster')!.getAttribute('src')).toBe('http://127.0.0.1:9/img/poster.svg');
+    expect(inCard(card(el, 'mug'), 'img').getAttribute('src')).toBe('http://127.0.0.1:9/img/mug.svg');
+    expect(el.state.product('mug')!.imageUrl).toBe('http://127.0.0.1:9/img/mug.svg');
+    await userEvent.click(inCard(card(el, 'mug'), '[part=image]'));
+    const dialog = root(el).querySelector('live-shop-product-dialog')!;
+    await until(() => dialog.open, 'dialog open');
+    expect(dialog.shadowRoot!.querySelector('img')!.getAttribute('src')).toBe('http://127.0.0.1:9/img/mug.svg');
+    dialog.close();
+  });
+
+  it("keeps a poster attribute relative to the merchant's page: it is the page's own image", async () => {
+    const { el } = await widget();
+    el.poster = '/img/our-poster.jpg';
+    el.server = 'http://127.0.0.1:9';
+    await settle(el);
+    const player = root(el).querySelector('live-shop-player')!;
+    await player.updateComplete;
+    expect(player.shadowRoot!.querySelector('.poster')!.getAttribute('src')).toBe('/img/our-poster.jpg');
+  });
+
+  for (const { stage, width } of [
+    { stage: 'a phone', width: 390 },
+    { stage: 'a desktop', width: 1200 },
+  ]) {
+    it(`on ${stage}, a long show title ends in an ellipsis clear of the unmute button`, async () => {
+      const title = 'Spring Drop — live from the studio, with the whole design team and two surprise guests';
+      const { el } = await widget(new FakeClient(joinAck({ event: { ...joinAck().event, title } })), width);
+      await settle(el);
+      const player = root(el).querySelector('live-shop-player')!;
+      // The unmute button shows over a playing video.
+      player.phase = 'playing';
+      await player.updateComplete;
+      const badge = root(el).querySelector<HTMLElement>('.live-badge')!;
+      const text = badge.querySelector('span')!;
+      const unmute = player.shadowRoot!.querySelector('[part=unmute]')!.getBoundingClientRect();
+      expect(badge.getBoundingClientRect().right).toBeLessThanOrEqual(unmute.left - 8);
+      // The title itself is what is clipped, so it is the one that draws the ellipsis.
+      expect(text.scrollWidth).toBeGreaterThan(text.clientWidth);
+      expect(getComputedStyle(text).textOverflow).toBe('ellipsis');
+      expect(getComputedStyle(text).overflow).toBe('hidden');
+      // The LIVE tag keeps its size.
+      const live = badge.querySelector('strong')!;
+      expect(live.scrollWidth).toBeLessThanOrEqual(live.clientWidth);
+    });
+  }
 
   it('stops its client when removed', async () => {
     const { el, client } = await widget();

@@ -28,6 +28,7 @@ import '../product-card/product-card.js';
 import type { LiveShopProductDialog } from '../product-dialog/product-dialog.js';
 import '../product-dialog/product-dialog.js';
 import { ShopConnection } from '../store/shop-connection.js';
+import { serverBaseUrl } from '../store/server-urls.js';
 import type { ShopClient } from '../store/shop-client.js';
 import { ShopState, type HoldsSyncedEvent, type StockChangedEvent } from '../store/shop-state.js';
 import { DEFAULT_LOW_STOCK_THRESHOLD, stockLevel } from '../store/stock-level.js';
@@ -96,9 +97,12 @@ export class LiveShop extends LiveShopElement {
 
   /** Id of the live event to join. */
   declare event: string;
-  /** Origin of the Liveshop server, e.g. `https://live.example.com`; the page's origin when empty. */
+  /**
+   * Origin of the Liveshop server, e.g. `https://live.example.com`; the page's origin when empty.
+   * The paths the server sends (stream, poster, product images) load from here.
+   */
   declare server: string;
-  /** Image shown while no video plays; the event's poster when empty. */
+  /** Image shown while no video plays, relative to the page; the event's poster when empty. */
   declare poster: string;
   /** Language and region for text and prices (e.g. `de-DE`); the page's `lang` when empty. */
   declare locale: string;
@@ -301,6 +305,7 @@ export class LiveShop extends LiveShopElement {
     this.activeClient?.stop();
     this.activeClient = null;
     if (!this.event) return;
+    this.state.serverBase = serverBaseUrl(this.server);
     this.activeClient = this.client ?? new ShopConnection({ server: this.server });
     this.activeClient.start(this.state, this.event);
     // While the join is on its way, so the cards it brings render without that cost.

@@ -1,9 +1,11 @@
 import { css } from 'lit';
 
 /*
- * Wide stages show every pinned card side by side over the bottom of the video. Under 640px of
- * stage width (the player is the query container), the strip keeps one slim card without its
- * thumbnail and a pager button: about a quarter of a phone's 16:9 video instead of half.
+ * Wide stages show every pinned card side by side over the bottom of the video, each up to 19rem
+ * and all of them shrinking together so the last one is never cut off at the edge (a narrow card
+ * drops its thumbnail on its own). Under 640px of stage width (the player is the query container),
+ * the strip keeps one slim card without its thumbnail and a pager button: about a quarter of a
+ * phone's 16:9 video instead of half.
  */
 export const pinnedOverlayStyles = css`
   :host {
@@ -17,14 +19,12 @@ export const pinnedOverlayStyles = css`
     display: flex;
     gap: 0.5rem;
     padding: 0.75rem;
-    overflow-x: auto;
-    scrollbar-width: none;
     background: linear-gradient(to top, rgb(0 0 0 / 0.45), transparent);
   }
   live-shop-product-card {
     pointer-events: auto;
-    flex: 0 0 auto;
-    width: min(19rem, 80%);
+    flex: 0 1 19rem;
+    min-width: 0;
     animation: rise 240ms ease-out;
   }
   .next {
@@ -35,7 +35,6 @@ export const pinnedOverlayStyles = css`
       align-items: center;
       gap: 0.4rem;
       padding: 0.4rem;
-      overflow: visible;
     }
     live-shop-product-card {
       display: none;

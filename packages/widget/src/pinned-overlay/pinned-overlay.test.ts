@@ -80,6 +80,37 @@ describe('<live-shop-pinned-overlay>', () => {
     expect(visible(el.shadowRoot!.querySelector('[part=next]')!)).toBe(false);
   });
 
+  for (const width of [640, 768, 1200]) {
+    it(`on a ${width}px stage, three pinned cards fit whole, none cut off at the edge`, async () => {
+      const titles = ['Merino Wool Scarf', 'Origin Organic Tee', 'Drift Knit Sneaker'];
+      const { el, stage } = await onStage(width, {
+        products: titles.map((title, i) => product({ sku: `p${i}`, title, available: 3 })),
+      });
+      const frame = stage.getBoundingClientRect();
+      const strip = el.shadowRoot!.querySelector('[part=base]')!;
+      expect(strip.scrollWidth).toBeLessThanOrEqual(strip.clientWidth);
+      const shown = cards(el).filter(visible);
+      expect(shown).toHaveLength(3);
+      for (const card of shown) {
+        const box = card.getBoundingClientRect();
+        expect(box.left).toBeGreaterThanOrEqual(frame.left);
+        expect(box.right).toBeLessThanOrEqual(frame.right);
+        const inner = card.shadowRoot!.querySelector('[part=base]')!.getBoundingClientRect();
+        for (const part of ['title', 'price', 'stock', 'buy-button']) {
+          const partBox = card.shadowRoot!.querySelector(`[part=${part}]`)!.getBoundingClientRect();
+          expect(partBox.width, part).toBeGreaterThan(0);
+          expect(partBox.left, part).toBeGreaterThanOrEqual(inner.left);
+          expect(partBox.right, part).toBeLessThanOrEqual(inner.right);
+        }
+        // Price and Buy Now whole; only a long title may end in an ellipsis.
+        for (const part of ['price', 'buy-button']) {
+          const element = card.shadowRoot!.querySelector<HTMLElement>(`[part=${part}]`)!;
+          expect(element.scrollWidth, part).toBeLessThanOrEqual(element.clientWidth);
+        }
+      }
+    });
+  }
+
   it('has no pager for a single pinned product', async () => {
     const { el } = await onStage(358, { products: [product()] });
     expect(cards(el).filter(visible)).toHaveLength(1);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { mount, until } from '../test-support/fixtures.js';
+import { recordClip, silentSource } from '../test-support/media.js';
 import { HLS_MIME, hlsLoader } from './hls-loader.js';
 import './player.js';
 import type { LiveShopPlayer } from './player.js';
@@ -30,10 +31,14 @@ afterEach(() => {
 });
 
 describe('<live-shop-player>', () => {
-  it('is accessible: a labelled video, a status line and a named unmute button', async () => {
+  it('is accessible: a labelled video, a status line and, over a playing video, a named unmute button', async () => {
     const el = await player();
     expect(q(el, 'video')!.getAttribute('aria-label')).toBe('Live');
     expect(q(el, '[part=status]')!.getAttribute('role')).toBe('status');
+    stubNativeHls(true);
+    el.src = await recordClip();
+    await until(() => el.phase === 'playing', 'playing', 8000);
+    await el.updateComplete;
     const unmute = q<HTMLButtonElement>(el, '[part=unmute]')!;
     expect(unmute.textContent?.trim()).toBe('Tap to unmute');
     expect(unmute.type).toBe('button');
@@ -96,11 +101,48 @@ describe('<live-shop-player>', () => {
   });
 
   it('unmutes on tap and hides the button', async () => {
-    const el = await player();
+    stubNativeHls(true);
+    const el = await player({ src: await recordClip() });
+    await until(() => q(el, '[part=unmute]') !== null, 'unmute button', 8000);
     await userEvent.click(q(el, '[part=unmute]')!);
     await el.updateComplete;
     expect(q<HTMLVideoElement>(el, 'video')!.muted).toBe(false);
     expect(q(el, '[part=unmute]')).toBeNull();
+  });
+
+  it('offers "Tap to unmute" only over a picture: not before the show, offline or after it', async () => {
+    const el = await player();
+    expect(el.phase).toBe('idle');
+    expect(q(el, '[part=unmute]')).toBeNull();
+    stubNativeHls(false);
+    el.src = `/missing-${Date.now()}/index.m3u8`;
+    await until(() => el.phase === 'reconnecting', 'reconnecting', 8000);
+    expect(q(el, '[part=status]')!.textContent).toBe('Stream offline. Reconnecting…');
+    expect(q(el, '[part=unmute]')).toBeNull();
+    vi.restoreAllMocks();
+    stubNativeHls(true);
+    el.src = await recordClip();
+    await until(() => el.phase === 'playing', 'playing', 8000);
+    await el.updateComplete;
+    expect(q(el, '[part=unmute]')).not.toBeNull();
+    el.ended = true;
+    await until(() => el.phase === 'ended', 'ended');
+    await el.updateComplete;
+    expect(q(el, '[part=unmute]')).toBeNull();
+  });
+
+  it('when the browser will not start the video on its own, the button is there to start it', async () => {
+    stubNativeHls(true);
+    const play = vi
+      .spyOn(HTMLMediaElement.prototype, 'play')
+      .mockRejectedValue(new DOMException('play() needs a user gesture', 'NotAllowedError'));
+    const el = await player({ src: silentSource() });
+    await until(() => q(el, '[part=unmute]') !== null, 'unmute button');
+    expect(el.phase).toBe('loading');
+    play.mockClear();
+    await userEvent.click(q(el, '[part=unmute]')!);
+    expect(play).toHaveBeenCalledTimes(1);
+    expect(q<HTMLVideoElement>(el, 'video')!.muted).toBe(false);
   });
 
   it('says the show has ended', async () => {

@@ -19,7 +19,7 @@ const MAX_MEDIA_RECOVERIES = 3;
  * @summary The live video: native HLS where the browser plays it, else hls.js loaded on demand.
  *
  * Starts muted (browsers only autoplay muted video) with `playsinline`, and shows a visible
- * "Tap to unmute" button. It keeps near the live edge, recovers media errors with
+ * "Tap to unmute" button while the video plays (or waits for a tap to start). It keeps near the live edge, recovers media errors with
  * `recoverMediaError` and retries network errors with backoff, showing "Stream offline.
  * Reconnecting…" meanwhile. The box keeps its 16:9 ratio before anything loads.
  *
@@ -39,6 +39,7 @@ export class LiveShopPlayer extends LiveShopElement {
     ended: { type: Boolean },
     phase: { state: true },
     muted: { state: true },
+    autoplayRefused: { state: true },
   };
 
   /** HLS playlist URL; empty shows the poster and "The show starts soon". */
@@ -49,6 +50,8 @@ export class LiveShopPlayer extends LiveShopElement {
   declare ended: boolean;
   declare phase: PlayerPhase;
   declare muted: boolean;
+  /** The browser refused to start the video on its own: the unmute button then starts it. */
+  declare autoplayRefused: boolean;
 
   private hls: Hls | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -65,6 +68,7 @@ export class LiveShopPlayer extends LiveShopElement {
     this.ended = false;
     this.phase = 'idle';
     this.muted = true;
+    this.autoplayRefused = false;
   }
 
   get video(): HTMLVideoElement | null {
@@ -110,7 +114,7 @@ export class LiveShopPlayer extends LiveShopElement {
       ></video>
       ${status ? html`<p class="status" part="status" role="status">${status}</p>` : nothing}
       ${
-        this.muted && this.phase !== 'ended'
+        this.offersUnmute()
           ? html`<button class="unmute" part="unmute" type="button" @click=${this.unmute}>
               <svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor">
                 <path
@@ -123,6 +127,16 @@ export class LiveShopPlayer extends LiveShopElement {
       }
       <slot></slot>
     </div>`;
+  }
+
+  /**
+   * "Tap to unmute" only means something over a picture: while the video plays, or when it is
+   * ready but the browser would not start it without a tap. Over "Stream offline" or "The show
+   * starts soon" there is nothing to hear.
+   */
+  private offersUnmute(): boolean {
+    if (!this.muted) return false;
+    return this.phase === 'playing' || (this.phase === 'loading' && this.autoplayRefused);
   }
 
   private statusText(): string {
@@ -185,6 +199,7 @@ export class LiveShopPlayer extends LiveShopElement {
 
   private detach(): void {
     clearTimeout(this.retryTimer);
+    this.autoplayRefused = false;
     this.hls?.destroy();
     this.hls = null;
     const video = this.video;
@@ -196,7 +211,12 @@ export class LiveShopPlayer extends LiveShopElement {
 
   private play(video: HTMLVideoElement): void {
     // Autoplay can still be refused (data saver, policies); the unmute button then starts playback.
-    video.play().catch(() => undefined);
+    // Any other refusal (the source was replaced meanwhile) is the next attach's business.
+    video.play().catch((error: unknown) => {
+      if (error instanceof DOMException && error.name === 'NotAllowedError' && video === this.video) {
+        this.autoplayRefused = true;
+      }
+    });
   }
 
   private scheduleRetry(): void {
@@ -210,6 +230,7 @@ export class LiveShopPlayer extends LiveShopElement {
 
   private onPlaying = () => {
     this.phase = 'playing';
+    this.autoplayRefused = false;
     this.retries = 0;
     this.mediaRecoveries = 0;
   };

@@ -105,6 +105,10 @@ export const productCardStyles = css`
   .buy {
     min-width: 6.5rem;
   }
+  /* A compact card is its own query container: its width, not the page's, decides what fits. */
+  :host([variant='compact']) {
+    container-type: inline-size;
+  }
   :host([variant='compact']) .card {
     grid-template-columns: 2.75rem minmax(0, 1fr) auto;
     gap: 0.6rem;
@@ -127,6 +131,16 @@ export const productCardStyles = css`
     min-height: 2.25rem;
     padding: 0 0.8rem;
     font-size: 0.8rem;
+  }
+  /* Three side by side on a small stage: the thumbnail goes, title, price and Buy Now stay whole. */
+  @container (max-width: 16rem) {
+    :host([variant='compact']) .card {
+      grid-template-columns: minmax(0, 1fr) auto;
+      padding-left: 0.7rem;
+    }
+    :host([variant='compact']) .media {
+      display: none;
+    }
   }
   @keyframes pulse {
     50% {

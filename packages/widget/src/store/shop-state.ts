@@ -1,4 +1,5 @@
 import type { ChatMessage, ErrorCode, HoldView, JoinAck, LiveEvent, ProductView, StockItem } from '@liveshop/protocol';
+import { resolveServerUrls, serverBaseUrl } from './server-urls.js';
 
 export type ConnectionStatus = 'connecting' | 'online' | 'offline';
 
@@ -54,6 +55,12 @@ export class ShopState extends EventTarget {
   joinError: ErrorCode | null = null;
   /** Server clock minus local clock, in ms, so countdowns end when the server's hold does. */
   clockOffsetMs = 0;
+  /**
+   * What paths in the server's snapshots resolve against: the server's origin, set by `<live-shop>`
+   * from its `server` attribute. Every `…Url` field this state holds is absolute, so the page
+   * around the widget (another origin) can use `product(sku).imageUrl` as it is.
+   */
+  serverBase: URL = serverBaseUrl('');
   /** SKUs with a reserve in flight: a second tap while one is pending does nothing. */
   readonly pending = new Set<string>();
   /** The last error per SKU, shown on its card until the next attempt. */
@@ -75,8 +82,10 @@ export class ShopState extends EventTarget {
    * the shopper's holds, they become the holds shown, except that a hold missing from it is only
    * dropped when it was among `heldAtRequest` (the holds shown when the join was sent; by default
    * all of them): one reserved while the join was on its way may be newer than the snapshot.
+   * Every URL in it is resolved against {@link serverBase} first.
    */
-  applySnapshot(ack: Snapshot, heldAtRequest?: ReadonlySet<string>): StockChange[] {
+  applySnapshot(snapshot: Snapshot, heldAtRequest?: ReadonlySet<string>): StockChange[] {
+    const ack = resolveServerUrls(snapshot, this.serverBase);
     const changes: StockChange[] = [];
     const next = new Map<string, ProductView>();
     for (const incoming of ack.products) {
