@@ -61,6 +61,8 @@ export async function runGhostEvent(options: GhostOptions, progress: Progress): 
   });
   let event: Awaited<ReturnType<typeof prepareEvent>> | undefined;
   onInterrupt(async () => {
+    progress.finish();
+    if (event?.created && !options.keep) progress.note(`interrupted: ending event ${event.id}`);
     await event?.end();
   });
   try {
