@@ -25,6 +25,20 @@ export interface GhostOptions {
   progress: boolean;
 }
 
+/** The options as commander names them (a flag's attribute name; booleans absent when not given). */
+type CommandLine = Omit<
+  GhostOptions,
+  'skus' | 'timeoutSeconds' | 'settleSeconds' | 'holdTtlSeconds' | 'checkout' | 'keep' | 'json'
+> & {
+  sku?: string[];
+  timeout: number;
+  settle: number;
+  holdTtl: number;
+  checkout?: boolean;
+  keep?: boolean;
+  json?: boolean;
+};
+
 export const DEFAULT_SKU = 'GHOST-1';
 export const TEST_CARD = '4242 4242 4242 4242';
 
@@ -154,27 +168,7 @@ export function parseGhostOptions(argv: string[]): GhostOptions {
     argv.filter((arg, i) => !(arg === '--' && i === 0)),
     { from: 'user' },
   );
-  const raw = command.opts<{
-    url: string;
-    adminKey?: string;
-    event?: string;
-    sku?: string[];
-    units?: number;
-    shoppers: number;
-    viewers: number;
-    qty: number;
-    limitPerShopper?: number;
-    rate?: number;
-    checkout?: boolean;
-    card: string;
-    workers?: number;
-    timeout: number;
-    settle: number;
-    holdTtl: number;
-    keep?: boolean;
-    json?: boolean;
-    progress: boolean;
-  }>();
+  const raw = command.opts<CommandLine>();
   if (raw.event !== undefined) {
     if (!raw.sku) command.error('error: --event needs --sku (the SKU or SKUs of that event to tap)');
     if (raw.units !== undefined)
@@ -184,25 +178,15 @@ export function parseGhostOptions(argv: string[]): GhostOptions {
       command.error('error: give --units N (a throw-away event is created) or --event ID --sku SKU');
     if (!raw.adminKey) command.error('error: creating the throw-away event needs --admin-key (or LIVESHOP_ADMIN_KEY)');
   }
+  const { sku, timeout, settle, holdTtl, checkout, keep, json, ...same } = raw;
   return {
-    url: raw.url,
-    adminKey: raw.adminKey,
-    event: raw.event,
-    skus: raw.sku ?? [DEFAULT_SKU],
-    units: raw.units,
-    shoppers: raw.shoppers,
-    viewers: raw.viewers,
-    qty: raw.qty,
-    limitPerShopper: raw.limitPerShopper,
-    rate: raw.rate,
-    checkout: raw.checkout ?? false,
-    card: raw.card,
-    workers: raw.workers,
-    timeoutSeconds: raw.timeout,
-    settleSeconds: raw.settle,
-    holdTtlSeconds: raw.holdTtl,
-    keep: raw.keep ?? false,
-    json: raw.json ?? false,
-    progress: raw.progress,
+    ...same,
+    skus: sku ?? [DEFAULT_SKU],
+    timeoutSeconds: timeout,
+    settleSeconds: settle,
+    holdTtlSeconds: holdTtl,
+    checkout: checkout ?? false,
+    keep: keep ?? false,
+    json: json ?? false,
   };
 }

@@ -44,6 +44,8 @@ export interface GhostReport {
   soldOut: number;
   /** Every reserve answer other than a hold or SOLD_OUT, by code (`TIMEOUT`: no answer in time). */
   errors: Counts;
+  /** The server's message for each error code (the first seen). */
+  errorMessages: Record<string, string>;
   oversell: number;
   ackMs: Percentiles;
   /** Reserve answers per second, first emit to last answer. */
@@ -114,6 +116,7 @@ export function summarizeRun(options: GhostOptions, run: GhostRun): GhostReport 
     unitsHeld: run.stock.reduce((sum, check) => sum + check.granted, 0),
     soldOut,
     errors,
+    errorMessages: Object.fromEntries(Object.entries(burst.messages).filter(([code]) => code !== 'SOLD_OUT')),
     oversell: run.stock.reduce((sum, check) => sum + check.oversell, 0),
     ackMs: percentiles(summarize(burst.latencies)),
     throughputPerSec: round(burst.wallMs > 0 ? answered / (burst.wallMs / 1000) : 0, 0),
@@ -168,7 +171,14 @@ function failuresOf(report: GhostReport, run: GhostRun): string[] {
     }
   }
   const unexpected = Object.fromEntries(Object.entries(report.errors).filter(([code]) => !EXPECTED_REFUSALS.has(code)));
-  if (sumCounts(unexpected) > 0) failures.push(`unexpected answers to Buy Now: ${fmtCounts(unexpected)}`);
+  if (sumCounts(unexpected) > 0) {
+    const said = Object.keys(unexpected)
+      .filter((code) => report.errorMessages[code])
+      .map((code) => `${code}: "${report.errorMessages[code]}"`);
+    failures.push(
+      `unexpected answers to Buy Now: ${fmtCounts(unexpected)}${said.length ? ` (${said.join('; ')})` : ''}`,
+    );
+  }
   const timedOut = (report.errors.TIMEOUT ?? 0) > 0;
   if (run.eventCreated && !timedOut) {
     for (const check of report.skus) {
@@ -216,7 +226,10 @@ function hintsFor(report: GhostReport): string[] {
     ...Object.keys(report.connect.errors).map((key) => key.replace(/^join:/, '')),
     ...Object.keys(report.checkout?.answers ?? {}),
   ];
-  if (codes.includes('RATE_LIMITED')) hints.push(`The server answered RATE_LIMITED. ${RATE_LIMIT_HINT}`);
+  // A refused handshake carries the server's wording rather than a code: match that too.
+  if (codes.some((code) => /RATE_LIMITED|rate.?limit/i.test(code))) {
+    hints.push(`The server answered RATE_LIMITED. ${RATE_LIMIT_HINT}`);
+  }
   const unknownCheckout = report.checkout?.messages.INVALID_INPUT;
   if (unknownCheckout && /unknown event/i.test(unknownCheckout)) {
     hints.push(

@@ -2,6 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openFileLimit, startGhostTestServer, type GhostTestServer } from './ghost-server.js';
 import { jsonOf, runGhostEventCli } from './run-cli.js';
 
+/** The CLI's arguments for a throw-away event on `server`, then `flags` (space-separated). */
+const throwAwayEvent = (server: GhostTestServer, flags: string, adminKey = server.adminKey) => [
+  '--url',
+  server.url,
+  '--admin-key',
+  adminKey,
+  ...flags.split(' '),
+];
+
 interface SnapshotBody {
   event: { status: string };
   products: { sku: string; available: number; limitPerShopper: number }[];
@@ -20,19 +29,7 @@ describe('pnpm ghost-event against a running server', () => {
   });
 
   it('1,000 shoppers and 200 viewers on 50 units: exactly 50 holds, 950 SOLD_OUT, no oversell, exit 0', async () => {
-    const run = await runGhostEventCli([
-      '--url',
-      target.url,
-      '--admin-key',
-      target.adminKey,
-      '--units',
-      '50',
-      '--shoppers',
-      '1000',
-      '--viewers',
-      '200',
-      '--json',
-    ]);
+    const run = await runGhostEventCli(throwAwayEvent(target, '--units 50 --shoppers 1000 --viewers 200 --json'));
     const report = jsonOf(run);
     expect(run.code, run.stderr).toBe(0);
     expect(report).toMatchObject({
@@ -136,17 +133,7 @@ describe('pnpm ghost-event against a running server', () => {
   });
 
   it('a wrong admin key is a clear error and exit 1', async () => {
-    const run = await runGhostEventCli([
-      '--url',
-      target.url,
-      '--admin-key',
-      'not-the-admin-key',
-      '--units',
-      '5',
-      '--shoppers',
-      '10',
-      '--json',
-    ]);
+    const run = await runGhostEventCli(throwAwayEvent(target, '--units 5 --shoppers 10 --json', 'not-the-admin-key'));
     expect(run.code).toBe(1);
     expect(jsonOf(run)).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
     expect(run.stderr).toMatch(/refused the admin key.*--admin-key/);
@@ -160,19 +147,9 @@ describe('pnpm ghost-event against a running server', () => {
   });
 
   it('--checkout reports the answers as the server gives them', async () => {
-    const run = await runGhostEventCli([
-      '--url',
-      target.url,
-      '--admin-key',
-      target.adminKey,
-      '--units',
-      '10',
-      '--shoppers',
-      '40',
-      '--checkout',
-      '--json',
-      '--no-progress',
-    ]);
+    const run = await runGhostEventCli(
+      throwAwayEvent(target, '--units 10 --shoppers 40 --checkout --json --no-progress'),
+    );
     const report = jsonOf(run);
     expect(report.holds).toBe(10);
     const checkout = report.checkout!;
@@ -202,16 +179,7 @@ describe('pnpm ghost-event against a server with its per-IP limit on', () => {
   });
 
   it('reports RATE_LIMITED, says to set LIVESHOP_IP_RATE_LIMIT=0, and exits 1', async () => {
-    const run = await runGhostEventCli([
-      '--url',
-      limited.url,
-      '--admin-key',
-      limited.adminKey,
-      '--units',
-      '100',
-      '--shoppers',
-      '300',
-    ]);
+    const run = await runGhostEventCli(throwAwayEvent(limited, '--units 100 --shoppers 300'));
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/RATE_LIMITED=\d+/);
     expect(run.stdout).toMatch(/^FAIL/m);

@@ -98,6 +98,7 @@ function runWith(outcomes: Record<string, number>, finalAvailable: number, creat
       latencies: [5, 10, 20],
       outcomes,
       outcomesBySku: { DROP: outcomes },
+      messages: {},
       holdIds: [],
       grants: [],
       firstEmitMs: 0,
@@ -140,6 +141,14 @@ describe('the verdict', () => {
     expect(report.ok).toBe(false);
     expect(report.failures).toEqual(['unexpected answers to Buy Now: RATE_LIMITED=50']);
     expect(report.hints.join('\n')).toContain('LIVESHOP_IP_RATE_LIMIT=0');
+  });
+
+  it("quotes the server's message for an unexpected code", () => {
+    const run = runWith({ ok: 0, INVALID_INPUT: 100 }, 50);
+    run.burst.messages = { INVALID_INPUT: 'qty must be at most 10' };
+    expect(summarizeRun(options, run).failures).toContain(
+      'unexpected answers to Buy Now: INVALID_INPUT=100 (INVALID_INPUT: "qty must be at most 10")',
+    );
   });
 
   it('fails when a throw-away event ends with stock the acknowledged holds do not explain', () => {

@@ -191,6 +191,7 @@ export class LoadGenerator {
       latencies: results.flatMap((r) => r.latencies),
       outcomes: results.reduce((sum, r) => addCounts(sum, r.outcomes), {} as Record<string, number>),
       outcomesBySku,
+      messages: Object.assign({}, ...results.map((r) => r.messages)) as Record<string, string>,
       holdIds: results.flatMap((r) => r.holdIds),
       grants: results.flatMap((r) => r.grants),
       firstEmitMs,

@@ -71,6 +71,8 @@ export interface BurstResult {
   outcomes: Record<string, number>;
   /** Outcome counts per SKU. */
   outcomesBySku: Record<string, Record<string, number>>;
+  /** One message per error code, as the server worded it (the first seen). */
+  messages: Record<string, string>;
   holdIds: string[];
   grants: Grant[];
   /** Monotonic ms (shared clock) of the first emit and the last ack in this worker. */

@@ -60,6 +60,7 @@ export async function burst(args: BurstArgs, progress: (done: number) => void): 
     latencies: [],
     outcomes: {},
     outcomesBySku: Object.fromEntries(args.skus.map((sku) => [sku, {}])),
+    messages: {},
     holdIds: [],
     grants: [],
     firstEmitMs: 0,
@@ -88,6 +89,9 @@ export async function burst(args: BurstArgs, progress: (done: number) => void): 
     }
     bump(result.outcomes, outcome);
     bump(result.outcomesBySku[sku]!, outcome);
+    if (!ack.ok && ack.error?.message && !(outcome in result.messages)) {
+      result.messages[outcome] = ack.error.message.slice(0, 200);
+    }
     if (ack.ok && ack.hold) {
       const held = { id: ack.hold.id, sku, qty: ack.hold.qty ?? qty };
       client.holds.push(held);
