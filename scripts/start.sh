@@ -7,6 +7,7 @@ cd "$LIVESHOP_ROOT"
 
 ensure_apt redis-server redis-server
 ensure_apt ffmpeg ffmpeg
+raise_open_files
 ensure_deps
 ensure_redis
 pnpm -s build

@@ -8,6 +8,7 @@ cd "$LIVESHOP_ROOT"
 ensure_apt redis-server redis-server
 ensure_apt chromium chromium
 ensure_apt ffmpeg ffmpeg
+raise_open_files
 ensure_deps
 ensure_redis
 # A reachable local PostgreSQL is used by the suites that exercise the real server; PGlite otherwise.

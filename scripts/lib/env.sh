@@ -63,3 +63,16 @@ ensure_deps() {
   ensure_pnpm
   (cd "$LIVESHOP_ROOT" && pnpm install --frozen-lockfile --reporter=silent)
 }
+
+# A drop rehearsal is thousands of sockets, one open file each in the server and in the load
+# generator: lifts the soft open-file limit to the hard one (at most 65536) for what this shell
+# starts. Only the soft limit moves, which needs no privileges.
+raise_open_files() {
+  local soft hard
+  soft="$(ulimit -Sn)"; hard="$(ulimit -Hn)"
+  [ "$hard" = unlimited ] && hard=65536
+  [ "$hard" -gt 65536 ] && hard=65536
+  if [ "$soft" != unlimited ] && [ "$soft" -lt "$hard" ]; then
+    ulimit -Sn "$hard" 2>/dev/null || true
+  fi
+}

@@ -77,7 +77,7 @@ export async function fanoutRound(
     await sleep(options.settleMs);
     const rssAfterKb = await target.server.settledRssKb();
 
-    await generator.watch(changeSku);
+    await generator.watch({ skus: [changeSku] });
     const triggers: StockTrigger[] = [];
     for (let i = 0; i < options.changes; i += 1) {
       await sleep(options.gapMs);
@@ -90,7 +90,7 @@ export async function fanoutRound(
 
     let burst: FanoutSample['burst'];
     if (options.burstReserves > 0) {
-      await generator.watch(burstSku);
+      await generator.watch({ skus: [burstSku] });
       const paced = await driver.pacedReserves(eventId, burstSku, options.burstReserves, options.burstPerSecond);
       // Past the coalescing window, so the trailing update has been flushed.
       await sleep(1500);

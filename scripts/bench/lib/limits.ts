@@ -1,12 +1,23 @@
 /** Checks the open-file limit before opening thousands of sockets on loopback. */
 import { readFileSync } from 'node:fs';
 
-/** Soft "Max open files" of this process (inherited by the children it starts). */
-export function openFileLimit(): number {
+export interface OpenFileLimits {
+  soft: number;
+  hard: number;
+}
+
+/** Soft and hard "Max open files" of this process (inherited by the children it starts). */
+export function openFileLimits(): OpenFileLimits {
   const limits = readFileSync('/proc/self/limits', 'utf8');
-  const match = /^Max open files\s+(\d+|unlimited)/m.exec(limits);
-  if (!match) return Number.NaN;
-  return match[1] === 'unlimited' ? Number.POSITIVE_INFINITY : Number(match[1]);
+  const match = /^Max open files\s+(\d+|unlimited)\s+(\d+|unlimited)/m.exec(limits);
+  const value = (raw: string | undefined) =>
+    raw === undefined ? Number.NaN : raw === 'unlimited' ? Number.POSITIVE_INFINITY : Number(raw);
+  return { soft: value(match?.[1]), hard: value(match?.[2]) };
+}
+
+/** Soft "Max open files" of this process. */
+export function openFileLimit(): number {
+  return openFileLimits().soft;
 }
 
 /**
@@ -21,4 +32,20 @@ export function assertOpenFiles(sockets: number): void {
         `run \`ulimit -n ${Math.max(65535, sockets + 1000)}\` in this shell first`,
     );
   }
+}
+
+/**
+ * How a child process gets `needed` open files: nothing to do (undefined) when the soft limit
+ * suffices, else the soft limit to raise it to (allowed up to the hard limit without privileges).
+ * Throws, naming the command to run, when even the hard limit is too low.
+ */
+export function softLimitToRaise(needed: number): number | undefined {
+  const { soft, hard } = openFileLimits();
+  if (!(soft < needed)) return undefined;
+  if (needed <= hard) return needed;
+  throw new Error(
+    `open-file limit too low: ${needed} files needed per load worker, but this shell allows ` +
+      `${soft} (hard limit ${hard}). Raise it with \`ulimit -n ${needed}\` (as root, or in ` +
+      `/etc/security/limits.conf) or spread the sockets over more workers (--workers).`,
+  );
 }

@@ -22,9 +22,14 @@ export interface ServerProcess {
 }
 
 const children = new Set<ChildProcess>();
+const interruptCleanups: (() => Promise<void>)[] = [];
 let exitHookInstalled = false;
+const INTERRUPT_CLEANUP_MS = 10_000;
 
-/** Kills every child this module started; runs on exit and on SIGINT/SIGTERM of the bench. */
+/**
+ * Kills every child this module started; runs on exit and on SIGINT/SIGTERM, where the cleanups
+ * registered with {@link onInterrupt} run first (10 s at most; a second signal exits at once).
+ */
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
@@ -32,12 +37,23 @@ function installExitHook(): void {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   };
   process.on('exit', killAll);
+  let interrupted = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
       killAll();
-      process.exit(130);
+      if (interrupted) process.exit(130);
+      interrupted = true;
+      const deadline = new Promise((resolve) => setTimeout(resolve, INTERRUPT_CLEANUP_MS).unref());
+      const cleanups = Promise.allSettled(interruptCleanups.map((cleanup) => cleanup()));
+      void Promise.race([cleanups, deadline]).then(() => process.exit(130));
     });
   }
+}
+
+/** Runs `cleanup` when the process is interrupted (SIGINT/SIGTERM), before it exits with 130. */
+export function onInterrupt(cleanup: () => Promise<void>): void {
+  installExitHook();
+  interruptCleanups.push(cleanup);
 }
 
 /** Tracks a child so it is killed when the bench exits, however it exits. */

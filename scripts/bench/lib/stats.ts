@@ -6,6 +6,7 @@
 export interface LatencySummary {
   count: number;
   p50: number;
+  p90: number;
   p95: number;
   p99: number;
   max: number;
@@ -28,6 +29,7 @@ export function summarize(samples: ArrayLike<number> | number[][]): LatencySumma
   return {
     count: sorted.length,
     p50: percentile(sorted, 0.5),
+    p90: percentile(sorted, 0.9),
     p95: percentile(sorted, 0.95),
     p99: percentile(sorted, 0.99),
     max: sorted.length ? (sorted[sorted.length - 1] ?? Number.NaN) : Number.NaN,

@@ -1,18 +1,24 @@
 /**
- * The one load generator every realtime benchmark uses, against the bare reference and the real
- * server alike: a pool of worker processes (see worker.ts) that share the client sockets, with
- * results merged here.
+ * The one load generator every realtime benchmark and the ghost event use, against the bare
+ * reference and the real server alike: a pool of worker processes (see worker.ts) that share the
+ * client sockets, with results merged here.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { addCounts } from '../lib/counts.js';
+import { softLimitToRaise } from '../lib/limits.js';
 import { repoRoot, trackChild } from '../lib/process.js';
 import type {
   BurstArgs,
   BurstResult,
+  CheckoutArgs,
+  CheckoutResult,
   ConnectArgs,
   ConnectResult,
+  DisconnectResult,
   ReserveLoopArgs,
   ReserveLoopResult,
+  WatchArgs,
   WatchReportArgs,
   WatchReportResult,
   WorkerRequest,
@@ -21,17 +27,29 @@ import type {
 
 type Command = WorkerRequest['cmd'];
 type ArgsOf<C extends Command> = Extract<WorkerRequest, { cmd: C }>['args'];
+/** Called with the number of clients all workers together have finished with so far. */
+export type ProgressListener = (done: number) => void;
 
 const workerEntry = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  progress?: (done: number) => void;
+}
+
 class WorkerHandle {
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<number, Pending>();
 
   constructor(readonly child: ChildProcess) {
     child.on('message', (message: WorkerResponse) => {
       const waiter = this.pending.get(message.id);
       if (!waiter) return;
+      if ('progress' in message) {
+        waiter.progress?.(message.progress);
+        return;
+      }
       this.pending.delete(message.id);
       if (message.ok) waiter.resolve(message.result);
       else waiter.reject(new Error(message.error));
@@ -44,10 +62,10 @@ class WorkerHandle {
     });
   }
 
-  call<C extends Command>(cmd: C, args: ArgsOf<C>): Promise<unknown> {
+  call<C extends Command>(cmd: C, args: ArgsOf<C>, progress?: (done: number) => void): Promise<unknown> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject, progress });
       this.child.send({ id, cmd, args } as WorkerRequest);
     });
   }
@@ -57,22 +75,34 @@ class WorkerHandle {
 const shares = (total: number, parts: number) =>
   Array.from({ length: parts }, (_, i) => Math.floor(total / parts) + (i < total % parts ? 1 : 0));
 
-const addCounts = (into: Record<string, number>, from: Record<string, number>) => {
-  for (const [key, value] of Object.entries(from)) into[key] = (into[key] ?? 0) + value;
-  return into;
-};
+export interface StartOptions {
+  /**
+   * Open files each worker needs (its sockets plus slack). When this shell's soft limit is lower,
+   * workers start through `sh -c 'ulimit -Sn N; exec node …'` (allowed up to the hard limit); when
+   * the hard limit is lower too, `start` throws, naming the command to run.
+   */
+  openFilesPerWorker?: number;
+}
 
 export class LoadGenerator {
   private constructor(private readonly workers: WorkerHandle[]) {}
 
   /** Forks `count` worker processes (each runs TypeScript through tsx). */
-  static async start(count: number): Promise<LoadGenerator> {
+  static async start(count: number, options: StartOptions = {}): Promise<LoadGenerator> {
+    const raiseTo = options.openFilesPerWorker === undefined ? undefined : softLimitToRaise(options.openFilesPerWorker);
     const workers = Array.from({ length: count }, (_, index) => {
       const child = fork(workerEntry, [], {
         cwd: repoRoot,
-        execArgv: ['--import', 'tsx'],
+        ...(raiseTo === undefined
+          ? { execArgv: ['--import', 'tsx'] }
+          : {
+              // `exec` keeps the pid and the IPC channel: the shell becomes the worker.
+              execPath: '/bin/sh',
+              execArgv: ['-c', `ulimit -Sn ${raiseTo} && exec "$0" "$@"`, process.execPath, '--import', 'tsx'],
+            }),
         env: { ...process.env, LOAD_WORKER_INDEX: String(index) },
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        // A worker's stray output never mixes into the caller's stdout (the ghost event's JSON).
+        stdio: ['ignore', 2, 'inherit', 'ipc'],
       });
       trackChild(child);
       return new WorkerHandle(child);
@@ -89,11 +119,35 @@ export class LoadGenerator {
     return this.workers.map((w) => w.child.pid!);
   }
 
+  /** Runs a command on every worker; `progress` hears the sum of their progress reports. */
+  private callAll<C extends Command>(
+    cmd: C,
+    argsOf: (index: number) => ArgsOf<C>,
+    progress?: ProgressListener,
+  ): Promise<unknown[]> {
+    const done = this.workers.map(() => 0);
+    return Promise.all(
+      this.workers.map((worker, i) =>
+        worker.call(
+          cmd,
+          argsOf(i),
+          progress &&
+            ((count) => {
+              done[i] = count;
+              progress(done.reduce((sum, n) => sum + n, 0));
+            }),
+        ),
+      ),
+    );
+  }
+
   /** Opens `args.count` sockets in total, spread evenly over the workers. */
-  async connect(args: ConnectArgs): Promise<ConnectResult> {
+  async connect(args: ConnectArgs, progress?: ProgressListener): Promise<ConnectResult> {
     const parts = shares(args.count, this.workers.length);
-    const results = (await Promise.all(
-      this.workers.map((worker, i) => worker.call('connect', { ...args, count: parts[i]! })),
+    const results = (await this.callAll(
+      'connect',
+      (i) => ({ ...args, count: parts[i]! }),
+      progress,
     )) as ConnectResult[];
     return results.reduce(
       (sum, r) => ({
@@ -109,7 +163,7 @@ export class LoadGenerator {
 
   /** Closed-loop reserves on every connected socket; throughput is acks per second of the window. */
   async reserveLoop(args: ReserveLoopArgs): Promise<ReserveLoopResult & { throughput: number }> {
-    const results = (await Promise.all(this.workers.map((w) => w.call('reserveLoop', args)))) as ReserveLoopResult[];
+    const results = (await this.callAll('reserveLoop', () => args)) as ReserveLoopResult[];
     const latencies = results.flatMap((r) => r.latencies);
     const outcomes = results.reduce((sum, r) => addCounts(sum, r.outcomes), {} as Record<string, number>);
     return {
@@ -120,28 +174,55 @@ export class LoadGenerator {
     };
   }
 
-  /** One reserve from every connected socket at once. */
-  async burst(args: BurstArgs): Promise<BurstResult & { wallMs: number }> {
-    const results = (await Promise.all(this.workers.map((w) => w.call('burst', args)))) as BurstResult[];
+  /**
+   * One reserve from every connected socket of the group: at once, or at `ratePerSecond` in total
+   * (shared evenly by the workers).
+   */
+  async burst(args: BurstArgs, progress?: ProgressListener): Promise<BurstResult & { wallMs: number }> {
+    const perWorker = args.ratePerSecond === undefined ? {} : { ratePerSecond: args.ratePerSecond / this.size };
+    const results = (await this.callAll('burst', () => ({ ...args, ...perWorker }), progress)) as BurstResult[];
     const firstEmitMs = Math.min(...results.map((r) => r.firstEmitMs));
     const lastAckMs = Math.max(...results.map((r) => r.lastAckMs));
+    const outcomesBySku: BurstResult['outcomesBySku'] = {};
+    for (const r of results) {
+      for (const [sku, counts] of Object.entries(r.outcomesBySku)) addCounts((outcomesBySku[sku] ??= {}), counts);
+    }
     return {
       latencies: results.flatMap((r) => r.latencies),
       outcomes: results.reduce((sum, r) => addCounts(sum, r.outcomes), {} as Record<string, number>),
+      outcomesBySku,
+      messages: Object.assign({}, ...results.map((r) => r.messages)) as Record<string, string>,
       holdIds: results.flatMap((r) => r.holdIds),
+      grants: results.flatMap((r) => r.grants),
       firstEmitMs,
       lastAckMs,
       wallMs: lastAckMs - firstEmitMs,
     };
   }
 
-  /** Starts recording `stock` messages for one SKU on every socket (clears earlier records). */
-  async watch(sku: string): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.call('watch', { sku })));
+  /** `checkout` from every socket of the group that holds holds, at once. */
+  async checkout(args: CheckoutArgs, progress?: ProgressListener): Promise<CheckoutResult & { wallMs: number }> {
+    const results = (await this.callAll('checkout', () => args, progress)) as CheckoutResult[];
+    const firstEmitMs = Math.min(...results.map((r) => r.firstEmitMs));
+    const lastAckMs = Math.max(...results.map((r) => r.lastAckMs));
+    return {
+      attempted: results.reduce((sum, r) => sum + r.attempted, 0),
+      latencies: results.flatMap((r) => r.latencies),
+      outcomes: results.reduce((sum, r) => addCounts(sum, r.outcomes), {} as Record<string, number>),
+      messages: Object.assign({}, ...results.map((r) => r.messages)) as Record<string, string>,
+      firstEmitMs,
+      lastAckMs,
+      wallMs: lastAckMs - firstEmitMs,
+    };
+  }
+
+  /** Starts recording `stock` messages for the SKUs on the group's sockets (clears earlier records). */
+  async watch(args: WatchArgs): Promise<void> {
+    await this.callAll('watch', () => args);
   }
 
   async watchReport(args: WatchReportArgs): Promise<WatchReportResult> {
-    const results = (await Promise.all(this.workers.map((w) => w.call('watchReport', args)))) as WatchReportResult[];
+    const results = (await this.callAll('watchReport', () => args)) as WatchReportResult[];
     return {
       latencies: args.triggers.map((_, i) => results.flatMap((r) => r.latencies[i] ?? [])),
       missed: results.reduce((sum, r) => sum + r.missed, 0),
@@ -152,12 +233,9 @@ export class LoadGenerator {
     };
   }
 
-  /** Closes every socket; returns how many dropped without being asked to during the run. */
-  async disconnect(): Promise<{ closed: number; unexpectedDisconnects: number }> {
-    const results = (await Promise.all(this.workers.map((w) => w.call('disconnect', {})))) as {
-      closed: number;
-      unexpectedDisconnects: number;
-    }[];
+  /** Closes the group's sockets (every socket without a group); counts those that had dropped. */
+  async disconnect(group?: string): Promise<DisconnectResult> {
+    const results = (await this.callAll('disconnect', () => ({ group }))) as DisconnectResult[];
     return {
       closed: results.reduce((sum, r) => sum + r.closed, 0),
       unexpectedDisconnects: results.reduce((sum, r) => sum + r.unexpectedDisconnects, 0),

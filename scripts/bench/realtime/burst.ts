@@ -47,7 +47,7 @@ export async function burstRound(
   });
   // Let the connection storm settle so the burst starts from a quiet server.
   await new Promise((resolve) => setTimeout(resolve, 2000));
-  const result = await generator.burst({ eventId, sku, runId: `bu${round}${target.name}` });
+  const result = await generator.burst({ eventId, skus: [sku], runId: `bu${round}${target.name}` });
   const closed = await generator.disconnect();
   const { ok = 0, SOLD_OUT: soldOut = 0, ...other } = result.outcomes;
   return {
