@@ -15,7 +15,7 @@ import { openSqlStore } from './db/open.js';
 import type { SqlStore } from './db/sql-store.js';
 import { demoStreamDir, loadDemoPackage, startDemoStream } from './demo/demo-assets.js';
 import { seedDemo } from './demo/seed-demo.js';
-import { createApp } from './http/app.js';
+import { createApp, createMonitoringApp } from './http/app.js';
 import { defaultStaticDirs, type StaticDirs } from './http/static-assets.js';
 import { ServerMetrics } from './metrics/metrics.js';
 import { ChatStore } from './realtime/chat-store.js';
@@ -40,6 +40,8 @@ export interface RunningServer {
   inventory: InventoryStore;
   /** The admin key in effect (the demo default when none was configured), if any. */
   adminKey: string | undefined;
+  /** `http://<host>:<port>` of the separate monitoring port, when `metricsPort` is set. */
+  metricsUrl?: string;
   /** Stops accepting connections, stops the workers, closes sockets, Redis and the database. Idempotent. */
   close(): Promise<void>;
 }
@@ -94,9 +96,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       events,
       staffTokens,
       adminKey: config.adminKey,
+      metricsKey: config.metricsKey,
+      metricsElsewhere: config.metricsPort !== undefined,
       allowedOrigins: config.allowedOrigins,
       staticDirs,
     });
+    if (!config.adminKey) console.warn('liveshop: the admin API is off; set LIVESHOP_ADMIN_KEY to turn it on');
     const httpServer = createServer(app);
     const adapterRedis = redis.duplicate();
     cleanups.push(() => adapterRedis.quit());
@@ -148,21 +153,38 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
     cleanups.push(() => closeSockets(sockets.io, httpServer));
     const port = await listen(httpServer, config.port, config.host);
-    const reachableHost = ['0.0.0.0', '::'].includes(config.host) ? '127.0.0.1' : config.host;
     debug('listening on %s:%d (Redis %s, %s)', config.host, port, redactUrl(config.redisUrl), db.kind);
+    let metricsUrl: string | undefined;
+    if (config.metricsPort !== undefined) {
+      const monitoring = createServer(createMonitoringApp({ redis, db, metrics, metricsKey: config.metricsKey }));
+      cleanups.push(() => closeHttpServer(monitoring));
+      metricsUrl = urlOf(config.host, await listen(monitoring, config.metricsPort, config.host));
+    }
 
     let closing: Promise<void> | undefined;
     return {
-      url: `http://${reachableHost.includes(':') ? `[${reachableHost}]` : reachableHost}:${port}`,
+      url: urlOf(config.host, port),
       port,
       inventory,
       adminKey: config.adminKey,
+      metricsUrl,
       close: () => (closing ??= cleanup()),
     };
   } catch (error) {
     await cleanup();
     throw error;
   }
+}
+
+/** `http://<host>:<port>` to reach a listener (127.0.0.1 when it listens on every interface). */
+function urlOf(host: string, port: number): string {
+  const reachable = ['0.0.0.0', '::'].includes(host) ? '127.0.0.1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
+}
+
+function closeHttpServer(server: HttpServer): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
 }
 
 function listen(server: HttpServer, port: number, host: string): Promise<number> {

@@ -12,8 +12,15 @@ export interface ServerOptions {
   databaseUrl?: string;
   /** Where the embedded PGlite database lives when `databaseUrl` is unset. Default `./data`. */
   dataDir?: string;
-  /** Bearer key of the admin API. Unset: `dev-admin-key` in demo mode, otherwise the admin API refuses everything. */
+  /** Bearer key of the admin API. Unset: `dev-admin-key` in demo mode, otherwise the admin API is off. */
   adminKey?: string;
+  /** Bearer key `GET /metrics` requires. Unset: `/metrics` answers anyone who can reach it. */
+  metricsKey?: string;
+  /**
+   * Serve `GET /metrics` (and `GET /healthz`) on this port of `host` instead of the public one, e.g.
+   * for an address only the monitoring network reaches; 0 picks a free port. Unset: the public port.
+   */
+  metricsPort?: number;
   /** Signs shopper sessions and staff tokens. Unset: a random secret kept in the database, shared by every process on it. */
   sessionSecret?: string;
   /** Prefix of every Redis key this server writes. Default `ls`. */
@@ -64,6 +71,8 @@ const optionsSchema = z.strictObject({
     .optional(),
   dataDir: z.string().min(1).default('./data'),
   adminKey: z.string().min(8, 'the admin key must be at least 8 characters').optional(),
+  metricsKey: z.string().min(8, 'the metrics key must be at least 8 characters').optional(),
+  metricsPort: port.optional(),
   sessionSecret: z.string().min(16, 'the session secret must be at least 16 characters').optional(),
   keyPrefix: z
     .string()
