@@ -3,7 +3,6 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InventoryStore } from '@liveshop/inventory';
 import createDebug from 'debug';
-import type { Redis } from 'ioredis';
 import { ShopperSessions } from './auth/shopper-session.js';
 import { Signer } from './auth/signing.js';
 import { StaffTokens } from './auth/staff-token.js';
@@ -26,7 +25,8 @@ import { ServerKeys } from './realtime/server-keys.js';
 import { registerShopNamespace } from './realtime/shop-namespace.js';
 import { createSocketServer } from './realtime/socket-server.js';
 import { registerStaffNamespaces } from './realtime/staff-namespaces.js';
-import { connectRedis } from './redis-connection.js';
+import { RedisAvailability } from './redis-availability.js';
+import { closeRedis, connectRedis, duplicateForReads } from './redis-connection.js';
 import { HoldSweeper } from './workers/hold-sweeper.js';
 import { StockFanout } from './workers/stock-fanout.js';
 
@@ -61,8 +61,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   try {
     const redis = await connectRedis(config.redisUrl);
-    cleanups.push(() => redis.quit());
-    logRedisErrors(redis, config.redisUrl);
+    cleanups.push(() => closeRedis(redis));
+    const availability = new RedisAvailability(redis, config.redisUrl);
+    cleanups.push(async () => availability.stop());
     const db: SqlStore = await openSqlStore(config);
     cleanups.push(() => db.close());
 
@@ -103,9 +104,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     });
     if (!config.adminKey) console.warn('liveshop: the admin API is off; set LIVESHOP_ADMIN_KEY to turn it on');
     const httpServer = createServer(app);
-    const adapterRedis = redis.duplicate();
-    cleanups.push(() => adapterRedis.quit());
-    logRedisErrors(adapterRedis, config.redisUrl);
+    const adapterRedis = duplicateForReads(redis);
+    cleanups.push(() => closeRedis(adapterRedis));
     const sockets = createSocketServer(httpServer, { adapterRedis, keys, allowedOrigins: config.allowedOrigins });
     const rooms = new EventRooms(sockets.all);
     events.notifier = {
@@ -202,14 +202,4 @@ async function closeSockets(io: { close(fn?: (error?: Error) => void): Promise<v
   const closed = io.close();
   server.closeAllConnections();
   await closed;
-}
-
-/** Logs Redis connection errors at most once per 10 s instead of on every reconnect attempt. */
-function logRedisErrors(redis: Redis, url: string): void {
-  let lastLoggedAt = 0;
-  redis.on('error', (error: Error) => {
-    if (Date.now() - lastLoggedAt < 10_000) return;
-    lastLoggedAt = Date.now();
-    console.error(`liveshop: Redis at ${redactUrl(url)}: ${error.message}`);
-  });
 }
