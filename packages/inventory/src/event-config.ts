@@ -13,6 +13,11 @@ export interface EventConfig {
   limits?: Record<string, number>;
 }
 
+/** An event's config as read back, with its stock generation (0 until the first restore). */
+export interface StoredEventConfig extends EventConfig {
+  generation: number;
+}
+
 const eventConfigPatch = z.strictObject({
   holdTtlSeconds: z.number().positive('holdTtlSeconds must be positive').max(3600).optional(),
   status: z.enum(EVENT_STATUSES).optional(),
@@ -71,16 +76,17 @@ export async function readEventConfig(
   redis: Redis | Cluster,
   keys: KeyBuilder,
   eventId: string,
-): Promise<EventConfig | null> {
+): Promise<StoredEventConfig | null> {
   const [config, limits] = await Promise.all([
-    redis.hmget(keys.config(eventId), 'status', 'ttlMs'),
+    redis.hmget(keys.config(eventId), 'status', 'ttlMs', 'gen'),
     redis.hgetall(keys.limits(eventId)),
   ]);
-  const [status, ttlMs] = config;
+  const [status, ttlMs, generation] = config;
   if (!status) return null;
   return {
     status: status as EventConfig['status'],
     holdTtlSeconds: Number(ttlMs) / 1000,
     limits: Object.fromEntries(Object.entries(limits).map(([sku, limit]) => [sku, Number(limit)])),
+    generation: Number(generation ?? 0),
   };
 }

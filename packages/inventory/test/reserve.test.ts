@@ -77,7 +77,7 @@ describe('reserve', () => {
     const none = await f.store.reserve(reserveOf('s3', 1, 'k4'));
     expect(none).toEqual({ ok: false, error: { code: 'SOLD_OUT', message: 'sold out' } });
     expect(await f.store.snapshot('e')).toEqual([
-      { sku: 'tee', allocated: 3, available: 0, held: 3, sold: 0, version: 3 },
+      { sku: 'tee', allocated: 3, available: 0, held: 3, sold: 0, version: 3, generation: 0 },
     ]);
   });
 

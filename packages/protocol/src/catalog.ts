@@ -53,6 +53,8 @@ export interface LiveEvent {
 export interface ProductView extends Product {
   available: number;
   version: number;
+  /** The event's stock generation (see `SkuStock.generation`); always sent, absent taken as 0. */
+  generation?: number;
 }
 
 export const setStockBody = z.strictObject({
