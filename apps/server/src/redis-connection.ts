@@ -80,3 +80,29 @@ export async function closeRedis(redis: Redis): Promise<void> {
   if (redis.status === 'ready') await redis.quit().catch(() => undefined);
   redis.disconnect();
 }
+
+/**
+ * Warns loudly unless Redis is configured never to evict keys: an eviction policy lets Redis
+ * delete holds, counts or whole events under memory pressure, and a reserve could then oversell
+ * against what was restored. Redis that does not allow CONFIG GET (some managed services) gets a
+ * warning to check it by hand.
+ */
+export async function warnUnlessNoEviction(redis: Redis, url: string): Promise<void> {
+  let policy: string | undefined;
+  try {
+    const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];
+    policy = reply[1];
+  } catch (error) {
+    console.warn(
+      `liveshop: cannot read maxmemory-policy of Redis at ${redactUrl(url)} (${(error as Error).message}); ` +
+        'make sure it is noeviction',
+    );
+    return;
+  }
+  if (policy !== 'noeviction') {
+    console.warn(
+      `liveshop: WARNING: Redis at ${redactUrl(url)} runs with maxmemory-policy ${policy ?? 'unknown'}: under ` +
+        'memory pressure it will delete holds, stock counts and whole events. Set maxmemory-policy noeviction.',
+    );
+  }
+}

@@ -26,8 +26,9 @@ import { registerShopNamespace } from './realtime/shop-namespace.js';
 import { createSocketServer } from './realtime/socket-server.js';
 import { registerStaffNamespaces } from './realtime/staff-namespaces.js';
 import { RedisAvailability } from './redis-availability.js';
-import { closeRedis, connectRedis, duplicateForReads } from './redis-connection.js';
+import { closeRedis, connectRedis, duplicateForReads, warnUnlessNoEviction } from './redis-connection.js';
 import { HoldSweeper } from './workers/hold-sweeper.js';
+import { RedisReconciler } from './workers/redis-reconciler.js';
 import { StockFanout } from './workers/stock-fanout.js';
 
 const debug = createDebug('liveshop:server');
@@ -64,6 +65,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     cleanups.push(() => closeRedis(redis));
     const availability = new RedisAvailability(redis, config.redisUrl);
     cleanups.push(async () => availability.stop());
+    await warnUnlessNoEviction(redis, config.redisUrl);
     const db: SqlStore = await openSqlStore(config);
     cleanups.push(() => db.close());
 
@@ -75,12 +77,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const metrics = new ServerMetrics();
     const repository = new EventRepository(db);
     const events = new EventService(repository, inventory, new PinStore(redis, keys));
-    const restored = await events.restoreRedis();
-    if (restored > 0) debug('restored the Redis configuration of %d events', restored);
+    // Before anything is served: what Redis lost while no process watched is back first.
+    const reconciler = new RedisReconciler({ redis, events, keys, metrics });
+    await reconciler.reconcileNow();
+    reconciler.start();
+    cleanups.push(() => reconciler.stop());
+    availability.onUp(() => reconciler.trigger());
 
     const staticDirs: StaticDirs = { widget: defaultStaticDirs.widget, console: defaultStaticDirs.console };
     if (config.demo) {
-      await seedDemo(events, inventory);
+      await seedDemo(events);
       const demo = await loadDemoPackage();
       staticDirs.demoPublic = demo.demoPublicDir ?? defaultStaticDirs.demoPublic;
       staticDirs.stream = config.streamDir ?? demoStreamDir(staticDirs.demoPublic);

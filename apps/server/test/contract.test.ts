@@ -156,9 +156,17 @@ describe('reserve and release', () => {
     expect(reserved.hold.id).toMatch(/^h[0-9a-z]+~MUG$/);
     expect(reserved.hold.expiresAt).toBeGreaterThan(Date.now());
     expect(reserved.version).toBeGreaterThan(startVersion);
+    const generation = joined.products.find((p: { sku: string }) => p.sku === 'MUG').generation;
+    expect(generation).toBeGreaterThan(0);
+    expect(reserved.generation).toBe(generation);
 
     const released = await request(buyer.socket, 'release', { holdId: reserved.hold.id });
-    expect(released).toMatchObject({ ok: true, holdId: reserved.hold.id, available: reserved.available + 2 });
+    expect(released).toMatchObject({
+      ok: true,
+      holdId: reserved.hold.id,
+      available: reserved.available + 2,
+      generation,
+    });
 
     await eventually(() => pushes.some((m) => m.items.some((i) => i.sku === 'MUG' && i.version === released.version)));
     const versions = pushes.flatMap((m) => m.items.filter((i) => i.sku === 'MUG').map((i) => i.version));

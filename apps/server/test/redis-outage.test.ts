@@ -64,15 +64,15 @@ async function reserveWhenBack(socket: Parameters<typeof request>[0], sku = 'TEE
   return { held: held!, ms: Date.now() - started };
 }
 
-/** Console lines written during `work`, by level. */
-async function capturingLogs(work: () => Promise<void>): Promise<string[]> {
+/** Console warnings and errors written during `work` (which may read them as they come). */
+async function capturingLogs(work: (lines: string[]) => Promise<void>): Promise<string[]> {
   const lines: string[] = [];
   const capture = (...args: unknown[]) => {
     lines.push(args.map((arg) => (arg instanceof Error ? `${arg.stack}` : String(arg))).join(' '));
   };
   vi.spyOn(console, 'error').mockImplementation(capture);
   vi.spyOn(console, 'warn').mockImplementation(capture);
-  await work();
+  await work(lines);
   return lines;
 }
 
@@ -200,4 +200,53 @@ describe('Redis restarts, stops and comes back', () => {
       lines.join('\n'),
     ).toHaveLength(1);
   }, 30_000);
+
+  it('restores the live event within 15 s when Redis comes back empty, sells nothing twice, and viewers end on the snapshot', async () => {
+    const watchers = [await viewer(), await viewer()];
+    const buyer = await shopper(server);
+    expect((await reserve(buyer.socket, 'MUG', 2)).ok).toBe(true);
+    const lost = await server.inventory.snapshot('show');
+
+    const lines = await capturingLogs(async (lines) => {
+      await redis.restartEmpty();
+      const { ms } = await reserveWhenBack(buyer.socket, 'TEE');
+      expect(ms).toBeLessThan(15_000);
+      // The restore is logged once its transaction has committed, just after Redis has the event.
+      await eventually(() => lines.some((line) => /show.*restored/.test(line)));
+    });
+    expect(
+      lines.filter((line) => /show.*restored/.test(line)),
+      lines.join('\n'),
+    ).toHaveLength(1);
+
+    // Allocations as last set, holds gone, a generation above the lost one.
+    const [mugAfter, teeAfter] = await server.inventory.snapshot('show');
+    expect(mugAfter).toMatchObject({ allocated: 10, held: 0, sold: 0, available: 10 });
+    expect(teeAfter).toMatchObject({ allocated: 20, held: 1, sold: 0, available: 19 });
+    expect(teeAfter!.generation).toBeGreaterThan(lost[1]!.generation);
+    expect(await request(buyer.socket, 'join', { eventId: 'show' })).toMatchObject({
+      ok: true,
+      event: { status: 'live', holdTtlSeconds: 300 },
+    });
+
+    // A burst after the restore sells exactly what was restored, once.
+    const shoppers = await Promise.all(Array.from({ length: 15 }, () => shopper(server)));
+    const acks = await Promise.all(shoppers.map(({ socket }) => reserve(socket, 'MUG', 1)));
+    expect(acks.filter((ack) => ack.ok)).toHaveLength(10);
+    expect(acks.filter((ack) => ack.error?.code === 'SOLD_OUT')).toHaveLength(5);
+
+    const final = await server.inventory.snapshot('show');
+    for (const watcher of watchers) {
+      await eventually(() => final.every((s) => watcher.latest(s.sku)?.version === s.version));
+      for (const s of final) {
+        expect(watcher.latest(s.sku)).toEqual({
+          sku: s.sku,
+          available: s.available,
+          version: s.version,
+          generation: s.generation,
+        });
+      }
+    }
+    expect(final.find((s) => s.sku === 'MUG')).toMatchObject({ allocated: 10, available: 0, held: 10 });
+  }, 60_000);
 });

@@ -70,7 +70,8 @@ function registerShopperRequests(socket: ShopSocket, ctx: RealtimeContext): void
       shopperId: data.shopperId,
     });
     if (!result.ok) return result;
-    return { ok: true, holdId: result.holdId, available: result.available, version: result.version };
+    const { holdId, available, version, generation } = result;
+    return { ok: true, holdId, available, version, generation };
   });
 
   onRequest(socket, 'chat:send', (payload) =>
@@ -128,6 +129,7 @@ async function reserve(
       hold: { id: hold.id, sku: hold.sku, qty: hold.qty, expiresAt: hold.expiresAt },
       available: result.available,
       version: result.version,
+      generation: result.generation,
     };
   } catch (error) {
     code = error instanceof LiveshopError ? error.code : ErrorCode.INTERNAL;

@@ -148,7 +148,8 @@ export class StockFanout {
         watched.lastId = id;
         const entry = parseLedgerFields(id, fields);
         this.metrics.ledgerLag.observe(Math.max(0, readAt - entry.at) / 1000);
-        this.#coalescer.add(eventId, { sku: entry.sku, available: entry.available, version: entry.version }, entry.at);
+        const { sku, available, version, generation } = entry;
+        this.#coalescer.add(eventId, { sku, available, version, generation }, entry.at);
       }
     }
     this.#coalescer.release();
