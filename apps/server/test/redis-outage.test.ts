@@ -160,6 +160,11 @@ describe('Redis restarts, stops and comes back', () => {
       recovery.join('\n'),
     ).toHaveLength(1);
 
+    // The hold TTL shortened in Redis alone (before the outage) is put back from the database after
+    // the reconnect; shortened again, it lets the sweeper show it works.
+    await eventually(async () => (await server.inventory.getEventConfig('show'))?.holdTtlSeconds === 300);
+    await server.inventory.configureEvent('show', { holdTtlSeconds: 1 });
+
     // The fan-out pushes again, chat reaches the room through the adapter, and the sweeper returns holds.
     const mug = await reserve(buyer.socket, 'MUG');
     expect(mug, JSON.stringify(mug)).toMatchObject({ ok: true });

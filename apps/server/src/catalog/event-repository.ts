@@ -108,11 +108,13 @@ export class EventRepository {
     return rows.length > 0;
   }
 
-  /** Events whose holds may still need sweeping: live ones, and ones ended within the last day. */
+  /**
+   * Events whose holds may still need sweeping, whatever their status: every one not ended (a
+   * host may set a live event back to scheduled with units held), and ones ended within the last day.
+   */
   async listSweepable(): Promise<string[]> {
     const { rows } = await this.db.query<{ id: string }>(
-      `select id from events
-        where status = 'live' or (status = 'ended' and updated_at > now() - interval '1 day')`,
+      `select id from events where status <> 'ended' or updated_at > now() - interval '1 day'`,
     );
     return rows.map((row) => row.id);
   }

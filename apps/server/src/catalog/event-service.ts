@@ -4,6 +4,7 @@ import {
   LiveshopError,
   type EventSnapshot,
   type EventStatus,
+  type Product,
   type ProductView,
   type SetStockBody,
   type SkuStock,
@@ -90,9 +91,10 @@ export class EventService {
 
   /**
    * Brings Redis in step with PostgreSQL for one event, under the event's lock: restores what
-   * Redis lost (config, SKUs) under a new stock generation, and puts back allocations that differ
-   * from the ones last set (a crash between a Redis write and its commit). SKUs with stock in Redis
-   * and no allocation recorded (events from before allocations were kept) have theirs recorded.
+   * Redis lost (config, SKUs) under a new stock generation, and puts back settings (status, hold
+   * TTL, limits) and allocations that differ from the ones in the database (a crash between a
+   * Redis write and its commit). SKUs with stock in Redis and no allocation recorded (events from
+   * before allocations were kept) have theirs recorded.
    */
   async reconcile(eventId: string): Promise<Reconciled> {
     return this.repository.transaction(async (tx) => {
@@ -100,7 +102,7 @@ export class EventService {
       if (!event) return 'gone';
       const allocations = await this.repository.allocations(tx, eventId);
       if (await this.#restore(tx, event, allocations)) return 'restored';
-      let repaired = false;
+      let repaired = await this.#repairConfig(event);
       for (const stock of await this.inventory.snapshot(eventId)) {
         const units = allocations.get(stock.sku);
         if (units === undefined) {
@@ -118,6 +120,22 @@ export class EventService {
       }
       return repaired ? 'repaired' : 'unchanged';
     });
+  }
+
+  /** Writes the event's settings to Redis when its copy differs; resolves true when it did. */
+  async #repairConfig(event: CatalogEvent): Promise<boolean> {
+    const stored = await this.inventory.getEventConfig(event.id);
+    const wanted = { status: event.status, holdTtlSeconds: event.holdTtlSeconds, limits: limitsOf(event.products) };
+    if (
+      stored?.status === wanted.status &&
+      stored.holdTtlSeconds === wanted.holdTtlSeconds &&
+      JSON.stringify(Object.entries(stored.limits ?? {}).sort()) ===
+        JSON.stringify(Object.entries(wanted.limits).sort())
+    ) {
+      return false;
+    }
+    await this.inventory.configureEvent(event.id, wanted);
+    return true;
   }
 
   /** {@link reconcile}s every event that is not ended; resolves to how many were restored and repaired. */
@@ -187,11 +205,18 @@ export class EventService {
     return { items: stock };
   }
 
-  /** Changes the status in the catalog and in Redis, then tells every viewer. */
+  /**
+   * Changes the status in the catalog and in Redis under the event's lock (Redis refusing leaves
+   * both unchanged), then tells every viewer.
+   */
   async setStatus(eventId: string, status: EventStatus): Promise<{ status: EventStatus }> {
-    await this.require(eventId);
-    await this.repository.setStatus(eventId, status);
-    await this.inventory.configureEvent(eventId, { status });
+    await this.repository.transaction(async (tx) => {
+      const event = await this.repository.lock(tx, eventId);
+      if (!event) throw new LiveshopError(ErrorCode.NOT_FOUND, `event ${eventId} does not exist`);
+      await this.repository.setStatus(eventId, status, tx);
+      await this.#restore(tx, { ...event, status }, await this.repository.allocations(tx, eventId));
+      await this.inventory.configureEvent(eventId, { status });
+    });
     this.#cache.delete(eventId);
     this.onCatalogChange(eventId);
     this.notifier.status(eventId, status);
@@ -234,4 +259,11 @@ export class EventService {
       pinned,
     };
   }
+}
+
+/** The per-shopper limits of the products that have one, as Redis keeps them. */
+function limitsOf(products: Product[]): Record<string, number> {
+  const limits: Record<string, number> = {};
+  for (const product of products) if (product.limitPerShopper > 0) limits[product.sku] = product.limitPerShopper;
+  return limits;
 }
