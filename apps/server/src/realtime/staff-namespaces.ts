@@ -28,7 +28,8 @@ const DISPLAY_NAMES: Record<StaffRole, string> = { host: 'Host', moderator: 'Mod
  * `/host` and `/moderator`: connections present `auth.token`, a staff token for one event. A
  * missing, forged or expired token, or one for the other role, is refused at connection with
  * `connect_error` whose `data` is `{ code, message }`. Every request names its event, which must be
- * the token's (`FORBIDDEN` otherwise), and is re-checked against the token's expiry.
+ * the token's (`FORBIDDEN` otherwise), and is re-checked against the token's expiry; at the expiry
+ * the connection is closed.
  */
 export function registerStaffNamespaces(
   namespaces: { host: HostNamespace; moderator: ModeratorNamespace },
@@ -62,6 +63,10 @@ function registerStaff(namespace: StaffNamespace, role: StaffRole, ctx: Realtime
 
   namespace.on('connection', (socket) => {
     const claims = claimsOf.get(socket)!;
+    // A staff connection lives no longer than its token: at the expiry the server closes it, and
+    // reconnecting with the same token is refused.
+    const expiry = setTimeout(() => socket.disconnect(true), Math.max(0, claims.expiresAt - Date.now()));
+    socket.once('disconnect', () => clearTimeout(expiry));
     /** Checks the payload's event id against the token's scope, and the token's expiry. */
     const withEvent = (payload: unknown): void => {
       if (claims.expiresAt <= Date.now()) throw new LiveshopError(ErrorCode.UNAUTHORIZED, 'the token has expired');
