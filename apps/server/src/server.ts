@@ -96,11 +96,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       }
     }
 
+    const limits = new RateLimits(redis, keys, config, metrics);
     const app = createApp({
       redis,
       db,
       metrics,
       events,
+      limits,
       staffTokens,
       adminKey: config.adminKey,
       metricsKey: config.metricsKey,
@@ -148,7 +150,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       events,
       chat: new ChatStore(redis, keys, config.chatHistory),
       rooms,
-      limits: new RateLimits(redis, keys, config, metrics),
+      limits,
       metrics,
       sessions,
       staffTokens,

@@ -193,7 +193,8 @@ describe('reserve and release', () => {
       request(socket, 'reserve', { eventId: 'show', sku: 'TEE', qty: 1, idempotencyKey: idem(), ...payload });
     const code = async (payload: Record<string, unknown>) => (await reserve(payload)).error?.code;
 
-    expect(await code({ qty: 99 })).toBe('SOLD_OUT');
+    expect(await code({ qty: 9 })).toBe('SOLD_OUT');
+    expect(await code({ qty: 11 })).toBe('LIMIT_EXCEEDED');
     expect(await code({ sku: 'MUG', qty: 3 })).toBe('LIMIT_EXCEEDED');
     expect(await code({ qty: 0 })).toBe('INVALID_INPUT');
     expect(await code({ qty: 1.5 })).toBe('INVALID_INPUT');

@@ -230,8 +230,11 @@ async function fuzz(ns: string, auth: unknown): Promise<number> {
       throw new Error(`${ns} ${testCase.name}: the server did not answer: ${error.message}`);
     });
     for (const id of testCase.acks) {
-      const ack = await socket.ack(ns, id, 0).catch(() => undefined);
-      if (ack === null || (ack === undefined && socket.closed)) continue;
+      // Acks of asynchronous handlers may come after the probe's; each must still come, or the socket close.
+      const ack = await socket.ack(ns, id, 3_000).catch((error: Error) => {
+        throw new Error(`${ns} ${testCase.name}: request ${id} was never answered: ${error.message}`);
+      });
+      if (ack === null) continue;
       const answer = ack?.[0] as { ok?: boolean; error?: { code?: unknown; message?: unknown } } | undefined;
       answered += 1;
       if (testCase.mayAccept && answer?.ok === true) continue;

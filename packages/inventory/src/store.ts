@@ -4,6 +4,7 @@ import {
   ErrorCode,
   EVENT_STATUSES,
   eventIdSchema,
+  MAX_HOLD_TTL_SECONDS,
   MAX_QTY,
   holdIdSchema,
   parseInput,
@@ -41,7 +42,8 @@ const batchSizeSchema = z.number().int().min(1).max(10_000);
 const restorePlanSchema = z.strictObject({
   generation: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
   status: z.enum(EVENT_STATUSES),
-  holdTtlSeconds: z.number().positive().max(3600),
+  holdTtlSeconds: z.number().positive().max(MAX_HOLD_TTL_SECONDS),
+  maxQtyPerReserve: z.number().int().min(1).max(MAX_QTY).default(MAX_QTY),
   skus: z
     .array(
       z.strictObject({
@@ -142,8 +144,8 @@ export class InventoryStore {
   /**
    * Holds `qty` units for a shopper until the event's hold TTL passes, in one EVALSHA that first
    * returns the SKU's due holds to stock. Errors: `NOT_FOUND` (event not configured, or SKU never
-   * allocated), `EVENT_NOT_LIVE`, `SOLD_OUT`, `LIMIT_EXCEEDED`, `IDEMPOTENCY_CONFLICT`,
-   * `INVALID_INPUT`. The same idempotency key from the same shopper replays the first result.
+   * allocated), `EVENT_NOT_LIVE`, `SOLD_OUT`, `LIMIT_EXCEEDED` (the shopper's limit, or more than
+   * the event allows in one reserve), `IDEMPOTENCY_CONFLICT`, `INVALID_INPUT`. The same idempotency key from the same shopper replays the first result.
    */
   async reserve(input: ReserveInput): Promise<InventoryResult<ReserveResult>> {
     let value = acceptReserveInput(input);
@@ -335,6 +337,7 @@ export class InventoryStore {
       String(input.generation),
       input.status,
       String(Math.max(1, Math.round(input.holdTtlSeconds * 1000))),
+      String(input.maxQtyPerReserve),
       this.ledgerMaxLength,
       ...input.skus.flatMap((item) => [item.sku, String(item.allocated), String(item.sold), String(item.limit)]),
     );

@@ -43,6 +43,7 @@ describe('restoreEvent', () => {
     expect(await f.store.getEventConfig('e')).toEqual({
       status: 'live',
       holdTtlSeconds: 120,
+      maxQtyPerReserve: 1_000_000,
       limits: { hat: 1 },
       generation: 7,
     });

@@ -3,6 +3,7 @@ import type { SqlExecutor, SqlStore } from '../db/sql-store.js';
 
 /** An event with its products, as stored. */
 export interface CatalogEvent extends LiveEvent {
+  maxQtyPerReserve: number;
   products: Product[];
 }
 
@@ -12,6 +13,7 @@ interface EventRow {
   stream_url: string | null;
   poster_url: string | null;
   hold_ttl_seconds: number;
+  max_qty_per_reserve: number;
   status: EventStatus;
 }
 interface ProductRow {
@@ -48,7 +50,8 @@ export class EventRepository {
 
   async get(id: string, db: SqlExecutor = this.db): Promise<CatalogEvent | null> {
     const events = await db.query<EventRow>(
-      'select id, title, stream_url, poster_url, hold_ttl_seconds, status from events where id = $1',
+      `select id, title, stream_url, poster_url, hold_ttl_seconds, max_qty_per_reserve, status
+         from events where id = $1`,
       [id],
     );
     const row = events.rows[0];
@@ -64,9 +67,17 @@ export class EventRepository {
   /** Inserts the event and its products in `tx`, each product with an allocation of 0; false when the id is taken. */
   async insertIn(tx: SqlExecutor, event: CatalogEvent): Promise<boolean> {
     const inserted = await tx.query(
-      `insert into events (id, title, stream_url, poster_url, hold_ttl_seconds, status)
-       values ($1, $2, $3, $4, $5, $6) on conflict (id) do nothing returning id`,
-      [event.id, event.title, event.streamUrl ?? null, event.posterUrl ?? null, event.holdTtlSeconds, event.status],
+      `insert into events (id, title, stream_url, poster_url, hold_ttl_seconds, max_qty_per_reserve, status)
+       values ($1, $2, $3, $4, $5, $6, $7) on conflict (id) do nothing returning id`,
+      [
+        event.id,
+        event.title,
+        event.streamUrl ?? null,
+        event.posterUrl ?? null,
+        event.holdTtlSeconds,
+        event.maxQtyPerReserve,
+        event.status,
+      ],
     );
     if (inserted.rows.length === 0) return false;
     await insertProducts(tx, event.id, event.products);
@@ -146,8 +157,14 @@ async function insertProducts(tx: SqlExecutor, eventId: string, products: Produc
   }
 }
 
-function toEvent(row: EventRow): LiveEvent {
-  const event: LiveEvent = { id: row.id, title: row.title, holdTtlSeconds: row.hold_ttl_seconds, status: row.status };
+function toEvent(row: EventRow): Omit<CatalogEvent, 'products'> {
+  const event: Omit<CatalogEvent, 'products'> = {
+    id: row.id,
+    title: row.title,
+    holdTtlSeconds: row.hold_ttl_seconds,
+    maxQtyPerReserve: row.max_qty_per_reserve,
+    status: row.status,
+  };
   if (row.stream_url) event.streamUrl = row.stream_url;
   if (row.poster_url) event.posterUrl = row.poster_url;
   return event;

@@ -68,15 +68,24 @@ export class EventService {
     return event;
   }
 
-  /** Creates the event and its products; `CONFLICT` when the id is taken. */
+  /**
+   * Creates the event and its products (a product without its own per-shopper limit gets the
+   * event's default); `CONFLICT` when the id is taken.
+   */
   async create(body: z.output<typeof createEventBody>): Promise<EventSnapshot> {
-    const { products, ...details } = body;
+    const { products, defaultLimitPerShopper, ...details } = body;
     const skus = new Set<string>();
     for (const product of products) {
       if (skus.has(product.sku)) throw new LiveshopError(ErrorCode.INVALID_INPUT, `sku ${product.sku} is listed twice`);
       skus.add(product.sku);
     }
-    const event: CatalogEvent = { ...details, products };
+    const event: CatalogEvent = {
+      ...details,
+      products: products.map((product) => ({
+        ...product,
+        limitPerShopper: product.limitPerShopper ?? defaultLimitPerShopper,
+      })),
+    };
     await this.repository.transaction(async (tx) => {
       if (!(await this.repository.insertIn(tx, event))) {
         throw new LiveshopError(ErrorCode.CONFLICT, `event ${event.id} already exists`);
@@ -122,13 +131,19 @@ export class EventService {
     });
   }
 
-  /** Writes the event's settings to Redis when its copy differs; resolves true when it did. */
+  /** Writes the event's settings (status, hold TTL, reserve cap, limits) to Redis when its copy differs; resolves true when it did. */
   async #repairConfig(event: CatalogEvent): Promise<boolean> {
     const stored = await this.inventory.getEventConfig(event.id);
-    const wanted = { status: event.status, holdTtlSeconds: event.holdTtlSeconds, limits: limitsOf(event.products) };
+    const wanted = {
+      status: event.status,
+      holdTtlSeconds: event.holdTtlSeconds,
+      maxQtyPerReserve: event.maxQtyPerReserve,
+      limits: limitsOf(event.products),
+    };
     if (
       stored?.status === wanted.status &&
       stored.holdTtlSeconds === wanted.holdTtlSeconds &&
+      stored.maxQtyPerReserve === wanted.maxQtyPerReserve &&
       JSON.stringify(Object.entries(stored.limits ?? {}).sort()) ===
         JSON.stringify(Object.entries(wanted.limits).sort())
     ) {
@@ -161,6 +176,7 @@ export class EventService {
       generation: await this.repository.nextGeneration(tx),
       status: event.status,
       holdTtlSeconds: event.holdTtlSeconds,
+      maxQtyPerReserve: event.maxQtyPerReserve,
       skus: event.products.map((product) => ({
         sku: product.sku,
         allocated: allocations.get(product.sku) ?? 0,

@@ -17,6 +17,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerOpti
     keyPrefix: env.LIVESHOP_REDIS_PREFIX || undefined,
     ipRateLimitPerSecond: int(env, 'LIVESHOP_IP_RATE_LIMIT'),
     shopperReservesPerSecond: int(env, 'LIVESHOP_SHOPPER_RATE_LIMIT'),
+    sessionsPerIpPerMinute: int(env, 'LIVESHOP_SESSION_RATE_LIMIT'),
     allowedOrigins: env.LIVESHOP_ALLOWED_ORIGINS?.split(',')
       .map((origin) => origin.trim())
       .filter(Boolean),

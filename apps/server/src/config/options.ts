@@ -27,10 +27,17 @@ export interface ServerOptions {
   keyPrefix?: string;
   /** PostgreSQL schema for this server's tables (created when missing). Default `public`. */
   dbSchema?: string;
-  /** Reserves and chat messages per second per client IP; 0 turns the per-IP limit off. Default 50. */
+  /**
+   * Requests per second per client IP, for each of reserve, release, join, leave, chat and
+   * `GET /api/events/:id`; 0 turns every per-IP limit off (new sessions included). Default 50.
+   */
   ipRateLimitPerSecond?: number;
-  /** Reserves per second per shopper session. Default 10. */
+  /** New shopper sessions per minute per client IP (off when `ipRateLimitPerSecond` is 0). Default 30. */
+  sessionsPerIpPerMinute?: number;
+  /** Reserves per second per shopper session; releases have the same limit, counted apart. Default 10. */
   shopperReservesPerSecond?: number;
+  /** Joins per 10 seconds per connection's sender; leaves have the same limit, counted apart. Default 10. */
+  shopperJoinsPer10Seconds?: number;
   /** Chat messages per 10 seconds per shopper session. Default 5. */
   shopperChatPer10Seconds?: number;
   /** Origins allowed to open socket.io connections and call the public API; empty or unset allows any. */
@@ -83,7 +90,9 @@ const optionsSchema = z.strictObject({
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'dbSchema must be a lower-case SQL identifier')
     .default('public'),
   ipRateLimitPerSecond: perSecond.default(50),
+  sessionsPerIpPerMinute: perSecond.min(1).default(30),
   shopperReservesPerSecond: perSecond.min(1).default(10),
+  shopperJoinsPer10Seconds: perSecond.min(1).default(10),
   shopperChatPer10Seconds: perSecond.min(1).default(5),
   allowedOrigins: z.array(z.url()).default([]),
   demo: z.boolean().default(false),

@@ -1,5 +1,6 @@
 import createDebug from 'debug';
-import { ErrorCode, type Ack, type ErrorBody } from '@liveshop/protocol';
+import { ErrorCode, LiveshopError, type Ack, type ErrorBody } from '@liveshop/protocol';
+import type { ExtendedError } from 'socket.io';
 import { toErrorBody } from '../http/error-handler.js';
 
 const debug = createDebug('liveshop:socket');
@@ -61,6 +62,20 @@ export function refuseUnknownEvents(
     };
     (last as (response: Ack) => void)({ ok: false, error });
   });
+}
+
+/**
+ * A connection middleware's refusal, which the client sees as `connect_error` with `data: { code,
+ * message }`: a {@link LiveshopError}'s, or `fallback` for anything else.
+ */
+export function connectRefusal(
+  error: unknown,
+  fallback: ErrorBody = { code: ErrorCode.INTERNAL, message: 'internal error' },
+): ExtendedError {
+  const body = error instanceof LiveshopError ? error.toBody() : fallback;
+  const refusal = new Error(body.message) as ExtendedError;
+  refusal.data = body;
+  return refusal;
 }
 
 function failure(event: string, error: unknown): ErrorBody {

@@ -5,16 +5,14 @@ import {
   parseInput,
   pinPayload,
   statusPayload,
-  type ErrorBody,
   type StaffRole,
 } from '@liveshop/protocol';
-import type { ExtendedError } from 'socket.io';
 import { z } from 'zod';
 import type { StaffClaims } from '../auth/staff-token.js';
 import type { RealtimeContext } from './context.js';
 import { sendChat } from './chat.js';
 import { joinEvent } from './join.js';
-import { onRequest, refuseUnknownEvents } from './requests.js';
+import { connectRefusal, onRequest, refuseUnknownEvents } from './requests.js';
 import type { HostNamespace, ModeratorNamespace } from './types.js';
 
 type StaffNamespace = HostNamespace | ModeratorNamespace;
@@ -57,7 +55,7 @@ function registerStaff(namespace: StaffNamespace, role: StaffRole, ctx: Realtime
       };
       next();
     } catch (error) {
-      next(connectError(error));
+      next(connectRefusal(error, { code: ErrorCode.UNAUTHORIZED, message: 'invalid token' }));
     }
   });
 
@@ -76,8 +74,9 @@ function registerStaff(namespace: StaffNamespace, role: StaffRole, ctx: Realtime
       }
     };
 
-    onRequest(socket, 'join', (payload) => {
+    onRequest(socket, 'join', async (payload) => {
       withEvent(payload);
+      await ctx.limits.join(socket.data.shopperId, socket.data.ip);
       return joinEvent(ctx, socket, payload);
     });
 
@@ -110,13 +109,4 @@ function registerStaff(namespace: StaffNamespace, role: StaffRole, ctx: Realtime
         : undefined,
     );
   });
-}
-
-/** A middleware refusal that the client sees as `connect_error` with `data: { code, message }`. */
-function connectError(error: unknown): ExtendedError {
-  const body: ErrorBody =
-    error instanceof LiveshopError ? error.toBody() : { code: ErrorCode.UNAUTHORIZED, message: 'invalid token' };
-  const refusal = new Error(body.message) as ExtendedError;
-  refusal.data = body;
-  return refusal;
 }

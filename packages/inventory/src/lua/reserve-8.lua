@@ -4,7 +4,7 @@
   and creates a hold that expires after the event's hold TTL.
 
   Input:
-    KEYS[1]  event config hash (status, ttlMs, gen)
+    KEYS[1]  event config hash (status, ttlMs, gen, maxQty)
     KEYS[2]  SKU stock hash (counts, and `limit`: the per-shopper limit, absent = none)
     KEYS[3]  SKU hold expiry zset
     KEYS[4]  SKU hold data hash (holds, and b:<shopper> -> units held + bought)
@@ -27,6 +27,7 @@
     {-1} event not configured       {-2} unknown SKU
     {-3, status} event not live      {-4, available} sold out
     {-5, limit, owned} over limit    {-6} idempotency conflict
+    {-11, maxQty} more units than one reserve may take
 ]]
 local rcall = redis.call
 local configKey = KEYS[1]
@@ -55,12 +56,16 @@ elseif prior then
   return { 1, holdId, tonumber(expiresAt), tonumber(available), tonumber(version), tonumber(generation) }
 end
 
-local config = rcall('HMGET', configKey, 'status', 'ttlMs', 'gen')
+local config = rcall('HMGET', configKey, 'status', 'ttlMs', 'gen', 'maxQty')
 if not config[1] then
   return { -1 }
 end
 if config[1] ~= 'live' then
   return { -3, config[1] }
+end
+local maxQty = tonumber(config[4])
+if maxQty and qty > maxQty then
+  return { -11, maxQty }
 end
 -- The per-shopper limit rides along with the counts: one call instead of two.
 local v = rcall('HMGET', k.stock, 'allocated', 'available', 'held', 'sold', 'version', 'limit')

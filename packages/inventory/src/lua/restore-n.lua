@@ -19,9 +19,10 @@
     KEYS[4 + i]   stock hash of the i-th SKU in ARGV
 
     ARGV[1]       generation (newer than any before it; the caller draws it from a durable sequence)
-    ARGV[2]       status     ARGV[3] hold TTL in ms (written only with a missing config)
-    ARGV[4]       ledger max length (0 = untrimmed)
-    ARGV[1 + 4i]  i-th SKU   ARGV[2 + 4i] its allocation   ARGV[3 + 4i] units sold   ARGV[4 + 4i] per-shopper limit (0 = none)
+    ARGV[2]       status     ARGV[3] hold TTL in ms     ARGV[4] most units per reserve
+                  (these three written only with a missing config)
+    ARGV[5]       ledger max length (0 = untrimmed)
+    ARGV[2 + 4i]  i-th SKU   ARGV[3 + 4i] its allocation   ARGV[4 + 4i] units sold   ARGV[5 + 4i] per-shopper limit (0 = none)
 
   Output:
     {1, skus restored} when it restored anything (0 SKUs: only the config was missing),
@@ -33,7 +34,7 @@ local limitsKey = KEYS[2]
 local skusKey = KEYS[3]
 local ledgerKey = KEYS[4]
 local generation = tonumber(ARGV[1])
-local maxLen = tonumber(ARGV[4])
+local maxLen = tonumber(ARGV[5])
 local skuCount = #KEYS - 4
 
 --@include "now"
@@ -57,12 +58,12 @@ if configured and #missing == 0 then
 end
 
 if not configured then
-  rcall('HSET', configKey, 'status', ARGV[2], 'ttlMs', ARGV[3])
+  rcall('HSET', configKey, 'status', ARGV[2], 'ttlMs', ARGV[3], 'maxQty', ARGV[4])
   rcall('DEL', limitsKey)
   for i = 1, skuCount do
-    local limit = tonumber(ARGV[4 + 4 * i])
+    local limit = tonumber(ARGV[5 + 4 * i])
     if limit > 0 then
-      rcall('HSET', limitsKey, ARGV[1 + 4 * i], limit)
+      rcall('HSET', limitsKey, ARGV[2 + 4 * i], limit)
     end
   end
 end
@@ -70,21 +71,21 @@ rcall('HSET', configKey, 'gen', generation)
 
 for _, i in ipairs(missing) do
   local stockKey = KEYS[4 + i]
-  local sold = tonumber(ARGV[3 + 4 * i])
+  local sold = tonumber(ARGV[4 + 4 * i])
   -- Never more sold than allocated: an allocation below what orders sold is raised to it.
-  local allocated = math.max(tonumber(ARGV[2 + 4 * i]), sold)
+  local allocated = math.max(tonumber(ARGV[3 + 4 * i]), sold)
   writeStock(stockKey, { allocated = allocated, available = allocated - sold, held = 0, sold = sold, version = 1 })
-  local limit = tonumber(ARGV[4 + 4 * i])
+  local limit = tonumber(ARGV[5 + 4 * i])
   if limit > 0 then
     rcall('HSET', stockKey, 'limit', limit)
   end
-  rcall('SADD', skusKey, ARGV[1 + 4 * i])
+  rcall('SADD', skusKey, ARGV[2 + 4 * i])
 end
 
 local now = nowMs()
 for i = 1, skuCount do
   local c = readStock(KEYS[4 + i])
   c.generation = generation
-  appendLedger(ledgerKey, maxLen, 'restore', ARGV[1 + 4 * i], c.allocated, c, c.available, nil, nil, nil, 'system', now)
+  appendLedger(ledgerKey, maxLen, 'restore', ARGV[2 + 4 * i], c.allocated, c, c.available, nil, nil, nil, 'system', now)
 end
 return { 1, #missing }
