@@ -12,6 +12,9 @@ ensure_deps
 ensure_redis
 pnpm -s build
 export PORT="${PORT:-8080}"
+# The demo (seeded event, storefront, test stream, default admin key) is on only when asked; this
+# command is the demo, so it asks. LIVESHOP_DEMO=0 starts a bare server instead.
+export LIVESHOP_DEMO="${LIVESHOP_DEMO:-1}"
 log "starting on http://localhost:$PORT/ (Redis $REDIS_URL, database ${DATABASE_URL:-embedded PGlite in ./data/})"
 cd apps/server
 # node itself, not a package-manager wrapper, receives SIGINT/SIGTERM and closes the server cleanly.

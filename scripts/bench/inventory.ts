@@ -51,7 +51,7 @@ async function main() {
   };
 
   try {
-    await store.configureEvent(EVENT, { status: 'live', holdTtlSeconds: 3600 });
+    await store.configureEvent(EVENT, { status: 'live', holdTtlSeconds: 1800 });
     const version = /redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? '?';
     console.log(`inventory reserve benchmark: Redis ${version} at ${redisUrl}, prefix ${prefix}`);
     console.log(

@@ -42,21 +42,27 @@ ensure_pnpm() {
 
 tcp_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 
-# Starts a private redis-server on a free port when nothing answers at REDIS_URL.
+# The private Redis started when none answers at REDIS_URL: a fixed port and an append-only file in
+# ./data/redis, so a later start (or a restart of the daemon) finds the data where it left it.
+PRIVATE_REDIS_PORT="${LIVESHOP_PRIVATE_REDIS_PORT:-6390}"
+
+# Uses the Redis at REDIS_URL when one answers; otherwise the private one, started when needed.
 ensure_redis() {
   export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
   local hostport="${REDIS_URL#*://}"; hostport="${hostport#*@}"; hostport="${hostport%%/*}"
   local host="${hostport%%:*}" port="${hostport##*:}"
   [ "$port" = "$hostport" ] && port=6379
   if tcp_open "$host" "$port"; then return 0; fi
-  ensure_apt redis-server redis-server
-  local dir="$LIVESHOP_ROOT/data/redis"; mkdir -p "$dir"
-  port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
-  log "no Redis at $host:${hostport##*:}; starting a private redis-server on 127.0.0.1:$port"
-  redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
-    --dir "$dir" --pidfile "$dir/redis.pid" --logfile "$dir/redis.log"
-  for _ in $(seq 1 50); do tcp_open 127.0.0.1 "$port" && break; sleep 0.1; done
-  export REDIS_URL="redis://127.0.0.1:$port"
+  if ! tcp_open 127.0.0.1 "$PRIVATE_REDIS_PORT"; then
+    ensure_apt redis-server redis-server
+    local dir="$LIVESHOP_ROOT/data/redis"; mkdir -p "$dir"
+    log "no Redis at $host:$port; starting a private redis-server on 127.0.0.1:$PRIVATE_REDIS_PORT (data in data/redis)"
+    redis-server --port "$PRIVATE_REDIS_PORT" --bind 127.0.0.1 --daemonize yes \
+      --appendonly yes --appendfsync everysec --save "" --maxmemory-policy noeviction \
+      --dir "$dir" --pidfile "$dir/redis.pid" --logfile "$dir/redis.log"
+    for _ in $(seq 1 100); do tcp_open 127.0.0.1 "$PRIVATE_REDIS_PORT" && break; sleep 0.1; done
+  fi
+  export REDIS_URL="redis://127.0.0.1:$PRIVATE_REDIS_PORT"
 }
 
 ensure_deps() {

@@ -7,8 +7,8 @@ const REPO_DATA_DIR = fileURLToPath(new URL('../../../data', import.meta.url));
 
 /**
  * `pnpm --filter @liveshop/server start`: reads the environment (docs/protocol.md lists it),
- * starts the server with the demo on unless LIVESHOP_DEMO=off, and closes it gracefully on
- * SIGTERM or SIGINT.
+ * starts the server (the demo only with LIVESHOP_DEMO=1, which `scripts/start.sh` sets), and
+ * closes it gracefully on SIGTERM or SIGINT.
  */
 async function main(): Promise<void> {
   const server = await startServer({ dataDir: REPO_DATA_DIR, ...optionsFromEnv() });

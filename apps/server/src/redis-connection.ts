@@ -1,22 +1,44 @@
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { redactUrl } from './config/options.js';
 
 const CONNECT_TIMEOUT_MS = 5_000;
+/**
+ * Longest a Redis command may take before it fails (and the request with it, as `UNAVAILABLE`).
+ * Above the 1 s of the blocking stream reads, well below the 3 s every request is answered in.
+ */
+export const COMMAND_TIMEOUT_MS = 2_000;
 
 /**
- * Connects the main Redis client, or throws `Redis unreachable at <url>: <reason>`. Commands fail
- * after a few reconnect attempts instead of queueing for long during an outage. ioredis writes each
- * command as it comes without waiting for earlier replies, so concurrent reserves already share the
- * connection; its auto-pipelining measured no faster on the reserve path here, so it stays off.
+ * How every connection of the server behaves when Redis goes away: commands fail after
+ * {@link COMMAND_TIMEOUT_MS} whatever happens (a stalled Redis that keeps the socket open
+ * included), and reconnect attempts come every second at most, for ever.
+ */
+const RESILIENT: RedisOptions = {
+  connectTimeout: CONNECT_TIMEOUT_MS,
+  commandTimeout: COMMAND_TIMEOUT_MS,
+  maxRetriesPerRequest: 1,
+  retryStrategy: (attempt) => Math.min(100 * attempt, 1_000),
+};
+
+/**
+ * Connects the main Redis client, or throws `Redis unreachable at <url>: <reason>`. Requests go
+ * through this client, so it has no offline queue: while Redis is away a command fails at once and
+ * the request is answered `UNAVAILABLE` instead of waiting. Commands in flight when the connection
+ * drops are not sent again after the reconnect: they fail at the command timeout, and a request
+ * the client was told failed is never carried out later. ioredis writes each command as it comes
+ * without waiting for earlier replies, so concurrent reserves already share the connection; its
+ * auto-pipelining measured no faster on the reserve path here, so it stays off.
  */
 export async function connectRedis(url: string): Promise<Redis> {
   const redis = new Redis(url, {
+    ...RESILIENT,
     lazyConnect: true,
-    maxRetriesPerRequest: 3,
-    connectTimeout: CONNECT_TIMEOUT_MS,
+    enableOfflineQueue: false,
+    autoResendUnfulfilledCommands: false,
   });
   let lastError: Error | undefined;
-  redis.on('error', (error: Error) => (lastError = error));
+  const remember = (error: Error) => (lastError = error);
+  redis.on('error', remember);
   try {
     await Promise.race([
       redis.connect(),
@@ -30,5 +52,57 @@ export async function connectRedis(url: string): Promise<Redis> {
     const reason = (error as Error).message || (lastError?.message ?? 'unknown error');
     throw new Error(`Redis unreachable at ${redactUrl(url)}: ${reason}`, { cause: error });
   }
+  redis.off('error', remember);
   return redis;
+}
+
+/**
+ * A second connection for loops that block on stream reads (the socket.io adapter, the ledger
+ * fan-out). It keeps an offline queue: a loop whose read fails retries at once, and without a queue
+ * a read would fail at once again, spinning while Redis is away; queued, it waits for the next
+ * reconnect attempt or the command timeout. A read in flight when the connection drops is sent
+ * again after the reconnect, so the loop resumes at once instead of at the timeout. Errors are
+ * reported by the main connection's availability watch, so this one's are dropped.
+ */
+export function duplicateForReads(redis: Redis, options: RedisOptions = {}): Redis {
+  const duplicate = redis.duplicate({
+    ...RESILIENT,
+    enableOfflineQueue: true,
+    autoResendUnfulfilledCommands: true,
+    ...options,
+  });
+  duplicate.on('error', () => undefined);
+  return duplicate;
+}
+
+/** Closes a connection politely when Redis answers, at once when it does not. */
+export async function closeRedis(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') await redis.quit().catch(() => undefined);
+  redis.disconnect();
+}
+
+/**
+ * Warns loudly unless Redis is configured never to evict keys: an eviction policy lets Redis
+ * delete holds, counts or whole events under memory pressure, and a reserve could then oversell
+ * against what was restored. Redis that does not allow CONFIG GET (some managed services) gets a
+ * warning to check it by hand.
+ */
+export async function warnUnlessNoEviction(redis: Redis, url: string): Promise<void> {
+  let policy: string | undefined;
+  try {
+    const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];
+    policy = reply[1];
+  } catch (error) {
+    console.warn(
+      `liveshop: cannot read maxmemory-policy of Redis at ${redactUrl(url)} (${(error as Error).message}); ` +
+        'make sure it is noeviction',
+    );
+    return;
+  }
+  if (policy !== 'noeviction') {
+    console.warn(
+      `liveshop: WARNING: Redis at ${redactUrl(url)} runs with maxmemory-policy ${policy ?? 'unknown'}: under ` +
+        'memory pressure it will delete holds, stock counts and whole events. Set maxmemory-policy noeviction.',
+    );
+  }
 }

@@ -3,7 +3,6 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InventoryStore } from '@liveshop/inventory';
 import createDebug from 'debug';
-import type { Redis } from 'ioredis';
 import { ShopperSessions } from './auth/shopper-session.js';
 import { Signer } from './auth/signing.js';
 import { StaffTokens } from './auth/staff-token.js';
@@ -15,7 +14,7 @@ import { openSqlStore } from './db/open.js';
 import type { SqlStore } from './db/sql-store.js';
 import { demoStreamDir, loadDemoPackage, startDemoStream } from './demo/demo-assets.js';
 import { seedDemo } from './demo/seed-demo.js';
-import { createApp } from './http/app.js';
+import { createApp, createMonitoringApp } from './http/app.js';
 import { defaultStaticDirs, type StaticDirs } from './http/static-assets.js';
 import { ServerMetrics } from './metrics/metrics.js';
 import { ChatStore } from './realtime/chat-store.js';
@@ -26,8 +25,10 @@ import { ServerKeys } from './realtime/server-keys.js';
 import { registerShopNamespace } from './realtime/shop-namespace.js';
 import { createSocketServer } from './realtime/socket-server.js';
 import { registerStaffNamespaces } from './realtime/staff-namespaces.js';
-import { connectRedis } from './redis-connection.js';
+import { RedisAvailability } from './redis-availability.js';
+import { closeRedis, connectRedis, duplicateForReads, warnUnlessNoEviction } from './redis-connection.js';
 import { HoldSweeper } from './workers/hold-sweeper.js';
+import { RedisReconciler } from './workers/redis-reconciler.js';
 import { StockFanout } from './workers/stock-fanout.js';
 
 const debug = createDebug('liveshop:server');
@@ -40,6 +41,8 @@ export interface RunningServer {
   inventory: InventoryStore;
   /** The admin key in effect (the demo default when none was configured), if any. */
   adminKey: string | undefined;
+  /** `http://<host>:<port>` of the separate monitoring port, when `metricsPort` is set. */
+  metricsUrl?: string;
   /** Stops accepting connections, stops the workers, closes sockets, Redis and the database. Idempotent. */
   close(): Promise<void>;
 }
@@ -59,8 +62,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   try {
     const redis = await connectRedis(config.redisUrl);
-    cleanups.push(() => redis.quit());
-    logRedisErrors(redis, config.redisUrl);
+    cleanups.push(() => closeRedis(redis));
+    const availability = new RedisAvailability(redis, config.redisUrl);
+    cleanups.push(async () => availability.stop());
+    await warnUnlessNoEviction(redis, config.redisUrl);
     const db: SqlStore = await openSqlStore(config);
     cleanups.push(() => db.close());
 
@@ -72,12 +77,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const metrics = new ServerMetrics();
     const repository = new EventRepository(db);
     const events = new EventService(repository, inventory, new PinStore(redis, keys));
-    const restored = await events.restoreRedis();
-    if (restored > 0) debug('restored the Redis configuration of %d events', restored);
+    // Before anything is served: what Redis lost while no process watched is back first.
+    const reconciler = new RedisReconciler({ redis, events, keys, metrics });
+    await reconciler.reconcileNow();
+    reconciler.start();
+    cleanups.push(() => reconciler.stop());
+    availability.onUp(() => reconciler.trigger());
 
     const staticDirs: StaticDirs = { widget: defaultStaticDirs.widget, console: defaultStaticDirs.console };
     if (config.demo) {
-      await seedDemo(events, inventory);
+      await seedDemo(events);
       const demo = await loadDemoPackage();
       staticDirs.demoPublic = demo.demoPublicDir ?? defaultStaticDirs.demoPublic;
       staticDirs.stream = config.streamDir ?? demoStreamDir(staticDirs.demoPublic);
@@ -87,20 +96,24 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       }
     }
 
+    const limits = new RateLimits(redis, keys, config, metrics);
     const app = createApp({
       redis,
       db,
       metrics,
       events,
+      limits,
       staffTokens,
       adminKey: config.adminKey,
+      metricsKey: config.metricsKey,
+      metricsElsewhere: config.metricsPort !== undefined,
       allowedOrigins: config.allowedOrigins,
       staticDirs,
     });
+    if (!config.adminKey) console.warn('liveshop: the admin API is off; set LIVESHOP_ADMIN_KEY to turn it on');
     const httpServer = createServer(app);
-    const adapterRedis = redis.duplicate();
-    cleanups.push(() => adapterRedis.quit());
-    logRedisErrors(adapterRedis, config.redisUrl);
+    const adapterRedis = duplicateForReads(redis);
+    cleanups.push(() => closeRedis(adapterRedis));
     const sockets = createSocketServer(httpServer, { adapterRedis, keys, allowedOrigins: config.allowedOrigins });
     const rooms = new EventRooms(sockets.all);
     events.notifier = {
@@ -137,7 +150,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       events,
       chat: new ChatStore(redis, keys, config.chatHistory),
       rooms,
-      limits: new RateLimits(redis, keys, config, metrics),
+      limits,
       metrics,
       sessions,
       staffTokens,
@@ -148,21 +161,38 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
     cleanups.push(() => closeSockets(sockets.io, httpServer));
     const port = await listen(httpServer, config.port, config.host);
-    const reachableHost = ['0.0.0.0', '::'].includes(config.host) ? '127.0.0.1' : config.host;
     debug('listening on %s:%d (Redis %s, %s)', config.host, port, redactUrl(config.redisUrl), db.kind);
+    let metricsUrl: string | undefined;
+    if (config.metricsPort !== undefined) {
+      const monitoring = createServer(createMonitoringApp({ redis, db, metrics, metricsKey: config.metricsKey }));
+      cleanups.push(() => closeHttpServer(monitoring));
+      metricsUrl = urlOf(config.host, await listen(monitoring, config.metricsPort, config.host));
+    }
 
     let closing: Promise<void> | undefined;
     return {
-      url: `http://${reachableHost.includes(':') ? `[${reachableHost}]` : reachableHost}:${port}`,
+      url: urlOf(config.host, port),
       port,
       inventory,
       adminKey: config.adminKey,
+      metricsUrl,
       close: () => (closing ??= cleanup()),
     };
   } catch (error) {
     await cleanup();
     throw error;
   }
+}
+
+/** `http://<host>:<port>` to reach a listener (127.0.0.1 when it listens on every interface). */
+function urlOf(host: string, port: number): string {
+  const reachable = ['0.0.0.0', '::'].includes(host) ? '127.0.0.1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
+}
+
+function closeHttpServer(server: HttpServer): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
 }
 
 function listen(server: HttpServer, port: number, host: string): Promise<number> {
@@ -180,14 +210,4 @@ async function closeSockets(io: { close(fn?: (error?: Error) => void): Promise<v
   const closed = io.close();
   server.closeAllConnections();
   await closed;
-}
-
-/** Logs Redis connection errors at most once per 10 s instead of on every reconnect attempt. */
-function logRedisErrors(redis: Redis, url: string): void {
-  let lastLoggedAt = 0;
-  redis.on('error', (error: Error) => {
-    if (Date.now() - lastLoggedAt < 10_000) return;
-    lastLoggedAt = Date.now();
-    console.error(`liveshop: Redis at ${redactUrl(url)}: ${error.message}`);
-  });
 }

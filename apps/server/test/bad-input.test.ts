@@ -21,7 +21,7 @@ let harness: Awaited<ReturnType<typeof startTestServer>>;
 let server: { url: string };
 
 beforeAll(async () => {
-  harness = await startTestServer({ shopperReservesPerSecond: 100_000 });
+  harness = await startTestServer({ shopperReservesPerSecond: 100_000, shopperJoinsPer10Seconds: 100_000 });
   server = harness.server;
   await createEvent(server, { id: 'bad' }, { TEE: 10, MUG: 10 });
 });

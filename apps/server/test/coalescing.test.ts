@@ -50,7 +50,12 @@ describe('stock coalescing', () => {
     for (const messages of viewers) {
       expect(messages.length).toBeGreaterThan(0);
       expect(messages.length).toBeLessThan(RESERVES / 10);
-      expect(lastTee(messages)).toEqual({ sku: 'TEE', available: final!.available, version: final!.version });
+      expect(lastTee(messages)).toEqual({
+        sku: 'TEE',
+        available: final!.available,
+        version: final!.version,
+        generation: final!.generation,
+      });
       const versions = messages.flatMap((m) => m.items.map((item) => item.version));
       expect(versions).toEqual([...versions].sort((x, y) => x - y));
     }

@@ -156,9 +156,17 @@ describe('reserve and release', () => {
     expect(reserved.hold.id).toMatch(/^h[0-9a-z]+~MUG$/);
     expect(reserved.hold.expiresAt).toBeGreaterThan(Date.now());
     expect(reserved.version).toBeGreaterThan(startVersion);
+    const generation = joined.products.find((p: { sku: string }) => p.sku === 'MUG').generation;
+    expect(generation).toBeGreaterThan(0);
+    expect(reserved.generation).toBe(generation);
 
     const released = await request(buyer.socket, 'release', { holdId: reserved.hold.id });
-    expect(released).toMatchObject({ ok: true, holdId: reserved.hold.id, available: reserved.available + 2 });
+    expect(released).toMatchObject({
+      ok: true,
+      holdId: reserved.hold.id,
+      available: reserved.available + 2,
+      generation,
+    });
 
     await eventually(() => pushes.some((m) => m.items.some((i) => i.sku === 'MUG' && i.version === released.version)));
     const versions = pushes.flatMap((m) => m.items.filter((i) => i.sku === 'MUG').map((i) => i.version));
@@ -185,7 +193,8 @@ describe('reserve and release', () => {
       request(socket, 'reserve', { eventId: 'show', sku: 'TEE', qty: 1, idempotencyKey: idem(), ...payload });
     const code = async (payload: Record<string, unknown>) => (await reserve(payload)).error?.code;
 
-    expect(await code({ qty: 99 })).toBe('SOLD_OUT');
+    expect(await code({ qty: 9 })).toBe('SOLD_OUT');
+    expect(await code({ qty: 11 })).toBe('LIMIT_EXCEEDED');
     expect(await code({ sku: 'MUG', qty: 3 })).toBe('LIMIT_EXCEEDED');
     expect(await code({ qty: 0 })).toBe('INVALID_INPUT');
     expect(await code({ qty: 1.5 })).toBe('INVALID_INPUT');

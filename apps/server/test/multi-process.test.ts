@@ -1,6 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { startServer, type RunningServer, type ServerOptions } from '@liveshop/server';
+import { startServer, type RunningServer } from '@liveshop/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StockMessage } from '@liveshop/protocol';
 import {
@@ -17,6 +15,7 @@ import {
   testOptions,
   type Isolation,
 } from './harness.js';
+import { spawnServer, type ChildServer } from './spawn-server.js';
 
 /**
  * Two server processes on one Redis (and, when PostgreSQL is available, one database): this test
@@ -24,30 +23,8 @@ import {
  */
 let scope: Isolation;
 let a: RunningServer;
-let b: { url: string; process: ChildProcess };
+let b: ChildServer;
 const sharedDatabase = () => scope.databaseUrl !== 'memory://';
-
-async function spawnServer(options: ServerOptions): Promise<{ url: string; process: ChildProcess }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', fileURLToPath(new URL('./fixtures/child-server.ts', import.meta.url))],
-    {
-      cwd: fileURLToPath(new URL('..', import.meta.url)),
-      env: { ...process.env, LIVESHOP_TEST_OPTIONS: JSON.stringify(options) },
-      stdio: ['pipe', 'pipe', 'inherit'],
-    },
-  );
-  const port = await new Promise<number>((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /\{"port":(\d+)\}/.exec(output);
-      if (match) resolve(Number(match[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`server B exited with ${code}`)));
-  });
-  return { url: `http://127.0.0.1:${port}`, process: child };
-}
 
 const products = [
   { sku: 'TEE', title: 'Tee', priceCents: 2500, currency: 'USD', limitPerShopper: 0 },
@@ -66,11 +43,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   closeClients();
-  b?.process.stdin?.end();
-  await Promise.all([
-    a?.close(),
-    b && new Promise((resolve) => (b.process.exitCode === null ? b.process.once('exit', resolve) : resolve(null))),
-  ]);
+  await Promise.all([a?.close(), b?.stop()]);
   await dropIsolation(scope);
 });
 

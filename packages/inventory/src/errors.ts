@@ -33,6 +33,10 @@ const scriptErrors: Record<number, (detail: unknown[]) => ErrorBody> = {
     code: ErrorCode.ALLOCATION_BELOW_COMMITTED,
     message: `allocation cannot go below held + sold (${String(held)} held, ${String(sold)} sold)`,
   }),
+  [-11]: ([maxQty]) => ({
+    code: ErrorCode.LIMIT_EXCEEDED,
+    message: `at most ${String(maxQty)} units per reserve`,
+  }),
 };
 
 /** Turns a script's error reply (`[code, ...detail]`, code < 0) into an error body. */

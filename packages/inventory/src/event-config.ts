@@ -1,4 +1,11 @@
-import { EVENT_STATUSES, eventIdSchema, MAX_QTY, parseInput, skuSchema } from '@liveshop/protocol';
+import {
+  EVENT_STATUSES,
+  eventIdSchema,
+  MAX_HOLD_TTL_SECONDS,
+  MAX_QTY,
+  parseInput,
+  skuSchema,
+} from '@liveshop/protocol';
 import type { Cluster, Redis } from 'ioredis';
 import { z } from 'zod';
 import type { KeyBuilder } from './keys.js';
@@ -6,16 +13,24 @@ import type { ScriptRunner } from './scripts.js';
 
 /** What the scripts need to know about an event, kept in Redis next to its stock. */
 export interface EventConfig {
-  /** Hold lifetime. HTTP bodies require 30–3600; the store accepts any positive value up to 3600 (tests use fractions). */
+  /** Hold lifetime. HTTP bodies require 30–1800; the store accepts any positive value up to 1800 (tests use fractions). */
   holdTtlSeconds: number;
   status: 'scheduled' | 'live' | 'ended';
+  /** Most units one reserve may take (`LIMIT_EXCEEDED` above it); absent: only the protocol's bound. */
+  maxQtyPerReserve?: number;
   /** Per-SKU per-shopper limit; 0 or absent = none. Given limits replace all earlier ones. */
   limits?: Record<string, number>;
 }
 
+/** An event's config as read back, with its stock generation (0 until the first restore). */
+export interface StoredEventConfig extends EventConfig {
+  generation: number;
+}
+
 const eventConfigPatch = z.strictObject({
-  holdTtlSeconds: z.number().positive('holdTtlSeconds must be positive').max(3600).optional(),
+  holdTtlSeconds: z.number().positive('holdTtlSeconds must be positive').max(MAX_HOLD_TTL_SECONDS).optional(),
   status: z.enum(EVENT_STATUSES).optional(),
+  maxQtyPerReserve: z.number().int().min(1).max(MAX_QTY).optional(),
   limits: z.record(skuSchema, z.number().int().min(0).max(MAX_QTY)).optional(),
 });
 
@@ -43,6 +58,7 @@ export async function writeEventConfig(
   const head = [
     patch.status ?? '',
     patch.holdTtlSeconds === undefined ? '' : String(Math.max(1, Math.round(patch.holdTtlSeconds * 1000))),
+    patch.maxQtyPerReserve === undefined ? '' : String(patch.maxQtyPerReserve),
     patch.limits ? '1' : '0',
   ];
   for (let attempt = 1; ; attempt++) {
@@ -71,16 +87,19 @@ export async function readEventConfig(
   redis: Redis | Cluster,
   keys: KeyBuilder,
   eventId: string,
-): Promise<EventConfig | null> {
+): Promise<StoredEventConfig | null> {
   const [config, limits] = await Promise.all([
-    redis.hmget(keys.config(eventId), 'status', 'ttlMs'),
+    redis.hmget(keys.config(eventId), 'status', 'ttlMs', 'gen', 'maxQty'),
     redis.hgetall(keys.limits(eventId)),
   ]);
-  const [status, ttlMs] = config;
+  const [status, ttlMs, generation, maxQty] = config;
   if (!status) return null;
-  return {
+  const stored: StoredEventConfig = {
     status: status as EventConfig['status'],
     holdTtlSeconds: Number(ttlMs) / 1000,
     limits: Object.fromEntries(Object.entries(limits).map(([sku, limit]) => [sku, Number(limit)])),
+    generation: Number(generation ?? 0),
   };
+  if (maxQty) stored.maxQtyPerReserve = Number(maxQty);
+  return stored;
 }

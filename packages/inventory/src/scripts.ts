@@ -44,12 +44,13 @@ function loadScript(file: string): ScriptDefinition {
 
 /** The inventory's scripts, read and preprocessed once per process. */
 export const scripts = {
-  allocate: loadScript('allocate-4.lua'),
+  allocate: loadScript('allocate-5.lua'),
   reserve: loadScript('reserve-8.lua'),
-  release: loadScript('release-7.lua'),
+  release: loadScript('release-8.lua'),
   commit: loadScript('commit-n.lua'),
-  expireDue: loadScript('expireDue-6.lua'),
+  expireDue: loadScript('expireDue-7.lua'),
   configure: loadScript('configure-n.lua'),
+  restore: loadScript('restore-n.lua'),
 } as const;
 
 export type ScriptName = keyof typeof scripts;

@@ -2,12 +2,17 @@ import {
   allocateInput,
   commitInput,
   ErrorCode,
+  EVENT_STATUSES,
   eventIdSchema,
+  MAX_HOLD_TTL_SECONDS,
+  MAX_QTY,
   holdIdSchema,
   parseInput,
   releaseInput,
   reserveInput,
   shopperIdSchema,
+  skuSchema,
+  unitsSchema,
   type AllocateInput,
   type CommitInput,
   type CommitResult,
@@ -23,7 +28,7 @@ import type { Cluster, Redis } from 'ioredis';
 import { z } from 'zod';
 import createDebug from 'debug';
 import { scriptError } from './errors.js';
-import { readEventConfig, writeEventConfig, type EventConfig } from './event-config.js';
+import { readEventConfig, writeEventConfig, type EventConfig, type StoredEventConfig } from './event-config.js';
 import { holdNonce, skuOfHoldId } from './hold-id.js';
 import { KeyBuilder } from './keys.js';
 import { acceptReserveInput } from './reserve-input.js';
@@ -33,6 +38,26 @@ import { WriteBatcher } from './write-batching.js';
 
 const log = createDebug('liveshop:inventory');
 const batchSizeSchema = z.number().int().min(1).max(10_000);
+
+const restorePlanSchema = z.strictObject({
+  generation: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  status: z.enum(EVENT_STATUSES),
+  holdTtlSeconds: z.number().positive().max(MAX_HOLD_TTL_SECONDS),
+  maxQtyPerReserve: z.number().int().min(1).max(MAX_QTY).default(MAX_QTY),
+  skus: z
+    .array(
+      z.strictObject({
+        sku: skuSchema,
+        allocated: unitsSchema,
+        sold: unitsSchema,
+        limit: z.number().int().min(0).max(MAX_QTY),
+      }),
+    )
+    .max(1_000),
+});
+
+/** What {@link InventoryStore.restoreEvent} writes back: the event's durable state. */
+export type RestorePlan = z.input<typeof restorePlanSchema>;
 
 export interface InventoryStoreOptions {
   /** First part of every key (default `ls`); tests use a random one. */
@@ -84,7 +109,7 @@ export class InventoryStore {
     return writeEventConfig(this.redis, this.run, this.keys, eventId, config);
   }
 
-  getEventConfig(eventId: string): Promise<EventConfig | null> {
+  getEventConfig(eventId: string): Promise<StoredEventConfig | null> {
     parseInput(eventIdSchema, eventId);
     return readEventConfig(this.redis, this.keys, eventId);
   }
@@ -103,6 +128,7 @@ export class InventoryStore {
       k.skus(eventId),
       k.ledger(eventId),
       k.allocateIdempotency(eventId, idempotencyKey ?? ''),
+      k.config(eventId),
       sku,
       units,
       source,
@@ -111,15 +137,15 @@ export class InventoryStore {
       this.ledgerMaxLength,
     );
     if (reply[0] !== 1) return { ok: false, error: scriptError(reply) };
-    const [, allocated, available, held, sold, version] = reply as number[];
-    return { ok: true, stock: { sku, allocated, available, held, sold, version } as SkuStock };
+    const [, allocated, available, held, sold, version, generation] = reply as number[];
+    return { ok: true, stock: { sku, allocated, available, held, sold, version, generation } as SkuStock };
   }
 
   /**
    * Holds `qty` units for a shopper until the event's hold TTL passes, in one EVALSHA that first
    * returns the SKU's due holds to stock. Errors: `NOT_FOUND` (event not configured, or SKU never
-   * allocated), `EVENT_NOT_LIVE`, `SOLD_OUT`, `LIMIT_EXCEEDED`, `IDEMPOTENCY_CONFLICT`,
-   * `INVALID_INPUT`. The same idempotency key from the same shopper replays the first result.
+   * allocated), `EVENT_NOT_LIVE`, `SOLD_OUT`, `LIMIT_EXCEEDED` (the shopper's limit, or more than
+   * the event allows in one reserve), `IDEMPOTENCY_CONFLICT`, `INVALID_INPUT`. The same idempotency key from the same shopper replays the first result.
    */
   async reserve(input: ReserveInput): Promise<InventoryResult<ReserveResult>> {
     let value = acceptReserveInput(input);
@@ -154,6 +180,7 @@ export class InventoryStore {
       hold: { id: reply[1] as string, eventId, sku, qty, shopperId, expiresAt: reply[2] as number },
       available: reply[3] as number,
       version: reply[4] as number,
+      generation: reply[5] as number,
     };
   }
 
@@ -176,6 +203,7 @@ export class InventoryStore {
       k.expiredHolds,
       k.ledger,
       this.keys.releaseIdempotency(eventId, shopperId ?? '', idempotencyKey),
+      k.config,
       sku,
       holdId,
       shopperId ?? '',
@@ -184,8 +212,8 @@ export class InventoryStore {
       this.ledgerMaxLength,
     );
     if (reply[0] !== 1) return { ok: false, error: scriptError(reply) };
-    const [, qty, available, version] = reply as number[];
-    return { ok: true, holdId, sku, qty, available, version } as { ok: true } & ReleaseResult;
+    const [, qty, available, version, generation] = reply as number[];
+    return { ok: true, holdId, sku, qty, available, version, generation } as { ok: true } & ReleaseResult;
   }
 
   /**
@@ -201,7 +229,12 @@ export class InventoryStore {
       return { ok: false, error: { code: ErrorCode.INVALID_INPUT, message: 'holdIds: a hold is listed twice' } };
     }
     const k = this.keys;
-    const keys = [k.ledger(eventId), k.shopperHolds(eventId), k.commitIdempotency(eventId, idempotencyKey)];
+    const keys = [
+      k.ledger(eventId),
+      k.shopperHolds(eventId),
+      k.commitIdempotency(eventId, idempotencyKey),
+      k.config(eventId),
+    ];
     const fingerprint = `${orderId}|${[...holdIds].sort().join(',')}`;
     const args: (string | number)[] = [orderId, fingerprint, 'checkout', this.idempotencyTtl, this.ledgerMaxLength];
     for (const holdId of holdIds) {
@@ -213,10 +246,17 @@ export class InventoryStore {
     const reply = await this.run.commit(keys.length, ...keys, ...args);
     if (reply[0] !== 1) return { ok: false, error: scriptError(reply) };
     const items: CommitResult['items'] = [];
-    for (let i = 1; i + 3 < reply.length; i += 4) {
+    for (let i = 1; i + 4 < reply.length; i += 5) {
       const holdId = reply[i] as string;
-      const [qty, available, version] = reply.slice(i + 1, i + 4) as number[];
-      items.push({ holdId, sku: skuOfHoldId(holdId), qty, available, version } as CommitResult['items'][number]);
+      const [qty, available, version, generation] = reply.slice(i + 1, i + 5) as number[];
+      items.push({
+        holdId,
+        sku: skuOfHoldId(holdId),
+        qty,
+        available,
+        version,
+        generation,
+      } as CommitResult['items'][number]);
     }
     return { ok: true, orderId, items };
   }
@@ -240,6 +280,7 @@ export class InventoryStore {
           s.shopperHolds,
           s.expiredHolds,
           s.ledger,
+          s.config,
           sku,
           batchSize,
           this.ledgerMaxLength,
@@ -256,10 +297,14 @@ export class InventoryStore {
     return { expired, more };
   }
 
-  /** Counts of every SKU of the event, sorted by SKU. */
+  /** Counts of every SKU of the event, sorted by SKU, with the event's stock generation. */
   async snapshot(eventId: string): Promise<SkuStock[]> {
     parseInput(eventIdSchema, eventId);
-    const skus = (await this.redis.smembers(this.keys.skus(eventId))).sort();
+    const [skus, generation] = await Promise.all([
+      this.redis.smembers(this.keys.skus(eventId)),
+      this.redis.hget(this.keys.config(eventId), 'gen'),
+    ]);
+    skus.sort();
     const rows = await Promise.all(
       skus.map((sku) =>
         this.redis.hmget(this.keys.stock(eventId, sku), 'allocated', 'available', 'held', 'sold', 'version'),
@@ -267,8 +312,38 @@ export class InventoryStore {
     );
     return skus.map((sku, i) => {
       const [allocated, available, held, sold, version] = (rows[i] ?? []).map(Number);
-      return { sku, allocated, available, held, sold, version } as SkuStock;
+      return { sku, allocated, available, held, sold, version, generation: Number(generation ?? 0) } as SkuStock;
     });
+  }
+
+  /**
+   * Restores what Redis lost of an event from durable data: its config when missing, and every
+   * SKU whose stock is missing with `allocated` and `sold` (no holds), under `generation`, which
+   * must be newer than any the event had (draw it from a durable sequence). Safe to run from
+   * several processes at once: one restores, the others find nothing missing or a generation at
+   * least as new, and change nothing (resolving to `restored: false`).
+   */
+  async restoreEvent(eventId: string, plan: RestorePlan): Promise<{ restored: boolean; skus: number }> {
+    parseInput(eventIdSchema, eventId);
+    const input = parseInput(restorePlanSchema, plan);
+    const k = this.keys;
+    const reply = await this.run.restore(
+      4 + input.skus.length,
+      k.config(eventId),
+      k.limits(eventId),
+      k.skus(eventId),
+      k.ledger(eventId),
+      ...input.skus.map((item) => k.stock(eventId, item.sku)),
+      String(input.generation),
+      input.status,
+      String(Math.max(1, Math.round(input.holdTtlSeconds * 1000))),
+      String(input.maxQtyPerReserve),
+      this.ledgerMaxLength,
+      ...input.skus.flatMap((item) => [item.sku, String(item.allocated), String(item.sold), String(item.limit)]),
+    );
+    if (reply[0] !== 1) return { restored: false, skus: 0 };
+    if (Number(reply[1]) > 0) log('restored %d SKUs of %s at generation %d', reply[1], eventId, input.generation);
+    return { restored: true, skus: Number(reply[1]) };
   }
 
   /** A hold as stored, or null when unknown or already released, committed or expired by the scripts. */

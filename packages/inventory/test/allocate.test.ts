@@ -11,14 +11,38 @@ describe('allocate', () => {
 
   it('creates a SKU, then raises and lowers its allocation', async () => {
     const created = must(await f.store.allocate({ eventId: 'e', sku: 'mug', units: 10 }));
-    expect(created.stock).toEqual({ sku: 'mug', allocated: 10, available: 10, held: 0, sold: 0, version: 1 });
+    expect(created.stock).toEqual({
+      sku: 'mug',
+      allocated: 10,
+      available: 10,
+      held: 0,
+      sold: 0,
+      version: 1,
+      generation: 0,
+    });
     await f.store.configureEvent('e', { status: 'live' });
     must(await f.store.reserve({ eventId: 'e', sku: 'mug', qty: 4, shopperId: 's', idempotencyKey: 'k' }));
 
     const raised = must(await f.store.allocate({ eventId: 'e', sku: 'mug', units: 15, source: 'host' }));
-    expect(raised.stock).toEqual({ sku: 'mug', allocated: 15, available: 11, held: 4, sold: 0, version: 3 });
+    expect(raised.stock).toEqual({
+      sku: 'mug',
+      allocated: 15,
+      available: 11,
+      held: 4,
+      sold: 0,
+      version: 3,
+      generation: 0,
+    });
     const lowered = must(await f.store.allocate({ eventId: 'e', sku: 'mug', units: 4 }));
-    expect(lowered.stock).toEqual({ sku: 'mug', allocated: 4, available: 0, held: 4, sold: 0, version: 4 });
+    expect(lowered.stock).toEqual({
+      sku: 'mug',
+      allocated: 4,
+      available: 0,
+      held: 4,
+      sold: 0,
+      version: 4,
+      generation: 0,
+    });
 
     const ledger = await readLedger(f.redis, f.store.keys, 'e');
     expect(ledger.map((e) => [e.type, e.qty, e.availableBefore, e.available, e.source])).toEqual([

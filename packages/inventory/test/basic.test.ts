@@ -32,7 +32,7 @@ describe('InventoryStore basics', () => {
     expect(committed).toMatchObject({ ok: true, orderId: 'o1', items: [{ holdId: a.hold.id, sku: 'tee', qty: 2 }] });
 
     expect(await f.store.snapshot('e1')).toEqual([
-      { sku: 'tee', allocated: 5, available: 3, held: 0, sold: 2, version: 5 },
+      { sku: 'tee', allocated: 5, available: 3, held: 0, sold: 2, version: 5, generation: 0 },
     ]);
     const ledger = await readLedger(f.redis, f.store.keys, 'e1');
     expect(ledger.map((e) => e.type)).toEqual(['allocate', 'reserve', 'reserve', 'release', 'commit']);

@@ -44,7 +44,7 @@ describe('burst', () => {
     expect(new Set(holdIds).size).toBe(UNITS);
 
     expect(await f.store.snapshot('drop')).toEqual([
-      { sku: 'sneaker', allocated: UNITS, available: 0, held: UNITS, sold: 0, version: UNITS + 1 },
+      { sku: 'sneaker', allocated: UNITS, available: 0, held: UNITS, sold: 0, version: UNITS + 1, generation: 0 },
     ]);
     expect(await invariantProblems(f.redis, f.store, 'drop')).toEqual([]);
     const reserves = (await readLedger(f.redis, f.store.keys, 'drop')).filter((e) => e.type === 'reserve');

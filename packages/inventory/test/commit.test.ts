@@ -24,14 +24,14 @@ describe('commit', () => {
       ok: true,
       orderId: 'o1',
       items: [
-        { holdId: ids[0], sku: 'tee', qty: 1, available: 6, version: 4 },
-        { holdId: ids[1], sku: 'hat', qty: 2, available: 8, version: 3 },
-        { holdId: ids[2], sku: 'tee', qty: 3, available: 6, version: 5 },
+        { holdId: ids[0], sku: 'tee', qty: 1, available: 6, version: 4, generation: 0 },
+        { holdId: ids[1], sku: 'hat', qty: 2, available: 8, version: 3, generation: 0 },
+        { holdId: ids[2], sku: 'tee', qty: 3, available: 6, version: 5, generation: 0 },
       ],
     });
     expect(await f.store.snapshot('e')).toEqual([
-      { sku: 'hat', allocated: 10, available: 8, held: 0, sold: 2, version: 3 },
-      { sku: 'tee', allocated: 10, available: 6, held: 0, sold: 4, version: 5 },
+      { sku: 'hat', allocated: 10, available: 8, held: 0, sold: 2, version: 3, generation: 0 },
+      { sku: 'tee', allocated: 10, available: 6, held: 0, sold: 4, version: 5, generation: 0 },
     ]);
     expect(await f.store.listShopperHolds('e', 's1')).toEqual([]);
     const commits = (await readLedger(f.redis, f.store.keys, 'e')).filter((e) => e.type === 'commit');

@@ -12,11 +12,26 @@ describe('event config', () => {
   it('starts scheduled with a 300 s TTL and merges partial updates', async () => {
     expect(await f.store.getEventConfig('e')).toBeNull();
     await f.store.configureEvent('e', { limits: { tee: 2 } });
-    expect(await f.store.getEventConfig('e')).toEqual({ status: 'scheduled', holdTtlSeconds: 300, limits: { tee: 2 } });
+    expect(await f.store.getEventConfig('e')).toEqual({
+      status: 'scheduled',
+      holdTtlSeconds: 300,
+      limits: { tee: 2 },
+      generation: 0,
+    });
     await f.store.configureEvent('e', { status: 'live', holdTtlSeconds: 45 });
-    expect(await f.store.getEventConfig('e')).toEqual({ status: 'live', holdTtlSeconds: 45, limits: { tee: 2 } });
+    expect(await f.store.getEventConfig('e')).toEqual({
+      status: 'live',
+      holdTtlSeconds: 45,
+      limits: { tee: 2 },
+      generation: 0,
+    });
     await f.store.configureEvent('e', { limits: { hat: 1, cap: 0 } });
-    expect(await f.store.getEventConfig('e')).toEqual({ status: 'live', holdTtlSeconds: 45, limits: { hat: 1 } });
+    expect(await f.store.getEventConfig('e')).toEqual({
+      status: 'live',
+      holdTtlSeconds: 45,
+      limits: { hat: 1 },
+      generation: 0,
+    });
   });
 
   it('applies limits set before or after a SKU is allocated, and lifts them when replaced', async () => {
@@ -34,7 +49,12 @@ describe('event config', () => {
     expect(codeOf(await reserve('s1', 2, 'k4', 'hat'))).toBe('LIMIT_EXCEEDED');
     await f.store.configureEvent('e', { limits: {} });
     expect(codeOf(await reserve('s1', 2, 'k5', 'hat'))).toBe('ok');
-    expect(await f.store.getEventConfig('e')).toEqual({ status: 'live', holdTtlSeconds: 300, limits: {} });
+    expect(await f.store.getEventConfig('e')).toEqual({
+      status: 'live',
+      holdTtlSeconds: 300,
+      limits: {},
+      generation: 0,
+    });
   });
 
   it('refuses a bad config with INVALID_INPUT', async () => {

@@ -70,7 +70,7 @@ describe('hold expiry', () => {
     expect(codeOf(await reserve('s1', 2, 'k3'))).toBe('LIMIT_EXCEEDED');
 
     const [, tee] = await f.store.snapshot('e');
-    expect(tee).toEqual({ sku: 'tee', allocated: 4, available: 2, held: 0, sold: 2, version: 7 });
+    expect(tee).toEqual({ sku: 'tee', allocated: 4, available: 2, held: 0, sold: 2, version: 7, generation: 0 });
     const ledger = (await readLedger(f.redis, f.store.keys, 'e')).filter((e) => e.sku === 'tee');
     expect(ledger.map((e) => e.type)).toEqual([
       'allocate',

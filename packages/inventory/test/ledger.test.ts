@@ -14,7 +14,7 @@ describe('ledger', () => {
     f.store.reserve({ eventId: 'e', sku: 'tee', qty: 1, shopperId: 's', idempotencyKey: key });
 
   it('parses the packed entry the scripts write', () => {
-    const packed = 'commit|tee|2|10|5|3|2|5|7|h1~tee|o1|s1|checkout|1700000000000';
+    const packed = 'commit|tee|2|10|5|3|2|5|7|h1~tee|o1|s1|checkout|1700000000000|3';
     expect(parseLedgerFields('1-0', ['d', packed])).toEqual({
       id: '1-0',
       type: 'commit',
@@ -26,13 +26,14 @@ describe('ledger', () => {
       sold: 2,
       availableBefore: 5,
       version: 7,
+      generation: 3,
       holdId: 'h1~tee',
       orderId: 'o1',
       shopperId: 's1',
       source: 'checkout',
       at: 1_700_000_000_000,
     });
-    const allocate = parseLedgerFields('2-0', ['d', 'allocate|tee|10|10|10|0|0|0|1||||admin|1700000000000']);
+    const allocate = parseLedgerFields('2-0', ['d', 'allocate|tee|10|10|10|0|0|0|1||||admin|1700000000000|0']);
     expect(allocate).not.toHaveProperty('holdId');
     expect(allocate).not.toHaveProperty('shopperId');
     expect(allocate).toMatchObject({ type: 'allocate', qty: 10, availableBefore: 0, source: 'admin' });

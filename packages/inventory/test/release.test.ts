@@ -17,7 +17,15 @@ describe('release', () => {
   it('returns the units and the shopper’s allowance, with a ledger entry', async () => {
     const hold = await holdOf('s1', 5, 'k1');
     const released = await f.store.release({ eventId: 'e', holdId: hold.id, shopperId: 's1', idempotencyKey: 'r1' });
-    expect(released).toEqual({ ok: true, holdId: hold.id, sku: 'tee', qty: 5, available: 10, version: 3 });
+    expect(released).toEqual({
+      ok: true,
+      holdId: hold.id,
+      sku: 'tee',
+      qty: 5,
+      available: 10,
+      version: 3,
+      generation: 0,
+    });
     expect(await f.store.getHold('e', hold.id)).toBeNull();
     expect(await f.store.listShopperHolds('e', 's1')).toEqual([]);
     expect(

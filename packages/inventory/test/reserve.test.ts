@@ -77,8 +77,21 @@ describe('reserve', () => {
     const none = await f.store.reserve(reserveOf('s3', 1, 'k4'));
     expect(none).toEqual({ ok: false, error: { code: 'SOLD_OUT', message: 'sold out' } });
     expect(await f.store.snapshot('e')).toEqual([
-      { sku: 'tee', allocated: 3, available: 0, held: 3, sold: 0, version: 3 },
+      { sku: 'tee', allocated: 3, available: 0, held: 3, sold: 0, version: 3, generation: 0 },
     ]);
+  });
+
+  it('refuses more units than the event allows in one reserve, changing nothing', async () => {
+    await f.liveEvent('e', { tee: 100 }, { maxQtyPerReserve: 10 });
+    expect(await f.store.reserve(reserveOf('s1', 11, 'k1'))).toEqual({
+      ok: false,
+      error: { code: 'LIMIT_EXCEEDED', message: 'at most 10 units per reserve' },
+    });
+    expect(codeOf(await f.store.reserve(reserveOf('s1', 10, 'k2')))).toBe('ok');
+    expect(await f.store.getEventConfig('e')).toMatchObject({ maxQtyPerReserve: 10 });
+    await f.store.configureEvent('e', { maxQtyPerReserve: 50 });
+    expect(codeOf(await f.store.reserve(reserveOf('s1', 50, 'k3')))).toBe('ok');
+    expect((await f.store.snapshot('e'))[0]).toMatchObject({ held: 60, available: 40, version: 3 });
   });
 
   it('enforces the per-shopper limit over units held and bought', async () => {

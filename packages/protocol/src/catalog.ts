@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventIdSchema, MAX_QTY, skuSchema } from './ids.js';
+import { eventIdSchema, MAX_HOLD_TTL_SECONDS, MAX_QTY, skuSchema } from './ids.js';
 
 export const EVENT_STATUSES = ['scheduled', 'live', 'ended'] as const;
 export type EventStatus = (typeof EVENT_STATUSES)[number];
@@ -18,11 +18,24 @@ export const productInput = z.strictObject({
   currency: z.string().regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code such as USD'),
   imageUrl: httpUrl.optional(),
   description: z.string().max(2000).optional(),
-  /** Most units one shopper may hold or buy of this SKU in this event; 0 means no limit. */
-  limitPerShopper: z.number().int().min(0).max(MAX_QTY).default(0),
+  /**
+   * Most units one shopper may hold or buy of this SKU in this event; 0 means no limit. Absent:
+   * the event's `defaultLimitPerShopper`.
+   */
+  limitPerShopper: z.number().int().min(0).max(MAX_QTY).optional(),
 });
 export type ProductInput = z.input<typeof productInput>;
-export type Product = z.output<typeof productInput>;
+/** A product as stored and shown: its per-shopper limit resolved (0 = none). */
+export type Product = z.output<typeof productInput> & { limitPerShopper: number };
+
+/** Defaults of a new event, each changeable in `POST /api/admin/events`. */
+export const EVENT_DEFAULTS = {
+  holdTtlSeconds: 300,
+  maxQtyPerReserve: 10,
+  defaultLimitPerShopper: 5,
+} as const;
+/** The highest `maxQtyPerReserve` an event may set. */
+export const MAX_QTY_PER_RESERVE = 1_000;
 
 export const createEventBody = z.strictObject({
   id: eventIdSchema,
@@ -33,8 +46,17 @@ export const createEventBody = z.strictObject({
     .number()
     .int()
     .min(30, 'holdTtlSeconds must be at least 30')
-    .max(3600, 'holdTtlSeconds must be at most 3600')
-    .default(300),
+    .max(MAX_HOLD_TTL_SECONDS, `holdTtlSeconds must be at most ${MAX_HOLD_TTL_SECONDS}`)
+    .default(EVENT_DEFAULTS.holdTtlSeconds),
+  /** Most units one reserve may take. */
+  maxQtyPerReserve: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_QTY_PER_RESERVE, `maxQtyPerReserve must be at most ${MAX_QTY_PER_RESERVE}`)
+    .default(EVENT_DEFAULTS.maxQtyPerReserve),
+  /** Per-shopper limit of every product that does not set its own; 0 means no limit. */
+  defaultLimitPerShopper: z.number().int().min(0).max(MAX_QTY).default(EVENT_DEFAULTS.defaultLimitPerShopper),
   status: z.enum(EVENT_STATUSES).default('scheduled'),
   products: z.array(productInput).max(200, 'at most 200 products per event').default([]),
 });
@@ -46,6 +68,8 @@ export interface LiveEvent {
   streamUrl?: string;
   posterUrl?: string;
   holdTtlSeconds: number;
+  /** Most units one reserve may take (the server always sends it). */
+  maxQtyPerReserve?: number;
   status: EventStatus;
 }
 
@@ -53,6 +77,8 @@ export interface LiveEvent {
 export interface ProductView extends Product {
   available: number;
   version: number;
+  /** The event's stock generation (see `SkuStock.generation`); always sent, absent taken as 0. */
+  generation?: number;
 }
 
 export const setStockBody = z.strictObject({

@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 /** Upper bound on units in one reserve or allocation: large enough for any drop, small enough for Lua doubles. */
 export const MAX_QTY = 1_000_000;
+/** Longest hold an event may give (30 minutes): long enough to check out, short enough not to hoard. */
+export const MAX_HOLD_TTL_SECONDS = 1_800;
 
 const token = (what: string, max: number) =>
   z

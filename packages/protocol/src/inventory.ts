@@ -17,8 +17,14 @@ export interface SkuStock {
   available: number;
   held: number;
   sold: number;
-  /** Bumped by every change to this SKU; clients apply an update only when it is newer. */
+  /** Bumped by every change to this SKU; clients apply an update only when it is newer (see `generation`). */
   version: number;
+  /**
+   * The event's stock generation: it grows when the event's stock was restored after Redis lost it,
+   * and versions then start again. Compare (generation, version): a higher generation wins whatever
+   * the versions; within one generation, the higher version.
+   */
+  generation: number;
 }
 
 export interface Hold {
@@ -31,7 +37,8 @@ export interface Hold {
   expiresAt: number;
 }
 
-export const LEDGER_TYPES = ['allocate', 'reserve', 'release', 'expire', 'commit', 'pos'] as const;
+/** `restore`: the SKU's state as restored after Redis lost the event (one per SKU, with the new generation). */
+export const LEDGER_TYPES = ['allocate', 'reserve', 'release', 'expire', 'commit', 'pos', 'restore'] as const;
 export type LedgerType = (typeof LEDGER_TYPES)[number];
 
 /** Who caused a stock movement. */
@@ -57,6 +64,8 @@ export interface LedgerEntry {
   /** `available` before the change. */
   availableBefore: number;
   version: number;
+  /** The event's stock generation when the entry was written (see {@link SkuStock.generation}). */
+  generation: number;
   holdId?: string;
   orderId?: string;
   shopperId?: string;
@@ -104,6 +113,7 @@ export interface ReserveResult {
   hold: Hold;
   available: number;
   version: number;
+  generation: number;
 }
 export interface ReleaseResult {
   holdId: string;
@@ -111,10 +121,11 @@ export interface ReleaseResult {
   qty: number;
   available: number;
   version: number;
+  generation: number;
 }
 export interface CommitResult {
   orderId: string;
-  items: { holdId: string; sku: string; qty: number; available: number; version: number }[];
+  items: { holdId: string; sku: string; qty: number; available: number; version: number; generation: number }[];
 }
 export interface ExpireResult {
   expired: number;

@@ -58,6 +58,11 @@ export interface StockItem {
   sku: string;
   available: number;
   version: number;
+  /**
+   * The event's stock generation; a higher one replaces whatever version a client holds. The
+   * server always sends it; a client reading an older server takes its absence as 0.
+   */
+  generation?: number;
 }
 export interface StockMessage {
   eventId: string;
@@ -101,12 +106,16 @@ export interface ReserveAck {
   available: number;
   /** The SKU's version after the reserve, comparable with `stock` pushes. */
   version?: number;
+  /** The event's stock generation the version belongs to. */
+  generation?: number;
 }
 export interface ReleaseAck {
   holdId: string;
   available: number;
   /** The SKU's version after the release, comparable with `stock` pushes. */
   version?: number;
+  /** The event's stock generation the version belongs to. */
+  generation?: number;
 }
 
 /** `/shop`: client → server. */

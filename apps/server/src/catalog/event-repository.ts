@@ -3,6 +3,7 @@ import type { SqlExecutor, SqlStore } from '../db/sql-store.js';
 
 /** An event with its products, as stored. */
 export interface CatalogEvent extends LiveEvent {
+  maxQtyPerReserve: number;
   products: Product[];
 }
 
@@ -12,6 +13,7 @@ interface EventRow {
   stream_url: string | null;
   poster_url: string | null;
   hold_ttl_seconds: number;
+  max_qty_per_reserve: number;
   status: EventStatus;
 }
 interface ProductRow {
@@ -24,18 +26,37 @@ interface ProductRow {
   limit_per_shopper: number;
 }
 
-/** SQL access to events and their products. Knows nothing of Redis. */
+/**
+ * SQL access to events, their products and their durable stock. Knows nothing of Redis. Methods
+ * taking a `tx` run inside a caller's transaction (see {@link SqlStore.transaction}).
+ */
 export class EventRepository {
   constructor(private readonly db: SqlStore) {}
 
-  async get(id: string): Promise<CatalogEvent | null> {
-    const events = await this.db.query<EventRow>(
-      'select id, title, stream_url, poster_url, hold_ttl_seconds, status from events where id = $1',
+  /** Runs `work` in a transaction. */
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  /**
+   * Reads the event and its products, locking the event's row until the transaction ends: every
+   * change to an event's settings or stock and every reconciliation with Redis takes this lock
+   * first, so they happen one at a time per event, in every process.
+   */
+  async lock(tx: SqlExecutor, id: string): Promise<CatalogEvent | null> {
+    const { rows } = await tx.query<{ id: string }>('select id from events where id = $1 for update', [id]);
+    return rows.length === 0 ? null : this.get(id, tx);
+  }
+
+  async get(id: string, db: SqlExecutor = this.db): Promise<CatalogEvent | null> {
+    const events = await db.query<EventRow>(
+      `select id, title, stream_url, poster_url, hold_ttl_seconds, max_qty_per_reserve, status
+         from events where id = $1`,
       [id],
     );
     const row = events.rows[0];
     if (!row) return null;
-    const products = await this.db.query<ProductRow>(
+    const products = await db.query<ProductRow>(
       `select sku, title, price_cents, currency, image_url, description, limit_per_shopper
          from products where event_id = $1 order by position`,
       [id],
@@ -43,33 +64,68 @@ export class EventRepository {
     return { ...toEvent(row), products: products.rows.map(toProduct) };
   }
 
-  /** Inserts the event and its products; resolves false when the id is taken. */
-  async insert(event: CatalogEvent): Promise<boolean> {
-    return this.db.transaction(async (tx) => {
-      const inserted = await tx.query(
-        `insert into events (id, title, stream_url, poster_url, hold_ttl_seconds, status)
-         values ($1, $2, $3, $4, $5, $6) on conflict (id) do nothing returning id`,
-        [event.id, event.title, event.streamUrl ?? null, event.posterUrl ?? null, event.holdTtlSeconds, event.status],
-      );
-      if (inserted.rows.length === 0) return false;
-      await insertProducts(tx, event.id, event.products);
-      return true;
-    });
+  /** Inserts the event and its products in `tx`, each product with an allocation of 0; false when the id is taken. */
+  async insertIn(tx: SqlExecutor, event: CatalogEvent): Promise<boolean> {
+    const inserted = await tx.query(
+      `insert into events (id, title, stream_url, poster_url, hold_ttl_seconds, max_qty_per_reserve, status)
+       values ($1, $2, $3, $4, $5, $6, $7) on conflict (id) do nothing returning id`,
+      [
+        event.id,
+        event.title,
+        event.streamUrl ?? null,
+        event.posterUrl ?? null,
+        event.holdTtlSeconds,
+        event.maxQtyPerReserve,
+        event.status,
+      ],
+    );
+    if (inserted.rows.length === 0) return false;
+    await insertProducts(tx, event.id, event.products);
+    for (const product of event.products) await this.setAllocation(tx, event.id, product.sku, 0);
+    return true;
   }
 
-  async setStatus(id: string, status: EventStatus): Promise<boolean> {
-    const { rows } = await this.db.query(
-      'update events set status = $2, updated_at = now() where id = $1 returning id',
-      [id, status],
+  /** Each SKU's allocation as last set (summed over locations); SKUs never set are absent. */
+  async allocations(tx: SqlExecutor, eventId: string): Promise<Map<string, number>> {
+    const { rows } = await tx.query<{ sku: string; units: string | number }>(
+      'select sku, sum(units) as units from stock_allocations where event_id = $1 group by sku',
+      [eventId],
     );
+    return new Map(rows.map((row) => [row.sku, Number(row.units)]));
+  }
+
+  /** Records a SKU's allocation (the event's own pool). */
+  async setAllocation(tx: SqlExecutor, eventId: string, sku: string, units: number): Promise<void> {
+    await tx.query(
+      `insert into stock_allocations (event_id, sku, location_id, units) values ($1, $2, '', $3)
+       on conflict (event_id, sku, location_id) do update set units = excluded.units, updated_at = now()`,
+      [eventId, sku, units],
+    );
+  }
+
+  /** A stock generation newer than every one drawn before, in any process (a sequence: never rolled back). */
+  async nextGeneration(tx: SqlExecutor): Promise<number> {
+    const { rows } = await tx.query<{ generation: string | number }>(
+      "select nextval('stock_generation') as generation",
+    );
+    return Number(rows[0]!.generation);
+  }
+
+  async setStatus(id: string, status: EventStatus, db: SqlExecutor = this.db): Promise<boolean> {
+    const { rows } = await db.query('update events set status = $2, updated_at = now() where id = $1 returning id', [
+      id,
+      status,
+    ]);
     return rows.length > 0;
   }
 
-  /** Events whose holds may still need sweeping: live ones, and ones ended within the last day. */
+  /**
+   * Events whose holds may still need sweeping, whatever their status: every one not ended (a
+   * host may set a live event back to scheduled with units held), and ones ended within the last day.
+   */
   async listSweepable(): Promise<string[]> {
     const { rows } = await this.db.query<{ id: string }>(
-      `select id from events
-        where status = 'live' or (status = 'ended' and updated_at > now() - interval '1 day')`,
+      `select id from events where status <> 'ended' or updated_at > now() - interval '1 day'`,
     );
     return rows.map((row) => row.id);
   }
@@ -101,8 +157,14 @@ async function insertProducts(tx: SqlExecutor, eventId: string, products: Produc
   }
 }
 
-function toEvent(row: EventRow): LiveEvent {
-  const event: LiveEvent = { id: row.id, title: row.title, holdTtlSeconds: row.hold_ttl_seconds, status: row.status };
+function toEvent(row: EventRow): Omit<CatalogEvent, 'products'> {
+  const event: Omit<CatalogEvent, 'products'> = {
+    id: row.id,
+    title: row.title,
+    holdTtlSeconds: row.hold_ttl_seconds,
+    maxQtyPerReserve: row.max_qty_per_reserve,
+    status: row.status,
+  };
   if (row.stream_url) event.streamUrl = row.stream_url;
   if (row.poster_url) event.posterUrl = row.poster_url;
   return event;

@@ -11,6 +11,7 @@ import {
 } from '@liveshop/protocol';
 import type { InventoryStore } from '@liveshop/inventory';
 import type { z } from 'zod';
+import type { SqlExecutor } from '../db/sql-store.js';
 import type { PinStore } from '../realtime/pin-store.js';
 import type { CatalogEvent, EventRepository } from './event-repository.js';
 
@@ -22,10 +23,19 @@ export interface EventNotifier {
 
 const CATALOG_CACHE_MS = 2_000;
 
+/** What {@link EventService.reconcile} did to one event. */
+export type Reconciled = 'unchanged' | 'restored' | 'repaired' | 'gone';
+
 /**
  * Events as the API and the sockets see them: the SQL catalog joined with live stock and status
- * from Redis. Keeps Redis event configuration (status, hold TTL, per-shopper limits) in step with
- * the catalog, because the reserve script reads it from there.
+ * from Redis.
+ *
+ * PostgreSQL owns every setting (the catalog, status, hold TTL, limits) and each SKU's allocation;
+ * Redis holds a copy the scripts read, and owns what moves fast (held units, versions). A change
+ * takes the event's row lock, writes Redis inside the transaction and commits after it, so a
+ * failure leaves both as they were, except a crash between the Redis write and the commit, which
+ * {@link reconcile} repairs from PostgreSQL at start and after every Redis reconnect. When Redis
+ * lost the event (or part of it), {@link reconcile} restores it under a new stock generation.
  */
 export class EventService {
   readonly #cache = new Map<string, { event: CatalogEvent | null; at: number }>();
@@ -58,84 +68,171 @@ export class EventService {
     return event;
   }
 
-  /** Creates the event and its products; `CONFLICT` when the id is taken. */
+  /**
+   * Creates the event and its products (a product without its own per-shopper limit gets the
+   * event's default); `CONFLICT` when the id is taken.
+   */
   async create(body: z.output<typeof createEventBody>): Promise<EventSnapshot> {
-    const { products, ...details } = body;
+    const { products, defaultLimitPerShopper, ...details } = body;
     const skus = new Set<string>();
     for (const product of products) {
       if (skus.has(product.sku)) throw new LiveshopError(ErrorCode.INVALID_INPUT, `sku ${product.sku} is listed twice`);
       skus.add(product.sku);
     }
-    const event: CatalogEvent = { ...details, products };
-    if (!(await this.repository.insert(event))) {
-      throw new LiveshopError(ErrorCode.CONFLICT, `event ${event.id} already exists`);
-    }
+    const event: CatalogEvent = {
+      ...details,
+      products: products.map((product) => ({
+        ...product,
+        limitPerShopper: product.limitPerShopper ?? defaultLimitPerShopper,
+      })),
+    };
+    await this.repository.transaction(async (tx) => {
+      if (!(await this.repository.insertIn(tx, event))) {
+        throw new LiveshopError(ErrorCode.CONFLICT, `event ${event.id} already exists`);
+      }
+      // Redis gets the event before the commit: when it cannot, nothing is created.
+      await this.#restore(tx, event, new Map());
+    });
     this.#cache.delete(event.id);
-    await this.syncRedis(event);
     this.onCatalogChange(event.id);
     return this.snapshot(event.id);
   }
 
   /**
-   * Gives every open event whose configuration Redis lacks (Redis was replaced or flushed) its
-   * configuration back from the catalog, so reserves work again after a restart.
+   * Brings Redis in step with PostgreSQL for one event, under the event's lock: restores what
+   * Redis lost (config, SKUs) under a new stock generation, and puts back settings (status, hold
+   * TTL, limits) and allocations that differ from the ones in the database (a crash between a
+   * Redis write and its commit). SKUs with stock in Redis and no allocation recorded (events from
+   * before allocations were kept) have theirs recorded.
    */
-  async restoreRedis(): Promise<number> {
-    let restored = 0;
-    for (const eventId of await this.repository.listOpen()) {
-      if (await this.inventory.getEventConfig(eventId)) continue;
-      const event = await this.repository.get(eventId);
-      if (!event) continue;
-      await this.syncRedis(event);
-      restored += 1;
+  async reconcile(eventId: string): Promise<Reconciled> {
+    return this.repository.transaction(async (tx) => {
+      const event = await this.repository.lock(tx, eventId);
+      if (!event) return 'gone';
+      const allocations = await this.repository.allocations(tx, eventId);
+      if (await this.#restore(tx, event, allocations)) return 'restored';
+      let repaired = await this.#repairConfig(event);
+      for (const stock of await this.inventory.snapshot(eventId)) {
+        const units = allocations.get(stock.sku);
+        if (units === undefined) {
+          await this.repository.setAllocation(tx, eventId, stock.sku, stock.allocated);
+        } else if (units !== stock.allocated) {
+          const result = await this.inventory.allocate({ eventId, sku: stock.sku, units, source: 'system' });
+          if (!result.ok) {
+            console.warn(
+              `liveshop: event ${eventId}: sku ${stock.sku} keeps allocation ${stock.allocated}: ${result.error.message}`,
+            );
+            await this.repository.setAllocation(tx, eventId, stock.sku, stock.allocated);
+          }
+          repaired = true;
+        }
+      }
+      return repaired ? 'repaired' : 'unchanged';
+    });
+  }
+
+  /** Writes the event's settings (status, hold TTL, reserve cap, limits) to Redis when its copy differs; resolves true when it did. */
+  async #repairConfig(event: CatalogEvent): Promise<boolean> {
+    const stored = await this.inventory.getEventConfig(event.id);
+    const wanted = {
+      status: event.status,
+      holdTtlSeconds: event.holdTtlSeconds,
+      maxQtyPerReserve: event.maxQtyPerReserve,
+      limits: limitsOf(event.products),
+    };
+    if (
+      stored?.status === wanted.status &&
+      stored.holdTtlSeconds === wanted.holdTtlSeconds &&
+      stored.maxQtyPerReserve === wanted.maxQtyPerReserve &&
+      JSON.stringify(Object.entries(stored.limits ?? {}).sort()) ===
+        JSON.stringify(Object.entries(wanted.limits).sort())
+    ) {
+      return false;
     }
+    await this.inventory.configureEvent(event.id, wanted);
+    return true;
+  }
+
+  /** {@link reconcile}s every event that is not ended; resolves to how many were restored and repaired. */
+  async reconcileAll(): Promise<{ restored: string[]; repaired: string[] }> {
+    const restored: string[] = [];
+    const repaired: string[] = [];
+    for (const eventId of await this.repository.listOpen()) {
+      const outcome = await this.reconcile(eventId);
+      if (outcome === 'restored') restored.push(eventId);
+      if (outcome === 'repaired') repaired.push(eventId);
+    }
+    return { restored, repaired };
+  }
+
+  /**
+   * Writes back to Redis whatever it lacks of the event (nothing when it lacks nothing), under a
+   * generation drawn from the durable sequence; resolves true when it restored anything. Held
+   * units are not durable and come back as available; units sold come from durable orders, which
+   * this server does not take yet, so none are sold outside Redis.
+   */
+  async #restore(tx: SqlExecutor, event: CatalogEvent, allocations: Map<string, number>): Promise<boolean> {
+    const { restored } = await this.inventory.restoreEvent(event.id, {
+      generation: await this.repository.nextGeneration(tx),
+      status: event.status,
+      holdTtlSeconds: event.holdTtlSeconds,
+      maxQtyPerReserve: event.maxQtyPerReserve,
+      skus: event.products.map((product) => ({
+        sku: product.sku,
+        allocated: allocations.get(product.sku) ?? 0,
+        sold: 0,
+        limit: product.limitPerShopper,
+      })),
+    });
     return restored;
   }
 
   /**
-   * Writes the event's configuration to Redis and gives every product without stock an
-   * allocation of 0, so reserving it answers `SOLD_OUT` rather than `NOT_FOUND`.
-   */
-  async syncRedis(event: CatalogEvent): Promise<void> {
-    await this.inventory.configureEvent(event.id, {
-      status: event.status,
-      holdTtlSeconds: event.holdTtlSeconds,
-      limits: limitsOf(event.products),
-    });
-    const stocked = new Set((await this.inventory.snapshot(event.id)).map((stock) => stock.sku));
-    for (const product of event.products) {
-      if (stocked.has(product.sku)) continue;
-      const result = await this.inventory.allocate({ eventId: event.id, sku: product.sku, units: 0, source: 'system' });
-      if (!result.ok) throw new LiveshopError(result.error.code, result.error.message);
-    }
-  }
-
-  /**
-   * Sets each SKU's allocation. Items are applied one by one (each atomically); when one fails,
-   * the ones before it stay applied and the error names the SKU that failed.
+   * Sets each SKU's allocation, in Redis (which refuses going below held + sold) and as the
+   * allocation last set in PostgreSQL, under the event's lock. Items are applied one by one (each
+   * atomically); when one is refused, the ones before it stay applied and the error names the SKU.
    */
   async setStock(eventId: string, items: SetStockBody['items']): Promise<{ items: SkuStock[] }> {
-    const event = await this.require(eventId);
-    const known = new Set(event.products.map((product) => product.sku));
-    for (const item of items) {
-      if (!known.has(item.sku)) {
-        throw new LiveshopError(ErrorCode.NOT_FOUND, `sku ${item.sku} is not a product of event ${eventId}`);
+    let refusal: LiveshopError | undefined;
+    const stock = await this.repository.transaction(async (tx) => {
+      const event = await this.repository.lock(tx, eventId);
+      if (!event) throw new LiveshopError(ErrorCode.NOT_FOUND, `event ${eventId} does not exist`);
+      const known = new Set(event.products.map((product) => product.sku));
+      const unknown = items.find((item) => !known.has(item.sku));
+      if (unknown) {
+        throw new LiveshopError(ErrorCode.NOT_FOUND, `sku ${unknown.sku} is not a product of event ${eventId}`);
       }
-    }
-    const stock: SkuStock[] = [];
-    for (const item of items) {
-      const result = await this.inventory.allocate({ eventId, sku: item.sku, units: item.quantity, source: 'admin' });
-      if (!result.ok) throw new LiveshopError(result.error.code, `sku ${item.sku}: ${result.error.message}`);
-      stock.push(result.stock);
-    }
+      // An allocation must never land in an event Redis lost: it would start a SKU's versions over
+      // in the old generation. Restoring first (a no-op when nothing is missing) rules that out.
+      await this.#restore(tx, event, await this.repository.allocations(tx, eventId));
+      const applied: SkuStock[] = [];
+      for (const item of items) {
+        const result = await this.inventory.allocate({ eventId, sku: item.sku, units: item.quantity, source: 'admin' });
+        if (!result.ok) {
+          refusal = new LiveshopError(result.error.code, `sku ${item.sku}: ${result.error.message}`);
+          break;
+        }
+        await this.repository.setAllocation(tx, eventId, item.sku, item.quantity);
+        applied.push(result.stock);
+      }
+      return applied;
+    });
+    if (refusal) throw refusal;
     return { items: stock };
   }
 
-  /** Changes the status in the catalog and in Redis, then tells every viewer. */
+  /**
+   * Changes the status in the catalog and in Redis under the event's lock (Redis refusing leaves
+   * both unchanged), then tells every viewer.
+   */
   async setStatus(eventId: string, status: EventStatus): Promise<{ status: EventStatus }> {
-    await this.require(eventId);
-    await this.repository.setStatus(eventId, status);
-    await this.inventory.configureEvent(eventId, { status });
+    await this.repository.transaction(async (tx) => {
+      const event = await this.repository.lock(tx, eventId);
+      if (!event) throw new LiveshopError(ErrorCode.NOT_FOUND, `event ${eventId} does not exist`);
+      await this.repository.setStatus(eventId, status, tx);
+      await this.#restore(tx, { ...event, status }, await this.repository.allocations(tx, eventId));
+      await this.inventory.configureEvent(eventId, { status });
+    });
     this.#cache.delete(eventId);
     this.onCatalogChange(eventId);
     this.notifier.status(eventId, status);
@@ -168,13 +265,19 @@ export class EventService {
       event: { ...details, status: config?.status ?? details.status },
       products: products.map((product): ProductView => {
         const item = bySku.get(product.sku);
-        return { ...product, available: item?.available ?? 0, version: item?.version ?? 0 };
+        return {
+          ...product,
+          available: item?.available ?? 0,
+          version: item?.version ?? 0,
+          generation: item?.generation ?? 0,
+        };
       }),
       pinned,
     };
   }
 }
 
+/** The per-shopper limits of the products that have one, as Redis keeps them. */
 function limitsOf(products: Product[]): Record<string, number> {
   const limits: Record<string, number> = {};
   for (const product of products) if (product.limitPerShopper > 0) limits[product.sku] = product.limitPerShopper;

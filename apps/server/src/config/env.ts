@@ -11,14 +11,17 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerOpti
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: env.LIVESHOP_DATA_DIR || undefined,
     adminKey: env.LIVESHOP_ADMIN_KEY || undefined,
+    metricsKey: env.LIVESHOP_METRICS_KEY || undefined,
+    metricsPort: int(env, 'LIVESHOP_METRICS_PORT'),
     sessionSecret: env.LIVESHOP_SESSION_SECRET || undefined,
     keyPrefix: env.LIVESHOP_REDIS_PREFIX || undefined,
     ipRateLimitPerSecond: int(env, 'LIVESHOP_IP_RATE_LIMIT'),
     shopperReservesPerSecond: int(env, 'LIVESHOP_SHOPPER_RATE_LIMIT'),
+    sessionsPerIpPerMinute: int(env, 'LIVESHOP_SESSION_RATE_LIMIT'),
     allowedOrigins: env.LIVESHOP_ALLOWED_ORIGINS?.split(',')
       .map((origin) => origin.trim())
       .filter(Boolean),
-    demo: flag(env, 'LIVESHOP_DEMO') ?? true,
+    demo: flag(env, 'LIVESHOP_DEMO'),
     demoStream: flag(env, 'LIVESHOP_DEMO_STREAM'),
     workers: flag(env, 'LIVESHOP_WORKERS'),
   };

@@ -27,8 +27,10 @@ describe('optionsFromEnv', () => {
     });
   });
 
-  it('turns the demo on by default and names a bad variable', () => {
-    expect(optionsFromEnv({}).demo).toBe(true);
+  it('leaves the demo off unless asked and names a bad variable', () => {
+    expect(optionsFromEnv({}).demo).toBeUndefined();
+    expect(resolveOptions(optionsFromEnv({})).demo).toBe(false);
+    expect(optionsFromEnv({ LIVESHOP_DEMO: '1' }).demo).toBe(true);
     expect(() => optionsFromEnv({ PORT: 'eighty' })).toThrow(/PORT must be a whole number/);
     expect(() => optionsFromEnv({ LIVESHOP_DEMO: 'maybe' })).toThrow(/LIVESHOP_DEMO/);
   });

@@ -12,18 +12,32 @@ export interface ServerOptions {
   databaseUrl?: string;
   /** Where the embedded PGlite database lives when `databaseUrl` is unset. Default `./data`. */
   dataDir?: string;
-  /** Bearer key of the admin API. Unset: `dev-admin-key` in demo mode, otherwise the admin API refuses everything. */
+  /** Bearer key of the admin API. Unset: `dev-admin-key` in demo mode, otherwise the admin API is off. */
   adminKey?: string;
+  /** Bearer key `GET /metrics` requires. Unset: `/metrics` answers anyone who can reach it. */
+  metricsKey?: string;
+  /**
+   * Serve `GET /metrics` (and `GET /healthz`) on this port of `host` instead of the public one, e.g.
+   * for an address only the monitoring network reaches; 0 picks a free port. Unset: the public port.
+   */
+  metricsPort?: number;
   /** Signs shopper sessions and staff tokens. Unset: a random secret kept in the database, shared by every process on it. */
   sessionSecret?: string;
   /** Prefix of every Redis key this server writes. Default `ls`. */
   keyPrefix?: string;
   /** PostgreSQL schema for this server's tables (created when missing). Default `public`. */
   dbSchema?: string;
-  /** Reserves and chat messages per second per client IP; 0 turns the per-IP limit off. Default 50. */
+  /**
+   * Requests per second per client IP, for each of reserve, release, join, leave, chat and
+   * `GET /api/events/:id`; 0 turns every per-IP limit off (new sessions included). Default 50.
+   */
   ipRateLimitPerSecond?: number;
-  /** Reserves per second per shopper session. Default 10. */
+  /** New shopper sessions per minute per client IP (off when `ipRateLimitPerSecond` is 0). Default 30. */
+  sessionsPerIpPerMinute?: number;
+  /** Reserves per second per shopper session; releases have the same limit, counted apart. Default 10. */
   shopperReservesPerSecond?: number;
+  /** Joins per 10 seconds per connection's sender; leaves have the same limit, counted apart. Default 10. */
+  shopperJoinsPer10Seconds?: number;
   /** Chat messages per 10 seconds per shopper session. Default 5. */
   shopperChatPer10Seconds?: number;
   /** Origins allowed to open socket.io connections and call the public API; empty or unset allows any. */
@@ -64,6 +78,8 @@ const optionsSchema = z.strictObject({
     .optional(),
   dataDir: z.string().min(1).default('./data'),
   adminKey: z.string().min(8, 'the admin key must be at least 8 characters').optional(),
+  metricsKey: z.string().min(8, 'the metrics key must be at least 8 characters').optional(),
+  metricsPort: port.optional(),
   sessionSecret: z.string().min(16, 'the session secret must be at least 16 characters').optional(),
   keyPrefix: z
     .string()
@@ -74,7 +90,9 @@ const optionsSchema = z.strictObject({
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'dbSchema must be a lower-case SQL identifier')
     .default('public'),
   ipRateLimitPerSecond: perSecond.default(50),
+  sessionsPerIpPerMinute: perSecond.min(1).default(30),
   shopperReservesPerSecond: perSecond.min(1).default(10),
+  shopperJoinsPer10Seconds: perSecond.min(1).default(10),
   shopperChatPer10Seconds: perSecond.min(1).default(5),
   allowedOrigins: z.array(z.url()).default([]),
   demo: z.boolean().default(false),

@@ -9,13 +9,14 @@ import {
 } from '@liveshop/protocol';
 import type { StaffTokens } from '../auth/staff-token.js';
 import type { EventService } from '../catalog/event-service.js';
-import { requireAdmin } from './admin-auth.js';
 
-/** `/api/admin/*`: create events, set stock and status, issue host and moderator tokens. */
-export function adminRouter(deps: { adminKey?: string; events: EventService; staffTokens: StaffTokens }): Router {
+/**
+ * `/api/admin/*`: create events, set stock and status, issue host and moderator tokens. Mounted
+ * behind `requireAdmin` and the body parser, in that order (see `createApp`).
+ */
+export function adminRouter(deps: { events: EventService; staffTokens: StaffTokens }): Router {
   const { events, staffTokens } = deps;
   const router = Router();
-  router.use(requireAdmin(deps.adminKey));
 
   router.post('/events', async (req, res) => {
     const body = parseInput(createEventBody, req.body);

@@ -4,9 +4,12 @@ import type { StaffTokens } from '../auth/staff-token.js';
 import type { EventService } from '../catalog/event-service.js';
 import type { SqlStore } from '../db/sql-store.js';
 import type { ServerMetrics } from '../metrics/metrics.js';
+import type { RateLimits } from '../realtime/rate-limits.js';
+import { requireAdmin } from './admin-auth.js';
 import { adminRouter } from './admin-router.js';
 import { apiNotFound, errorHandler } from './error-handler.js';
 import { healthRouter } from './health-router.js';
+import { metricsRouter } from './metrics-router.js';
 import { publicRouter } from './public-router.js';
 import { publicCors, securityHeaders } from './security.js';
 import { staticRouter, type StaticDirs } from './static-assets.js';
@@ -16,8 +19,12 @@ export interface AppDeps {
   db: SqlStore;
   metrics: ServerMetrics;
   events: EventService;
+  limits: RateLimits;
   staffTokens: StaffTokens;
   adminKey?: string;
+  metricsKey?: string;
+  /** `/metrics` is served by {@link createMonitoringApp} on another port instead. */
+  metricsElsewhere?: boolean;
   allowedOrigins: string[];
   staticDirs: StaticDirs;
 }
@@ -33,12 +40,24 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', 'weak');
   app.use(securityHeaders());
   app.use(healthRouter(deps));
+  if (!deps.metricsElsewhere) app.use(metricsRouter(deps));
 
-  app.use('/api/admin', express.json({ limit: ADMIN_BODY_LIMIT }), adminRouter(deps));
+  // The key is checked before the body is read: an unauthenticated client cannot make the server parse 512 KB.
+  app.use('/api/admin', requireAdmin(deps.adminKey), express.json({ limit: ADMIN_BODY_LIMIT }), adminRouter(deps));
   app.use('/api', publicCors(deps.allowedOrigins), express.json({ limit: API_BODY_LIMIT }), publicRouter(deps));
   app.use('/api', apiNotFound);
 
   app.use(staticRouter(deps.staticDirs));
+  app.use(errorHandler);
+  return app;
+}
+
+/** The app of the separate monitoring port: `/metrics` and `/healthz` only. */
+export function createMonitoringApp(deps: Pick<AppDeps, 'redis' | 'db' | 'metrics' | 'metricsKey'>): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(healthRouter(deps));
+  app.use(metricsRouter(deps));
   app.use(errorHandler);
   return app;
 }

@@ -1,12 +1,19 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import createDebug from 'debug';
 import { ErrorCode, LiveshopError, httpStatusOf, type ErrorBody } from '@liveshop/protocol';
+import { isUnavailableError } from '../redis-availability.js';
 
 const debug = createDebug('liveshop:http');
 
-/** Maps anything thrown to a wire error: a {@link LiveshopError} keeps its code, the rest is `INTERNAL`. */
+/**
+ * Maps anything thrown to a wire error: a {@link LiveshopError} keeps its code, a store that cannot
+ * be reached is `UNAVAILABLE`, the rest is `INTERNAL`.
+ */
 export function toErrorBody(error: unknown): ErrorBody {
   if (error instanceof LiveshopError) return error.toBody();
+  if (isUnavailableError(error)) {
+    return { code: ErrorCode.UNAVAILABLE, message: 'the live inventory is unavailable; try again shortly' };
+  }
   const bodyParserType = (error as { type?: unknown } | null)?.type;
   if (bodyParserType === 'entity.too.large') {
     return { code: ErrorCode.PAYLOAD_TOO_LARGE, message: 'the request body is too large' };

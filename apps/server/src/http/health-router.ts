@@ -1,12 +1,11 @@
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { SqlStore } from '../db/sql-store.js';
-import type { ServerMetrics } from '../metrics/metrics.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
-/** `GET /healthz` (200 when Redis and the database answer, else 503) and `GET /metrics`. */
-export function healthRouter(deps: { redis: Redis; db: SqlStore; metrics: ServerMetrics }): Router {
+/** `GET /healthz`: 200 when Redis and the database answer, else 503. */
+export function healthRouter(deps: { redis: Redis; db: SqlStore }): Router {
   const router = Router();
 
   router.get('/healthz', async (_req, res) => {
@@ -19,10 +18,6 @@ export function healthRouter(deps: { redis: Redis; db: SqlStore; metrics: Server
       .status(ok ? 200 : 503)
       .set('cache-control', 'no-store')
       .json({ ok, redis, database, databaseKind: deps.db.kind });
-  });
-
-  router.get('/metrics', async (_req, res) => {
-    res.set('content-type', deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 
   return router;

@@ -62,6 +62,12 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  readonly eventsRestored = new Counter({
+    name: 'liveshop_events_restored_total',
+    help: 'Events restored into Redis from the database after Redis lost them, by this process',
+    registers: [this.registry],
+  });
+
   readonly workerRestarts = new Counter({
     name: 'liveshop_worker_restarts_total',
     help: 'Workers restarted after a failure',

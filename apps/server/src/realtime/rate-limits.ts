@@ -1,31 +1,39 @@
 import { ErrorCode, LiveshopError } from '@liveshop/protocol';
 import type { Redis } from 'ioredis';
-import { RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { ServerMetrics } from '../metrics/metrics.js';
 import type { ServerKeys } from './server-keys.js';
 import { WindowCounter } from './window-counter.js';
 
 export interface RateLimitSettings {
+  /** Reserves, and releases, per second per shopper session (each its own count). */
   shopperReservesPerSecond: number;
+  /** Joins, and leaves, per 10 seconds per shopper session (each its own count). */
+  shopperJoinsPer10Seconds: number;
   shopperChatPer10Seconds: number;
-  /** 0 turns the per-IP limits off. */
+  /** Requests per second per client IP, for each action; 0 turns every per-IP limit off. */
   ipRateLimitPerSecond: number;
+  /** New shopper sessions per minute per client IP (off with the other per-IP limits). */
+  sessionsPerIpPerMinute: number;
 }
 
+/** The actions limited, as they appear in `liveshop_rate_limited_total{limit}` and messages. */
+type Action = 'reserve' | 'release' | 'join' | 'leave' | 'chat' | 'session' | 'event';
+
 /**
- * Fixed-window limits on reserve and chat, per shopper session and per client IP.
+ * Fixed-window limits per shopper session and per client IP.
  *
- * The per-shopper reserve limit is counted in this process's memory, synchronously (a
- * {@link WindowCounter}): it is on the hot path, a shopper's connection lives on one process, and
- * a Redis counter there measurably cost throughput (docs/decisions/0006). Every other limit is
- * counted in Redis, so it holds across processes; a key that went over is then refused from memory
- * until its window ends, so a flood costs no Redis round trips.
+ * Per-session limits of reserve, release, join and leave are counted in this process's memory,
+ * synchronously (a {@link WindowCounter}): reserve is the hot path, a shopper's connection lives on
+ * one process, and a Redis counter there measurably cost throughput (docs/decisions/0006). Every
+ * other limit (per IP, and per-session chat) is counted in Redis, so it holds across processes; a
+ * key that went over is then refused from memory until its window ends, so a flood costs no Redis
+ * round trips. With the per-IP limit at 0 no per-IP limit exists and nothing extra reaches Redis.
  */
 export class RateLimits {
-  readonly #reserveShopper: WindowCounter;
-  readonly #reserveIp: RateLimiterRedis | null;
+  readonly #perSession: Partial<Record<Action, WindowCounter>>;
+  readonly #perIp: Partial<Record<Action, RateLimiterRedis>> = {};
   readonly #chatShopper: RateLimiterRedis;
-  readonly #chatIp: RateLimiterRedis | null;
 
   constructor(
     redis: Redis,
@@ -41,11 +49,20 @@ export class RateLimits {
         duration,
         inMemoryBlockOnConsumed: points + 1,
       });
-    this.#reserveShopper = new WindowCounter(settings.shopperReservesPerSecond, 1000);
+    this.#perSession = {
+      reserve: new WindowCounter(settings.shopperReservesPerSecond, 1_000),
+      release: new WindowCounter(settings.shopperReservesPerSecond, 1_000),
+      join: new WindowCounter(settings.shopperJoinsPer10Seconds, 10_000),
+      leave: new WindowCounter(settings.shopperJoinsPer10Seconds, 10_000),
+    };
     this.#chatShopper = limiter('chat-shopper', settings.shopperChatPer10Seconds, 10);
     const perIp = settings.ipRateLimitPerSecond;
-    this.#reserveIp = perIp > 0 ? limiter('reserve-ip', perIp, 1) : null;
-    this.#chatIp = perIp > 0 ? limiter('chat-ip', perIp, 1) : null;
+    if (perIp > 0) {
+      for (const action of ['reserve', 'release', 'join', 'leave', 'chat', 'event'] as const) {
+        this.#perIp[action] = limiter(`${action}-ip`, perIp, 1);
+      }
+      this.#perIp.session = limiter('session-ip', settings.sessionsPerIpPerMinute, 60);
+    }
   }
 
   /**
@@ -54,46 +71,77 @@ export class RateLimits {
    * otherwise returns undefined, and the request goes on without waiting for anything.
    */
   reserve(shopperId: string, ip: string): Promise<void> | undefined {
-    const waitMs = this.#reserveShopper.hit(shopperId);
-    if (waitMs > 0) throw this.#limited('reserve', waitMs);
-    return this.#reserveIp?.consume(ip).then(
+    return this.#request('reserve', shopperId, ip);
+  }
+
+  /** Throws (or rejects with) `RATE_LIMITED` when this shopper or IP released too often. */
+  release(shopperId: string, ip: string): Promise<void> | undefined {
+    return this.#request('release', shopperId, ip);
+  }
+
+  /** Throws (or rejects with) `RATE_LIMITED` when this connection's sender or IP joined too often. */
+  join(senderId: string, ip: string): Promise<void> | undefined {
+    return this.#request('join', senderId, ip);
+  }
+
+  leave(senderId: string, ip: string): Promise<void> | undefined {
+    return this.#request('leave', senderId, ip);
+  }
+
+  /** Rejects with `RATE_LIMITED` when this sender or IP chatted too often. */
+  async chat(senderId: string, ip: string): Promise<void> {
+    const perIp = this.#perIp.chat;
+    try {
+      await (perIp
+        ? Promise.all([this.#chatShopper.consume(senderId), perIp.consume(ip)])
+        : this.#chatShopper.consume(senderId));
+    } catch (error) {
+      throw this.#failure('chat', error);
+    }
+  }
+
+  /** Rejects with `RATE_LIMITED` when this IP read `GET /api/events/:id` too often. */
+  async eventRead(ip: string): Promise<void> {
+    await this.#perIp.event?.consume(ip).catch((error: unknown) => {
+      throw this.#failure('event', error);
+    });
+  }
+
+  /**
+   * Rejects with `RATE_LIMITED` when this IP minted too many shopper sessions this minute. When
+   * Redis cannot count, the session is minted anyway: without Redis nothing it could be used for
+   * works, and a refused connection would not come back by itself once Redis does.
+   */
+  async session(ip: string): Promise<void> {
+    await this.#perIp.session?.consume(ip).catch((error: unknown) => {
+      if (error instanceof RateLimiterRes) throw this.#limited('session', error.msBeforeNext);
+    });
+  }
+
+  /** The per-session count synchronously (throwing when over), then the per-IP one when on. */
+  #request(action: Action, senderId: string, ip: string): Promise<void> | undefined {
+    const waitMs = this.#perSession[action]?.hit(senderId) ?? 0;
+    if (waitMs > 0) throw this.#limited(action, waitMs);
+    return this.#perIp[action]?.consume(ip).then(
       () => undefined,
       (error: unknown) => {
-        throw this.#failure('reserve', error);
+        throw this.#failure(action, error);
       },
     );
   }
 
-  /** Throws `RATE_LIMITED` when this sender or IP chatted too often. */
-  chat(senderId: string, ip: string): Promise<void> {
-    return this.#check('chat', this.#chatShopper, senderId, this.#chatIp, ip);
-  }
-
-  async #check(
-    action: string,
-    perSender: RateLimiterAbstract,
-    senderId: string,
-    perIp: RateLimiterAbstract | null,
-    ip: string,
-  ): Promise<void> {
-    try {
-      await (perIp ? Promise.all([perSender.consume(senderId), perIp.consume(ip)]) : perSender.consume(senderId));
-    } catch (error) {
-      throw this.#failure(action, error);
-    }
-  }
-
   /** A limiter's rejection as the error the client gets. */
-  #failure(action: string, error: unknown): LiveshopError {
+  #failure(action: Action, error: unknown): LiveshopError {
     if (!(error instanceof RateLimiterRes)) {
       return new LiveshopError(ErrorCode.UNAVAILABLE, 'rate limiting is unavailable; try again shortly');
     }
     return this.#limited(action, error.msBeforeNext);
   }
 
-  #limited(action: string, msBeforeNext: number): LiveshopError {
+  #limited(action: Action, msBeforeNext: number): LiveshopError {
     this.metrics.rateLimited.labels(action).inc();
     const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
-    return new LiveshopError(ErrorCode.RATE_LIMITED, `too many ${action} requests; try again in ${seconds} s`);
+    const what = action === 'session' ? 'new sessions' : action === 'event' ? 'event reads' : `${action} requests`;
+    return new LiveshopError(ErrorCode.RATE_LIMITED, `too many ${what}; try again in ${seconds} s`);
   }
 }

@@ -1,5 +1,6 @@
 import createDebug from 'debug';
-import { ErrorCode, type Ack, type ErrorBody } from '@liveshop/protocol';
+import { ErrorCode, LiveshopError, type Ack, type ErrorBody } from '@liveshop/protocol';
+import type { ExtendedError } from 'socket.io';
 import { toErrorBody } from '../http/error-handler.js';
 
 const debug = createDebug('liveshop:socket');
@@ -42,22 +43,39 @@ export function onRequest(socket: Listenable, event: string, handler: RequestHan
 /**
  * Refuses events a namespace does not handle, with a typed ack when the client asked for one:
  * `refusal`'s error for an event it knows (another namespace's), `INVALID_INPUT` for any other.
+ * socket.io passes event names as the client sent them, so a name may be a number: it is
+ * checked as a value of any type, never used as a string before being turned into one.
  */
 export function refuseUnknownEvents(
-  socket: { onAny(listener: (event: string, ...args: unknown[]) => void): unknown },
+  socket: { onAny(listener: (event: unknown, ...args: unknown[]) => void): unknown },
   handled: ReadonlySet<string>,
   refusal: (event: string) => ErrorBody | undefined,
 ): void {
   socket.onAny((event, ...args) => {
-    if (handled.has(event)) return;
+    if (typeof event === 'string' && handled.has(event)) return;
     const last = args[args.length - 1];
     if (typeof last !== 'function') return;
-    const error = refusal(event) ?? {
+    const name = String(event);
+    const error = (typeof event === 'string' ? refusal(event) : undefined) ?? {
       code: ErrorCode.INVALID_INPUT,
-      message: `unknown event ${JSON.stringify(event.slice(0, 40))}`,
+      message: `unknown event ${JSON.stringify(name.slice(0, 40))}`,
     };
     (last as (response: Ack) => void)({ ok: false, error });
   });
+}
+
+/**
+ * A connection middleware's refusal, which the client sees as `connect_error` with `data: { code,
+ * message }`: a {@link LiveshopError}'s, or `fallback` for anything else.
+ */
+export function connectRefusal(
+  error: unknown,
+  fallback: ErrorBody = { code: ErrorCode.INTERNAL, message: 'internal error' },
+): ExtendedError {
+  const body = error instanceof LiveshopError ? error.toBody() : fallback;
+  const refusal = new Error(body.message) as ExtendedError;
+  refusal.data = body;
+  return refusal;
 }
 
 function failure(event: string, error: unknown): ErrorBody {

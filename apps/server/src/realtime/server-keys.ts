@@ -17,6 +17,14 @@ export class ServerKeys {
     return `${this.prefix}:{ev:${eventId}}:sweep-lock`;
   }
 
+  /**
+   * Set by every reconciliation of Redis with the database; when it is gone, Redis has lost its
+   * data since, and the events are restored.
+   */
+  reconciledMarker(): string {
+    return `${this.prefix}:reconciled`;
+  }
+
   /** Prefix of the rate limiter counters. */
   rateLimit(name: string): string {
     return `${this.prefix}:rl:${name}`;

@@ -14,7 +14,7 @@ import type { RealtimeContext } from './context.js';
 import { sendChat, shopperDisplayName } from './chat.js';
 import { roomOf } from './event-rooms.js';
 import { joinEvent, joinedEvents } from './join.js';
-import { onRequest, refuseUnknownEvents } from './requests.js';
+import { connectRefusal, onRequest, refuseUnknownEvents } from './requests.js';
 import type { ShopNamespace, ShopSocket } from './types.js';
 
 const HANDLED = new Set(['join', 'leave', 'reserve', 'release', 'chat:send']);
@@ -29,8 +29,17 @@ export function registerShopNamespace(shop: ShopNamespace, ctx: RealtimeContext)
   shop.use((socket, next) => {
     const auth = socket.handshake.auth as { session?: unknown } | undefined;
     const shopperId = ctx.sessions.verify(auth?.session);
-    socket.data = { role: 'shopper', shopperId: shopperId ?? '', ip: socket.handshake.address };
-    next();
+    const ip = socket.handshake.address;
+    socket.data = { role: 'shopper', shopperId: shopperId ?? '', ip };
+    if (shopperId) {
+      next();
+      return;
+    }
+    // A new session is a fresh per-shopper allowance: minting them is limited per IP.
+    ctx.limits.session(ip).then(
+      () => next(),
+      (error: unknown) => next(connectRefusal(error)),
+    );
   });
 
   shop.on('connection', (socket) => {
@@ -49,9 +58,13 @@ export function registerShopNamespace(shop: ShopNamespace, ctx: RealtimeContext)
 function registerShopperRequests(socket: ShopSocket, ctx: RealtimeContext): void {
   const { data } = socket;
 
-  onRequest(socket, 'join', (payload) => joinEvent(ctx, socket, payload, data.shopperId));
+  onRequest(socket, 'join', async (payload) => {
+    await ctx.limits.join(data.shopperId, data.ip);
+    return joinEvent(ctx, socket, payload, data.shopperId);
+  });
 
   onRequest(socket, 'leave', async (payload) => {
+    await ctx.limits.leave(data.shopperId, data.ip);
     const { eventId } = parseInput(joinPayload, payload);
     await socket.leave(roomOf(eventId));
     return { ok: true };
@@ -60,6 +73,7 @@ function registerShopperRequests(socket: ShopSocket, ctx: RealtimeContext): void
   onRequest(socket, 'reserve', (payload) => reserve(ctx, data.shopperId, data.ip, payload));
 
   onRequest(socket, 'release', async (payload): Promise<Ack<ReleaseAck>> => {
+    await ctx.limits.release(data.shopperId, data.ip);
     const input = parseInput(releasePayload, payload);
     const eventId = input.eventId ?? soleEvent(joinedEvents(socket));
     const result = await ctx.inventory.release({
@@ -70,7 +84,8 @@ function registerShopperRequests(socket: ShopSocket, ctx: RealtimeContext): void
       shopperId: data.shopperId,
     });
     if (!result.ok) return result;
-    return { ok: true, holdId: result.holdId, available: result.available, version: result.version };
+    const { holdId, available, version, generation } = result;
+    return { ok: true, holdId, available, version, generation };
   });
 
   onRequest(socket, 'chat:send', (payload) =>
@@ -128,6 +143,7 @@ async function reserve(
       hold: { id: hold.id, sku: hold.sku, qty: hold.qty, expiresAt: hold.expiresAt },
       available: result.available,
       version: result.version,
+      generation: result.generation,
     };
   } catch (error) {
     code = error instanceof LiveshopError ? error.code : ErrorCode.INTERNAL;

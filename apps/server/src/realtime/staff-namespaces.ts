@@ -5,16 +5,14 @@ import {
   parseInput,
   pinPayload,
   statusPayload,
-  type ErrorBody,
   type StaffRole,
 } from '@liveshop/protocol';
-import type { ExtendedError } from 'socket.io';
 import { z } from 'zod';
 import type { StaffClaims } from '../auth/staff-token.js';
 import type { RealtimeContext } from './context.js';
 import { sendChat } from './chat.js';
 import { joinEvent } from './join.js';
-import { onRequest, refuseUnknownEvents } from './requests.js';
+import { connectRefusal, onRequest, refuseUnknownEvents } from './requests.js';
 import type { HostNamespace, ModeratorNamespace } from './types.js';
 
 type StaffNamespace = HostNamespace | ModeratorNamespace;
@@ -28,7 +26,8 @@ const DISPLAY_NAMES: Record<StaffRole, string> = { host: 'Host', moderator: 'Mod
  * `/host` and `/moderator`: connections present `auth.token`, a staff token for one event. A
  * missing, forged or expired token, or one for the other role, is refused at connection with
  * `connect_error` whose `data` is `{ code, message }`. Every request names its event, which must be
- * the token's (`FORBIDDEN` otherwise), and is re-checked against the token's expiry.
+ * the token's (`FORBIDDEN` otherwise), and is re-checked against the token's expiry; at the expiry
+ * the connection is closed.
  */
 export function registerStaffNamespaces(
   namespaces: { host: HostNamespace; moderator: ModeratorNamespace },
@@ -56,12 +55,16 @@ function registerStaff(namespace: StaffNamespace, role: StaffRole, ctx: Realtime
       };
       next();
     } catch (error) {
-      next(connectError(error));
+      next(connectRefusal(error, { code: ErrorCode.UNAUTHORIZED, message: 'invalid token' }));
     }
   });
 
   namespace.on('connection', (socket) => {
     const claims = claimsOf.get(socket)!;
+    // A staff connection lives no longer than its token: at the expiry the server closes it, and
+    // reconnecting with the same token is refused.
+    const expiry = setTimeout(() => socket.disconnect(true), Math.max(0, claims.expiresAt - Date.now()));
+    socket.once('disconnect', () => clearTimeout(expiry));
     /** Checks the payload's event id against the token's scope, and the token's expiry. */
     const withEvent = (payload: unknown): void => {
       if (claims.expiresAt <= Date.now()) throw new LiveshopError(ErrorCode.UNAUTHORIZED, 'the token has expired');
@@ -71,8 +74,9 @@ function registerStaff(namespace: StaffNamespace, role: StaffRole, ctx: Realtime
       }
     };
 
-    onRequest(socket, 'join', (payload) => {
+    onRequest(socket, 'join', async (payload) => {
       withEvent(payload);
+      await ctx.limits.join(socket.data.shopperId, socket.data.ip);
       return joinEvent(ctx, socket, payload);
     });
 
@@ -105,13 +109,4 @@ function registerStaff(namespace: StaffNamespace, role: StaffRole, ctx: Realtime
         : undefined,
     );
   });
-}
-
-/** A middleware refusal that the client sees as `connect_error` with `data: { code, message }`. */
-function connectError(error: unknown): ExtendedError {
-  const body: ErrorBody =
-    error instanceof LiveshopError ? error.toBody() : { code: ErrorCode.UNAUTHORIZED, message: 'invalid token' };
-  const refusal = new Error(body.message) as ExtendedError;
-  refusal.data = body;
-  return refusal;
 }

@@ -14,9 +14,10 @@ const MAX_BATCHES = 20;
 const EVENT_LIST_REFRESH_MS = 5_000;
 
 /**
- * Returns expired holds to stock in batches, once a second, for live events and events ended in
- * the last day. The engine already reclaims due holds of a SKU whenever someone reserves it, so
- * the sweeper is what makes stock reappear in a quiet room, not what keeps it from leaking.
+ * Returns expired holds to stock in batches, once a second, for every event not ended (whatever
+ * its status: a scheduled event may still have holds) and events ended in the last day. The
+ * engine already reclaims due holds of a SKU whenever someone reserves it, but nobody can reserve
+ * an event that is not live, so the sweeper is what makes stock reappear in a quiet or paused room.
  * A short Redis lock per event and pass lets one process of many do the work.
  */
 export class HoldSweeper {

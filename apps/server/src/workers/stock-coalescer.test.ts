@@ -49,6 +49,14 @@ describe('StockCoalescer', () => {
     expect(sent[0]!.items).toEqual([{ sku: 'A', available: 5, version: 7 }]);
   });
 
+  it('keeps a newer generation over a higher version of the one before', () => {
+    coalescer.add('e', { sku: 'A', available: 5, version: 70, generation: 1 }, Date.now());
+    coalescer.add('e', { sku: 'A', available: 9, version: 1, generation: 2 }, Date.now());
+    coalescer.add('e', { sku: 'A', available: 3, version: 71, generation: 1 }, Date.now());
+    coalescer.release();
+    expect(sent[0]!.items).toEqual([{ sku: 'A', available: 9, version: 1, generation: 2 }]);
+  });
+
   it('paces rooms independently', () => {
     change('A', 1, 1, 'x');
     change('A', 1, 1, 'y');

@@ -13,7 +13,8 @@ interface RoomState {
 export type StockFlush = (eventId: string, items: StockItem[], oldestChangeAt: number) => void;
 
 /**
- * Coalesces stock changes per event room: keeps the newest version of each SKU, sends the first
+ * Coalesces stock changes per event room: keeps the newest state of each SKU (generation, then
+ * version), sends the first
  * change of a quiet period at once (leading edge), then at most one message per `intervalMs`.
  * The last message of a burst always carries each SKU's final state, because a pending flush is
  * never dropped, only merged into.
@@ -37,7 +38,7 @@ export class StockCoalescer {
     }
     if (room.pending.size === 0) room.oldestAt = at;
     const current = room.pending.get(item.sku);
-    if (!current || item.version > current.version) room.pending.set(item.sku, item);
+    if (!current || isNewer(item, current)) room.pending.set(item.sku, item);
     this.#dirty.add(eventId);
   }
 
@@ -72,4 +73,10 @@ export class StockCoalescer {
     room.lastFlushAt = this.now();
     this.flush(eventId, items, room.oldestAt);
   }
+}
+
+/** Whether `a` is a later state of its SKU than `b`: a higher generation, or a higher version in the same one. */
+function isNewer(a: StockItem, b: StockItem): boolean {
+  const [genA, genB] = [a.generation ?? 0, b.generation ?? 0];
+  return genA !== genB ? genA > genB : a.version > b.version;
 }

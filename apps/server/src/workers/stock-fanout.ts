@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { ServerMetrics } from '../metrics/metrics.js';
 import type { EventRooms } from '../realtime/event-rooms.js';
 import { StockCoalescer } from './stock-coalescer.js';
+import { duplicateForReads } from '../redis-connection.js';
 import { superviseLoop, type SupervisedLoop } from './supervised-loop.js';
 
 const debug = createDebug('liveshop:fanout');
@@ -47,10 +48,9 @@ export class StockFanout {
     private readonly metrics: ServerMetrics,
     intervalMs: number,
   ) {
-    this.#reader = redis.duplicate({ lazyConnect: true });
+    this.#reader = duplicateForReads(redis, { lazyConnect: true });
     // A reconnect gets a new client id; fetch it again before the next read.
     this.#reader.on('close', () => (this.#readerId = null));
-    this.#reader.on('error', (error: Error) => debug('reader connection: %s', error.message));
     this.#coalescer = new StockCoalescer(intervalMs, (eventId, items, oldestAt) => {
       this.rooms.emitLocal(eventId, 'stock', { eventId, items });
       this.metrics.stockMessages.inc();
@@ -148,7 +148,8 @@ export class StockFanout {
         watched.lastId = id;
         const entry = parseLedgerFields(id, fields);
         this.metrics.ledgerLag.observe(Math.max(0, readAt - entry.at) / 1000);
-        this.#coalescer.add(eventId, { sku: entry.sku, available: entry.available, version: entry.version }, entry.at);
+        const { sku, available, version, generation } = entry;
+        this.#coalescer.add(eventId, { sku, available, version, generation }, entry.at);
       }
     }
     this.#coalescer.release();

@@ -1,9 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import createDebug from 'debug';
+import { isUnavailableError } from '../redis-availability.js';
 
 const debug = createDebug('liveshop:workers');
 const FIRST_BACKOFF_MS = 100;
 const MAX_BACKOFF_MS = 5_000;
+/** While Redis is away, retry often enough to resume within a second of its return. */
+const MAX_UNAVAILABLE_BACKOFF_MS = 1_000;
 
 /** A background loop that restarts itself after a failure and stops on request. */
 export interface SupervisedLoop {
@@ -14,9 +17,11 @@ export interface SupervisedLoop {
 
 /**
  * Runs `body` until `stop()`. When it throws, the failure is reported and `body` runs again after
- * an exponential backoff (0.1 s doubling up to 5 s, reset by a clean return). `body` should return
- * or throw promptly once `signal` aborts; `onStop` runs first to help it (e.g. closing a blocked
- * connection).
+ * an exponential backoff (0.1 s doubling up to 5 s, reset by a clean return). A failure because
+ * Redis is away is expected during an outage (reported once, by the connection's watch): it is
+ * not logged, and the backoff stops at 1 s so work resumes soon after Redis is back. `body` should
+ * return or throw promptly once `signal` aborts; `onStop` runs first to help it (e.g. closing a
+ * blocked connection).
  */
 export function superviseLoop(
   name: string,
@@ -33,10 +38,13 @@ export function superviseLoop(
         backoff = FIRST_BACKOFF_MS;
       } catch (error) {
         if (signal.aborted) break;
-        console.error(`liveshop: worker ${name} failed; restarting in ${backoff} ms:`, (error as Error).message);
+        const unavailable = isUnavailableError(error);
+        if (unavailable) backoff = Math.min(backoff, MAX_UNAVAILABLE_BACKOFF_MS);
+        if (unavailable) debug('worker %s waits for Redis: %s', name, (error as Error).message);
+        else console.error(`liveshop: worker ${name} failed; restarting in ${backoff} ms:`, (error as Error).message);
         hooks.onRestart?.(error);
         await sleep(backoff, undefined, { signal }).catch(() => undefined);
-        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+        backoff = Math.min(backoff * 2, unavailable ? MAX_UNAVAILABLE_BACKOFF_MS : MAX_BACKOFF_MS);
       }
     }
     debug('worker %s stopped', name);

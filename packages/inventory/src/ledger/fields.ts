@@ -3,7 +3,7 @@ import type { LedgerEntry, LedgerSource, LedgerType } from '@liveshop/protocol';
 /**
  * Decodes one ledger stream entry. The scripts write one field `d` packing every value with `|`
  * (see `lua/includes/ledger.lua`): type, sku, qty, allocated, available, held, sold,
- * availableBefore, version, holdId, orderId, shopperId, source, at.
+ * availableBefore, version, holdId, orderId, shopperId, source, at, generation.
  *
  * @param id the stream id (`<ms>-<seq>`)
  * @param fields the entry's field list as XRANGE/XREADGROUP return it: `['d', packed]`
@@ -24,6 +24,7 @@ export function parseLedgerFields(id: string, fields: string[]): LedgerEntry {
     shopperId,
     source,
     at,
+    generation,
   ] = (fields[1] ?? '').split('|');
   const entry: LedgerEntry = {
     id,
@@ -36,6 +37,7 @@ export function parseLedgerFields(id: string, fields: string[]): LedgerEntry {
     sold: Number(sold),
     availableBefore: Number(before),
     version: Number(version),
+    generation: Number(generation ?? 0),
     source: source as LedgerSource,
     at: Number(at),
   };

@@ -20,8 +20,8 @@
     then per hold i: ARGV[4 + 2i] holdId, ARGV[5 + 2i] sku
 
   Output:
-    {1, holdId1, qty1, available1, version1, holdId2, ...} in the order of the first call (a replay
-    may list the same holds in another order)
+    {1, holdId1, qty1, available1, version1, generation1, holdId2, ...} in the order of the first
+    call (a replay may list the same holds in another order)
   Errors:
     {-6} idempotency conflict
     {-7, holdId} hold not found   {-8, holdId} hold expired
@@ -30,6 +30,7 @@ local rcall = redis.call
 local ledgerKey = KEYS[1]
 local shoppersKey = KEYS[2]
 local idemKey = KEYS[3]
+local configKey = KEYS[4]
 local orderId = ARGV[1]
 local fingerprint = ARGV[2]
 local maxLen = tonumber(ARGV[5])
@@ -47,7 +48,7 @@ end
 local now = nowMs()
 local holds = {}
 for i = 1, holdCount do
-  local base = 3 + 4 * (i - 1)
+  local base = 4 + 4 * (i - 1)
   local k = { stock = KEYS[base + 1], expiry = KEYS[base + 2], data = KEYS[base + 3], expired = KEYS[base + 4],
     shoppers = shoppersKey }
   local holdId = ARGV[4 + 2 * i]
@@ -66,10 +67,12 @@ for i = 1, holdCount do
 end
 
 local result = { 1 }
+local generation = readGeneration(configKey)
 for i = 1, holdCount do
   local h = holds[i]
   dropHold(h.k, h.holdId, h.qty, h.shopperId, h.expiresAt)
   local c = readStock(h.k.stock)
+  c.generation = generation
   c.held = c.held - h.qty
   c.sold = c.sold + h.qty
   c.version = c.version + 1
@@ -79,6 +82,7 @@ for i = 1, holdCount do
   result[#result + 1] = h.qty
   result[#result + 1] = c.available
   result[#result + 1] = c.version
+  result[#result + 1] = c.generation
 end
 
 rememberResult(idemKey, fingerprint, ARGV[4], result)

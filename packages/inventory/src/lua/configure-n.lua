@@ -1,5 +1,6 @@
 --[[
-  Writes an event's config: status and hold TTL in the config hash, and, when given, the
+  Writes an event's config: status, hold TTL and the most units per reserve in the config hash
+  (fields status, ttlMs, maxQty), and, when given, the
   per-shopper limits, which replace all earlier ones. A limit is kept twice: in the event's
   limits hash (what getEventConfig reads) and as the `limit` field of the SKU's stock hash (what
   reserve reads, in the same HMGET as the counts, so a reserve makes one call fewer). A SKU
@@ -13,8 +14,9 @@
 
     ARGV[1]       status, '' = unchanged
     ARGV[2]       hold TTL in ms, '' = unchanged
-    ARGV[3]       '1' when limits are given, '0' to leave them as they are
-    ARGV[2 + 2i]  i-th SKU     ARGV[3 + 2i] its new limit (0 = none)
+    ARGV[3]       most units one reserve may take, '' = unchanged
+    ARGV[4]       '1' when limits are given, '0' to leave them as they are
+    ARGV[3 + 2i]  i-th SKU     ARGV[4 + 2i] its new limit (0 = none)
 
   Output:
     {1}, or {0} when a SKU limited now is missing from KEYS (limits changed since the caller
@@ -24,10 +26,10 @@ local rcall = redis.call
 local configKey = KEYS[1]
 local limitsKey = KEYS[2]
 
-if ARGV[3] == '1' then
+if ARGV[4] == '1' then
   local passed = {}
   for i = 3, #KEYS do
-    passed[ARGV[2 + 2 * (i - 2)]] = true
+    passed[ARGV[3 + 2 * (i - 2)]] = true
   end
   for _, sku in ipairs(rcall('HKEYS', limitsKey)) do
     if not passed[sku] then
@@ -44,12 +46,15 @@ end
 if ARGV[2] ~= '' then
   rcall('HSET', configKey, 'ttlMs', ARGV[2])
 end
+if ARGV[3] ~= '' then
+  rcall('HSET', configKey, 'maxQty', ARGV[3])
+end
 
-if ARGV[3] == '1' then
+if ARGV[4] == '1' then
   rcall('DEL', limitsKey)
   for i = 3, #KEYS do
-    local sku = ARGV[2 + 2 * (i - 2)]
-    local limit = tonumber(ARGV[3 + 2 * (i - 2)])
+    local sku = ARGV[3 + 2 * (i - 2)]
+    local limit = tonumber(ARGV[4 + 2 * (i - 2)])
     if limit > 0 then
       rcall('HSET', limitsKey, sku, limit)
       rcall('HSET', KEYS[i], 'limit', limit)

@@ -4,7 +4,7 @@
   and creates a hold that expires after the event's hold TTL.
 
   Input:
-    KEYS[1]  event config hash (status, ttlMs)
+    KEYS[1]  event config hash (status, ttlMs, gen, maxQty)
     KEYS[2]  SKU stock hash (counts, and `limit`: the per-shopper limit, absent = none)
     KEYS[3]  SKU hold expiry zset
     KEYS[4]  SKU hold data hash (holds, and b:<shopper> -> units held + bought)
@@ -22,11 +22,12 @@
     ARGV[7]  ledger max length (0 = untrimmed)
 
   Output:
-    {1, holdId, expiresAtMs, available, version}
+    {1, holdId, expiresAtMs, available, version, generation}
   Errors:
     {-1} event not configured       {-2} unknown SKU
     {-3, status} event not live      {-4, available} sold out
     {-5, limit, owned} over limit    {-6} idempotency conflict
+    {-11, maxQty} more units than one reserve may take
 ]]
 local rcall = redis.call
 local configKey = KEYS[1]
@@ -49,17 +50,22 @@ local prior = storedText(idemKey, fingerprint)
 if prior == CONFLICT then
   return prior
 elseif prior then
-  -- Stored as "<holdId>|<expiresAt>|<available>|<version>".
-  local holdId, expiresAt, available, version = string.match(prior, '^([^|]+)|(%d+)|(%d+)|(%d+)$')
-  return { 1, holdId, tonumber(expiresAt), tonumber(available), tonumber(version) }
+  -- Stored as "<holdId>|<expiresAt>|<available>|<version>|<generation>".
+  local holdId, expiresAt, available, version, generation = string.match(prior,
+    '^([^|]+)|(%d+)|(%d+)|(%d+)|(%d+)$')
+  return { 1, holdId, tonumber(expiresAt), tonumber(available), tonumber(version), tonumber(generation) }
 end
 
-local config = rcall('HMGET', configKey, 'status', 'ttlMs')
+local config = rcall('HMGET', configKey, 'status', 'ttlMs', 'gen', 'maxQty')
 if not config[1] then
   return { -1 }
 end
 if config[1] ~= 'live' then
   return { -3, config[1] }
+end
+local maxQty = tonumber(config[4])
+if maxQty and qty > maxQty then
+  return { -11, maxQty }
 end
 -- The per-shopper limit rides along with the counts: one call instead of two.
 local v = rcall('HMGET', k.stock, 'allocated', 'available', 'held', 'sold', 'version', 'limit')
@@ -68,6 +74,7 @@ if not c then
   return { -2 }
 end
 local limit = tonumber(v[6] or 0)
+c.generation = tonumber(config[3]) or 0
 
 local now = nowMs()
 -- The reclaimed counts stay in `c`: a refusal below writes them, a new hold writes them with its own.
@@ -100,5 +107,6 @@ rcall('ZADD', k.shoppers, 0, shopperMember(shopperId, holdId, qty, expiresAt))
 rcall('HSET', k.stock, 'available', c.available, 'held', c.held, 'version', c.version)
 appendLedger(k.ledger, maxLen, 'reserve', sku, qty, c, before, holdId, nil, shopperId, 'shop', now)
 
-storeText(idemKey, fingerprint, ARGV[5], holdId .. '|' .. expiresAt .. '|' .. c.available .. '|' .. c.version)
-return { 1, holdId, expiresAt, c.available, c.version }
+storeText(idemKey, fingerprint, ARGV[5],
+  holdId .. '|' .. expiresAt .. '|' .. c.available .. '|' .. c.version .. '|' .. c.generation)
+return { 1, holdId, expiresAt, c.available, c.version, c.generation }

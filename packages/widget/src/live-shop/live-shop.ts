@@ -374,7 +374,9 @@ export class LiveShop extends LiveShopElement {
       this.state.setNotice(sku, ack.error.code);
       return;
     }
-    if (ack.version !== undefined) this.state.applyStock([{ sku, available: ack.available, version: ack.version }]);
+    if (ack.version !== undefined) {
+      this.state.applyStock([{ sku, available: ack.available, version: ack.version, generation: ack.generation }]);
+    }
     this.state.addHold(ack.hold);
     this.scheduleExpiry(ack.hold);
     this.announce(this.strings.holdPlaced(this.titleOf(sku)));
@@ -387,7 +389,9 @@ export class LiveShop extends LiveShopElement {
     if (!hold || !this.activeClient) return;
     const ack = await this.activeClient.release(hold.id);
     if (ack.ok && ack.version !== undefined) {
-      this.state.applyStock([{ sku: hold.sku, available: ack.available, version: ack.version }]);
+      this.state.applyStock([
+        { sku: hold.sku, available: ack.available, version: ack.version, generation: ack.generation },
+      ]);
     }
     // Gone on the server already (expired, released elsewhere): either way it is no longer held.
     if (!ack.ok && ack.error.code !== 'HOLD_NOT_FOUND' && ack.error.code !== 'HOLD_EXPIRED') {

@@ -148,6 +148,34 @@ describe('ShopConnection', () => {
     expect(t.state.event?.status).toBe('ended');
   });
 
+  it('takes a fresh snapshot when a push brings a new stock generation, dropping holds the server lost', async () => {
+    const t = setup();
+    active = t.connection;
+    const hold = { id: 'h1~mug', sku: 'mug', qty: 1, expiresAt: Date.now() + 60_000 };
+    t.socket().answers.set('join', () => ({ ok: true, ...joinAck({ holds: [hold], pinned: ['scarf'] }) }));
+    t.socket().open();
+    await until(() => t.state.holds.length === 1, 'hold shown');
+    const joins = () => t.socket().emitted.filter((e) => e.event === 'join').length;
+
+    // Same generation: an ordinary push, no new snapshot.
+    t.socket().fire('stock', { eventId: 'demo', items: [{ sku: 'mug', available: 19, version: 2, generation: 0 }] });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(joins()).toBe(1);
+
+    // Redis lost the event and it was restored: holds and pins are gone on the server.
+    const restored = joinAck({
+      holds: [],
+      pinned: [],
+      products: joinAck().products.map((p) => ({ ...p, version: 1, generation: 3 })),
+    });
+    t.socket().answers.set('join', () => ({ ok: true, ...restored }));
+    t.socket().fire('stock', { eventId: 'demo', items: [{ sku: 'mug', available: 20, version: 1, generation: 3 }] });
+    await until(() => joins() === 2, 'a second join');
+    await until(() => t.state.holds.length === 0, 'lost hold dropped');
+    expect(t.state.pinned).toEqual([]);
+    expect(t.state.products.every((p) => p.generation === 3 && p.version === 1)).toBe(true);
+  });
+
   it('marks a missing event and does not retry', async () => {
     const t = setup();
     active = t.connection;

@@ -40,7 +40,8 @@ const unavailable = (message: string): { ok: false; error: { code: ErrorCode; me
 /**
  * The real {@link ShopClient}: one socket.io connection to `/shop`. It reuses the stored session,
  * joins on every (re)connect and applies the snapshot, so a shopper who lost the network sees
- * current stock again; it marks the state offline meanwhile. Reserve and release retry on a
+ * current stock again; it marks the state offline meanwhile. A push of a new stock generation
+ * (the server restored the event) also brings a fresh snapshot. Reserve and release retry on a
  * timeout with the same idempotency key, so a lost ack never turns into two holds.
  */
 export class ShopConnection implements ShopClient {
@@ -79,7 +80,12 @@ export class ShopConnection implements ShopClient {
     });
     socket.on('connect_error', () => state.setConnection('offline'));
     socket.on('stock', (message) => {
-      if (message.eventId === eventId) state.applyStock(message.items);
+      if (message.eventId !== eventId) return;
+      const generation = state.generation;
+      state.applyStock(message.items);
+      // A new stock generation: the server restored the event after losing its live state, and
+      // holds and pins may be gone with it. A fresh snapshot brings everything in line.
+      if (state.generation > generation) void this.join(socket, state, eventId, 0);
     });
     socket.on('pinned', (message) => {
       if (message.eventId === eventId) state.setPinned(message.skus);

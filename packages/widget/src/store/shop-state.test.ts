@@ -35,6 +35,36 @@ describe('ShopState', () => {
     expect(state.product('mug')).toMatchObject({ available: 10, version: 7 });
   });
 
+  it('takes a higher stock generation whatever its version, then orders by version within it', () => {
+    const state = joined();
+    // The server restored the event after Redis lost it: versions start over in generation 2.
+    expect(state.applyStock([{ sku: 'scarf', available: 7, version: 1, generation: 2 }])).toEqual([
+      { sku: 'scarf', before: 3, after: 7 },
+    ]);
+    expect(state.generation).toBe(2);
+    // A late push of the old generation, however high its version, is stale.
+    expect(state.applyStock([{ sku: 'scarf', available: 0, version: 50, generation: 1 }])).toEqual([]);
+    expect(state.applyStock([{ sku: 'scarf', available: 6, version: 2, generation: 2 }])).toEqual([
+      { sku: 'scarf', before: 7, after: 6 },
+    ]);
+    expect(state.applyStock([{ sku: 'scarf', available: 9, version: 2, generation: 2 }])).toEqual([]);
+    expect(state.product('scarf')).toMatchObject({ available: 6, version: 2, generation: 2 });
+    // Another SKU's first item of the new generation replaces its old-generation version too.
+    expect(state.applyStock([{ sku: 'lamp', available: 4, version: 1, generation: 2 }])).toHaveLength(1);
+    expect(state.product('lamp')).toMatchObject({ available: 4, version: 1, generation: 2 });
+  });
+
+  it('takes a snapshot of a higher generation over pushed versions, and keeps pushes newer than the snapshot', () => {
+    const state = joined();
+    state.applyStock([{ sku: 'mug', available: 4, version: 10, generation: 1 }]);
+    state.applySnapshot(joinAck({ products: [product({ available: 19, version: 2, generation: 2 })] }));
+    expect(state.product('mug')).toMatchObject({ available: 19, version: 2, generation: 2 });
+    state.applyStock([{ sku: 'mug', available: 18, version: 3, generation: 2 }]);
+    state.applySnapshot(joinAck({ products: [product({ available: 19, version: 2, generation: 2 })] }));
+    expect(state.product('mug')).toMatchObject({ available: 18, version: 3, generation: 2 });
+    expect(state.generation).toBe(2);
+  });
+
   it('ignores updates for unknown SKUs', () => {
     const state = joined();
     expect(state.applyStock([{ sku: 'ghost', available: 1, version: 99 }])).toEqual([]);

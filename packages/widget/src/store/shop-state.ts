@@ -31,6 +31,19 @@ export class HoldsSyncedEvent extends Event {
   }
 }
 
+/**
+ * Whether `incoming` is a later state of a SKU than `current`: a higher stock generation (the
+ * server restored the event after losing its live state, and versions started over), or the same
+ * generation and a higher version. An absent generation is 0.
+ */
+export function isNewerStock(
+  incoming: { version: number; generation?: number },
+  current: { version: number; generation?: number },
+): boolean {
+  const [next, shown] = [incoming.generation ?? 0, current.generation ?? 0];
+  return next !== shown ? next > shown : incoming.version > current.version;
+}
+
 /** What a join snapshot carries; `chat` and `serverTime` may be left out by a custom client. */
 export type Snapshot = Omit<JoinAck, 'chat' | 'serverTime'> & Partial<Pick<JoinAck, 'chat'>>;
 
@@ -61,6 +74,8 @@ export class ShopState extends EventTarget {
    * around the widget (another origin) can use `product(sku).imageUrl` as it is.
    */
   serverBase: URL = serverBaseUrl('');
+  /** The highest stock generation applied so far (see {@link isNewerStock}). */
+  generation = 0;
   /** SKUs with a reserve in flight: a second tap while one is pending does nothing. */
   readonly pending = new Set<string>();
   /** The last error per SKU, shown on its card until the next attempt. */
@@ -78,7 +93,8 @@ export class ShopState extends EventTarget {
 
   /**
    * Applies a join ack. Catalog fields always come from the snapshot; a SKU's stock only when the
-   * snapshot's version is not older than what a live update already delivered. When the ack lists
+   * snapshot's state is not older (generation, then version) than what a live update already
+   * delivered. When the ack lists
    * the shopper's holds, they become the holds shown, except that a hold missing from it is only
    * dropped when it was among `heldAtRequest` (the holds shown when the join was sent; by default
    * all of them): one reserved while the join was on its way may be newer than the snapshot.
@@ -90,8 +106,11 @@ export class ShopState extends EventTarget {
     const next = new Map<string, ProductView>();
     for (const incoming of ack.products) {
       const current = this.bySku.get(incoming.sku);
-      const keep = current && current.version > incoming.version;
-      const merged = keep ? { ...incoming, available: current.available, version: current.version } : incoming;
+      const keep = current && isNewerStock(current, incoming);
+      const merged = keep
+        ? { ...incoming, available: current.available, version: current.version, generation: current.generation }
+        : incoming;
+      this.generation = Math.max(this.generation, merged.generation ?? 0);
       if (current && current.available !== merged.available) {
         changes.push({ sku: incoming.sku, before: current.available, after: merged.available });
       }
@@ -111,15 +130,20 @@ export class ShopState extends EventTarget {
     return changes;
   }
 
-  /** Applies live stock updates; an update whose version is not newer than the one shown is stale and ignored. */
+  /**
+   * Applies live stock updates; an update that is not newer than the state shown (see
+   * {@link isNewerStock}) is stale and ignored.
+   */
   applyStock(items: StockItem[]): StockChange[] {
     const changes: StockChange[] = [];
     let applied = false;
     for (const item of items) {
       const current = this.bySku.get(item.sku);
-      if (!current || item.version <= current.version) continue;
+      if (!current || !isNewerStock(item, current)) continue;
       applied = true;
-      const updated = { ...current, available: item.available, version: item.version };
+      const generation = item.generation ?? 0;
+      this.generation = Math.max(this.generation, generation);
+      const updated = { ...current, available: item.available, version: item.version, generation };
       this.bySku.set(item.sku, updated);
       if (updated.available !== current.available) {
         changes.push({ sku: item.sku, before: current.available, after: updated.available });

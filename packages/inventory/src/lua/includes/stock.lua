@@ -1,6 +1,9 @@
 --[[
   One SKU's counts hash: allocated, available, held, sold, version.
   Invariant kept by every script: available + held + sold == allocated, all >= 0.
+  The counts table also carries `generation`, the event's stock generation (the `gen` field of its
+  config hash, 0 when absent), which is not stored per SKU: readStock takes it from the config hash
+  when given one, a caller that already read the config sets it itself.
 ]]
 -- Counts from an HMGET whose first five fields are the counts (a caller may ask for more after
 -- them in the same call); nil when the SKU has no stock hash.
@@ -17,8 +20,17 @@ local function decodeStock(v)
   }
 end
 
-local function readStock(stockKey)
-  return decodeStock(rcall('HMGET', stockKey, 'allocated', 'available', 'held', 'sold', 'version'))
+-- The event's stock generation from its config hash.
+local function readGeneration(configKey)
+  return tonumber(rcall('HGET', configKey, 'gen')) or 0
+end
+
+local function readStock(stockKey, configKey)
+  local c = decodeStock(rcall('HMGET', stockKey, 'allocated', 'available', 'held', 'sold', 'version'))
+  if c and configKey then
+    c.generation = readGeneration(configKey)
+  end
+  return c
 end
 
 local function writeStock(stockKey, c)

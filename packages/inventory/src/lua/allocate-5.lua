@@ -7,6 +7,7 @@
     KEYS[2] event SKU set
     KEYS[3] event ledger stream
     KEYS[4] idempotency key (ignored when ARGV[4] is '0')
+    KEYS[5] event config hash (its stock generation)
 
     ARGV[1] sku
     ARGV[2] units (new allocation)
@@ -16,7 +17,7 @@
     ARGV[6] ledger max length (0 = untrimmed)
 
   Output:
-    {1, allocated, available, held, sold, version}
+    {1, allocated, available, held, sold, version, generation}
   Errors:
     {-6} idempotency conflict
     {-10, held, sold} allocation below held + sold
@@ -26,6 +27,7 @@ local stockKey = KEYS[1]
 local skusKey = KEYS[2]
 local ledgerKey = KEYS[3]
 local idemKey = KEYS[4]
+local configKey = KEYS[5]
 
 local sku = ARGV[1]
 local units = tonumber(ARGV[2])
@@ -44,10 +46,10 @@ if useIdempotency then
   end
 end
 
-local c = readStock(stockKey)
+local c = readStock(stockKey, configKey)
 local existed = c ~= nil
 if not existed then
-  c = { allocated = 0, available = 0, held = 0, sold = 0, version = 0 }
+  c = { allocated = 0, available = 0, held = 0, sold = 0, version = 0, generation = readGeneration(configKey) }
 end
 if units < c.held + c.sold then
   return { -10, c.held, c.sold }
@@ -63,7 +65,7 @@ if not existed or units ~= c.allocated then
   appendLedger(ledgerKey, tonumber(ARGV[6]), 'allocate', sku, units, c, before, nil, nil, nil, ARGV[3], nowMs())
 end
 
-local result = { 1, c.allocated, c.available, c.held, c.sold, c.version }
+local result = { 1, c.allocated, c.available, c.held, c.sold, c.version, c.generation }
 if useIdempotency then
   rememberResult(idemKey, fingerprint, ARGV[5], result)
 end

@@ -10,6 +10,7 @@
     KEYS[5] SKU expired-hold tombstones zset
     KEYS[6] event ledger stream
     KEYS[7] idempotency key
+    KEYS[8] event config hash (its stock generation)
 
     ARGV[1] sku
     ARGV[2] holdId
@@ -19,7 +20,7 @@
     ARGV[6] ledger max length (0 = untrimmed)
 
   Output:
-    {1, qty, available, version}
+    {1, qty, available, version, generation}
   Errors:
     {-6} idempotency conflict   {-7} hold not found
     {-8} hold expired           {-9} hold belongs to another shopper
@@ -28,6 +29,7 @@ local rcall = redis.call
 local k = { stock = KEYS[1], expiry = KEYS[2], data = KEYS[3], shoppers = KEYS[4], expired = KEYS[5],
   ledger = KEYS[6] }
 local idemKey = KEYS[7]
+local configKey = KEYS[8]
 
 local sku = ARGV[1]
 local holdId = ARGV[2]
@@ -57,7 +59,7 @@ if requester ~= '' and requester ~= shopperId then
 end
 
 local now = nowMs()
-local c = readStock(k.stock)
+local c = readStock(k.stock, configKey)
 if expiresAt <= now then
   expireHold(k, sku, holdId, qty, shopperId, expiresAt, now, c, 'system', maxLen)
   writeStock(k.stock, c)
@@ -67,6 +69,6 @@ end
 returnHold(k, 'release', sku, holdId, qty, shopperId, expiresAt, now, c, ARGV[4], maxLen)
 writeStock(k.stock, c)
 
-local result = { 1, qty, c.available, c.version }
+local result = { 1, qty, c.available, c.version, c.generation }
 rememberResult(idemKey, fingerprint, ARGV[5], result)
 return result

@@ -8,6 +8,7 @@
     KEYS[4] event shopper-holds zset
     KEYS[5] SKU expired-hold tombstones zset
     KEYS[6] event ledger stream
+    KEYS[7] event config hash (its stock generation)
 
     ARGV[1] sku
     ARGV[2] batch size
@@ -23,7 +24,7 @@ local k = { stock = KEYS[1], expiry = KEYS[2], data = KEYS[3], shoppers = KEYS[4
 --@include "now"
 --@include "holds"
 
-local c = readStock(k.stock)
+local c = readStock(k.stock, KEYS[7])
 if not c then
   return { 0, 0 }
 end
