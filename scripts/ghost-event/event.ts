@@ -26,6 +26,7 @@ export async function prepareEvent(api: ServerApi, options: GhostOptions): Promi
     id,
     title: `Ghost event ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     holdTtlSeconds: options.holdTtlSeconds,
+    maxQtyPerReserve: options.qty,
     products: options.skus.map((sku) => ({
       sku,
       title: `Ghost product ${sku}`,

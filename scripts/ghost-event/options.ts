@@ -1,5 +1,6 @@
 /** The `pnpm ghost-event` command line (commander): every flag, its default, and what it means. */
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { MAX_HOLD_TTL_SECONDS, MAX_QTY_PER_RESERVE } from '@liveshop/protocol';
 
 export interface GhostOptions {
   url: string;
@@ -126,7 +127,7 @@ export function ghostEventCommand(): Command {
     .option('--units <n>', 'units of each SKU in the created event', wholeNumber('--units', 0, 1_000_000))
     .requiredOption('--shoppers <n>', 'shoppers who tap Buy Now once each', wholeNumber('--shoppers', 1, 100_000))
     .option('--viewers <m>', 'viewers who join the event and only watch', wholeNumber('--viewers', 0, 100_000), 0)
-    .option('--qty <n>', 'units per tap', wholeNumber('--qty', 1, 1_000_000), 1)
+    .option('--qty <n>', 'units per tap', wholeNumber('--qty', 1, MAX_QTY_PER_RESERVE), 1)
     .option(
       '--limit-per-shopper <n>',
       "created event's per-shopper limit (default: --qty)",
@@ -152,7 +153,12 @@ export function ghostEventCommand(): Command {
       positiveNumber('--settle'),
       5,
     )
-    .option('--hold-ttl <seconds>', "created event's hold lifetime", wholeNumber('--hold-ttl', 30, 3600), 600)
+    .option(
+      '--hold-ttl <seconds>',
+      "created event's hold lifetime",
+      wholeNumber('--hold-ttl', 30, MAX_HOLD_TTL_SECONDS),
+      600,
+    )
     .option('--keep', 'leave the created event live afterwards')
     .option('--json', 'print one JSON object on stdout instead of the table')
     .option('--no-progress', 'no progress bar or progress lines on stderr')
