@@ -85,7 +85,7 @@ export default defineConfig({
   plugins: [websocketOnlyTransports(), minifyLitCss()],
   build: {
     target: 'es2022',
-    outDir: 'dist',
+    outDir: 'cdn',
     emptyOutDir: true,
     sourcemap: true,
     minify: true,
