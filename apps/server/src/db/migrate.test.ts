@@ -52,15 +52,17 @@ if (TEST_DATABASE_URL) {
       return {
         store,
         schema,
-        drop: async () => {
-          const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-          await client.connect();
-          await client.query(`drop schema if exists "${schema}" cascade`);
-          await client.end();
-        },
+        drop: () => dropSchema(schema),
       };
     },
   });
+}
+
+async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  await client.query(`drop schema if exists "${schema}" cascade`);
+  await client.end();
 }
 
 let dir: string;
@@ -143,16 +145,15 @@ describe.each(targets)('migrations on $name', (target) => {
 describe.runIf(TEST_DATABASE_URL)('migrations from processes starting together', () => {
   it('apply each migration once', async () => {
     const schema = `test_migrate_${randomBytes(4).toString('hex')}`;
-    const stores = await Promise.all([1, 2, 3].map(() => openPostgresStore(TEST_DATABASE_URL!, schema)));
+    const opened = await Promise.allSettled([1, 2, 3].map(() => openPostgresStore(TEST_DATABASE_URL!, schema)));
+    const stores = opened.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
     try {
+      expect(opened.filter((result) => result.status === 'rejected')).toEqual([]);
       const applied = await Promise.all(stores.map((store) => migrate(store, schema)));
       expect(applied.flat().sort()).toEqual(['0001-catalog', '0002-durable-stock', '0003-reserve-cap']);
     } finally {
       await Promise.all(stores.map((store) => store.close()));
-      const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-      await client.connect();
-      await client.query(`drop schema if exists "${schema}" cascade`);
-      await client.end();
+      await dropSchema(schema);
     }
   });
 });
