@@ -2,7 +2,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/data/**', 'apps/demo/stream/**', '**/custom-elements.json'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '**/data/**',
+      'apps/demo/stream/**',
+      'packages/widget/cdn/**',
+      'packages/inventory/src/commands/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds the widget, starts the live test stream and the server:
+# Installs what is missing, builds every package, starts the live test stream and the server from
+# the compiled JavaScript:
 # demo storefront at http://localhost:${PORT:-8080}/, consoles under /console/.
 set -euo pipefail
 source "$(dirname "$0")/lib/env.sh"
@@ -16,6 +17,6 @@ export PORT="${PORT:-8080}"
 # command is the demo, so it asks. LIVESHOP_DEMO=0 starts a bare server instead.
 export LIVESHOP_DEMO="${LIVESHOP_DEMO:-1}"
 log "starting on http://localhost:$PORT/ (Redis $REDIS_URL, database ${DATABASE_URL:-embedded PGlite in ./data/})"
-cd apps/server
 # node itself, not a package-manager wrapper, receives SIGINT/SIGTERM and closes the server cleanly.
-exec node --import tsx src/main.ts
+# The server's data (the embedded database, the demo stream) goes to ./data here, at the root.
+exec node apps/server/dist/main.js

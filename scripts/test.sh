@@ -17,11 +17,22 @@ if [ -z "${LIVESHOP_TEST_DATABASE_URL:-}" ] && tcp_open 127.0.0.1 5432; then
 fi
 export CHROMIUM_PATH="${CHROMIUM_PATH:-$(command -v chromium || true)}"
 
-log "typecheck"; pnpm typecheck
+# tsc -b builds every package and app to dist/ and typechecks every test and script project; the
+# tests then run against what ships: packages resolve by name to their dist/.
+log "build and typecheck"; pnpm build
 log "lint"; pnpm lint
-log "build"; pnpm build
 log "tests (Redis at $REDIS_URL)"
 status=0
 pnpm -s exec vitest run --reporter=default --reporter=json --outputFile.json=.vitest-results.json "$@" || status=$?
 node scripts/lib/summary.mjs .vitest-results.json || status=1
+# A build or a test run must leave the checkout as it found it (screenshots go to test-results/,
+# generated files are ignored); in CI a changed or new file fails the run.
+if [ "${CI:-}" = true ]; then
+  dirty="$(git status --porcelain --untracked-files=all)"
+  if [ -n "$dirty" ]; then
+    log "the build or the tests changed the working tree:"
+    printf '%s\n' "$dirty" >&2
+    status=1
+  fi
+fi
 exit "$status"

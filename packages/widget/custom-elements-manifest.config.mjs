@@ -3,7 +3,7 @@ export default {
   globs: ['src/**/*.ts'],
   exclude: ['src/**/*.test.ts', 'src/test-support/**', 'src/types/**'],
   litelement: true,
-  outdir: '.',
+  outdir: 'dist',
   plugins: [
     {
       // The file glob lists modules in whatever order the file system gives; sorted, the committed

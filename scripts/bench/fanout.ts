@@ -1,7 +1,7 @@
 /**
  * `pnpm bench:fanout`: 10,000 connected viewers on one server process, the real server against
  * the bare reference under one load generator, interleaved, fresh server processes per round
- * (SPEC.md, Targets):
+ * (docs/benchmarks.md, Targets):
  *  - one stock change → p99 delivery to every viewer (from just before the change is caused to
  *    receipt; one machine, one monotonic clock);
  *  - server RSS per idle joined viewer;

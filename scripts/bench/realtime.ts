@@ -1,6 +1,6 @@
 /**
  * `pnpm bench:realtime`: the real server against the bare reference under one load generator, in
- * one run, on one Redis (SPEC.md, Targets):
+ * one run, on one Redis (docs/benchmarks.md, Targets):
  *  - reserve throughput through `/shop` with >= 200 concurrent clients, and `redis-benchmark`
  *    EVALSHA of the real reserve script as the ceiling;
  *  - the burst: 10,000 shoppers hit Buy Now once on one SKU with 500 units.

@@ -2,7 +2,7 @@
  * `pnpm exec tsx scripts/bench/widget.ts`: the widget's budget figures, measured against the
  * real server (demo event, Redis, in-memory database) in the system Chromium.
  *
- * - core size: gzip -9 of `packages/widget/dist/live-shop.js`, everything but the lazily imported
+ * - core size: gzip -9 of `packages/widget/cdn/live-shop.js`, everything but the lazily imported
  *   hls.js chunk (target <= 32 KB);
  * - hls.js fetched when the browser reports native HLS (init script stubs `canPlayType`): must be
  *   never; and, as a control, fetched when it reports none;
@@ -11,7 +11,7 @@
  * - join ack → first product card painted, from the widget's performance marks, over BENCH_LOADS
  *   page loads (default 15): target <= 50 ms.
  *
- * Builds the widget first when `dist/` is missing. Env: REDIS_URL, CHROMIUM_PATH, BENCH_LOADS.
+ * Builds the workspace first when the widget's bundle is missing. Env: REDIS_URL, CHROMIUM_PATH, BENCH_LOADS.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -25,18 +25,16 @@ import { median, percentile } from './lib/stats.js';
 type Browser = Awaited<ReturnType<typeof launchChromium>>;
 type BrowserContextOptions = NonNullable<Parameters<Browser['newContext']>[0]>;
 
-const dist = fileURLToPath(new URL('../../packages/widget/dist/', import.meta.url));
+const cdn = fileURLToPath(new URL('../../packages/widget/cdn/', import.meta.url));
 const loads = Number(process.env.BENCH_LOADS ?? 15);
 const desktop: BrowserContextOptions = { viewport: { width: 1280, height: 860 } };
 const phone: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 
 function bundleSizes() {
-  if (!existsSync(`${dist}live-shop.js`)) {
-    execFileSync('pnpm', ['--filter', '@liveshop/widget', 'run', 'build'], { stdio: 'inherit' });
-  }
+  if (!existsSync(`${cdn}live-shop.js`)) execFileSync('pnpm', ['build'], { stdio: 'inherit' });
   const gz = (file: string) => gzipSync(readFileSync(file), { level: 9 }).length;
-  const hls = readdirSync(`${dist}chunks`).filter((f) => f.startsWith('hls') && f.endsWith('.js'));
-  return { core: gz(`${dist}live-shop.js`), hls: hls.reduce((sum, f) => sum + gz(`${dist}chunks/${f}`), 0) };
+  const hls = readdirSync(`${cdn}chunks`).filter((f) => f.startsWith('hls') && f.endsWith('.js'));
+  return { core: gz(`${cdn}live-shop.js`), hls: hls.reduce((sum, f) => sum + gz(`${cdn}chunks/${f}`), 0) };
 }
 
 /** Loads the storefront with `canPlayType` for HLS answering `native`; returns whether hls.js was requested. */

@@ -1,7 +1,6 @@
 /// <reference lib="dom" />
 // page.evaluate and init-script callbacks run in the browser.
 import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { desktop, launchChromium, phone } from './support/browser.js';
@@ -17,8 +16,7 @@ import {
   videoTime,
   watchForProblems,
 } from './support/widget-page.js';
-
-const screenshots = fileURLToPath(new URL('../../docs/img/', import.meta.url));
+import { screenshotDir } from './support/screenshots.js';
 
 let merchant: MerchantSite;
 let server: DemoServer;
@@ -189,9 +187,9 @@ describe("the widget on a merchant's pages on another origin", () => {
       }
 
       if (shopper.shot) {
-        await mkdir(screenshots, { recursive: true });
+        await mkdir(screenshotDir, { recursive: true });
         await page.mouse.move(0, 0);
-        await page.screenshot({ path: `${screenshots}${shopper.shot}`, fullPage: shopper.options === phone });
+        await page.screenshot({ path: `${screenshotDir}${shopper.shot}`, fullPage: shopper.options === phone });
       }
 
       expect((await heard(page)).violations).toEqual([]);

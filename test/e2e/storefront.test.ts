@@ -4,7 +4,6 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { desktop, launchChromium, phone } from './support/browser.js';
@@ -20,8 +19,7 @@ import {
   videoTime,
   watchForProblems,
 } from './support/widget-page.js';
-
-const screenshots = fileURLToPath(new URL('../../docs/img/', import.meta.url));
+import { screenshotDir } from './support/screenshots.js';
 
 let server: DemoServer;
 let browser: Browser;
@@ -199,7 +197,7 @@ describe('demo storefront', () => {
   });
 
   it('saves desktop and phone screenshots of the storefront', async () => {
-    await mkdir(screenshots, { recursive: true });
+    await mkdir(screenshotDir, { recursive: true });
     // Every product in stock again (earlier tests sold some out), the scarf running low.
     await server.setStock([
       { sku: 'SCARF-MERINO', quantity: 4 },
@@ -247,7 +245,7 @@ describe('demo storefront', () => {
       await buyButton(page, 'Merino Wool Scarf').click();
       await holdCountdown(page).waitFor();
       await page.mouse.move(0, 0);
-      await page.screenshot({ path: `${screenshots}${shot.name}`, fullPage: shot.name.includes('phone') });
+      await page.screenshot({ path: `${screenshotDir}${shot.name}`, fullPage: shot.name.includes('phone') });
       await page.context().close();
     }
   });

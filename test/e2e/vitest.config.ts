@@ -10,7 +10,7 @@ export default defineProject({
     name: 'e2e',
     include: ['**/*.test.ts'],
     environment: 'node',
-    globalSetup: ['./support/build-widget.ts'],
+    globalSetup: ['./support/build.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

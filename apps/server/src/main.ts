@@ -1,17 +1,13 @@
-import { fileURLToPath } from 'node:url';
 import { optionsFromEnv } from './config/env.js';
 import { startServer } from './server.js';
 
-/** The repository's `data/`, whatever directory the server is started from. */
-const REPO_DATA_DIR = fileURLToPath(new URL('../../../data', import.meta.url));
-
 /**
- * `pnpm --filter @liveshop/server start`: reads the environment (docs/protocol.md lists it),
- * starts the server (the demo only with LIVESHOP_DEMO=1, which `scripts/start.sh` sets), and
- * closes it gracefully on SIGTERM or SIGINT.
+ * `node apps/server/dist/main.js`, what `scripts/start.sh` runs: reads the environment
+ * (docs/protocol.md lists it), starts the server (the demo only with LIVESHOP_DEMO=1, which
+ * `scripts/start.sh` sets), and closes it gracefully on SIGTERM or SIGINT.
  */
 async function main(): Promise<void> {
-  const server = await startServer({ dataDir: REPO_DATA_DIR, ...optionsFromEnv() });
+  const server = await startServer(optionsFromEnv());
   console.warn(`liveshop: listening on ${server.url.replace('127.0.0.1', 'localhost')}/`);
   if (server.adminKey && !process.env.LIVESHOP_ADMIN_KEY) {
     console.warn(`liveshop: demo admin key: ${server.adminKey} (set LIVESHOP_ADMIN_KEY to choose one)`);

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { demoPublicDir } from '@liveshop/demo';
 import { InventoryStore } from '@liveshop/inventory';
 import createDebug from 'debug';
 import { ShopperSessions } from './auth/shopper-session.js';
@@ -12,10 +14,10 @@ import { sharedSigningSecret } from './catalog/settings.js';
 import { redactUrl, resolveOptions, type ServerOptions } from './config/options.js';
 import { openSqlStore } from './db/open.js';
 import type { SqlStore } from './db/sql-store.js';
-import { demoStreamDir, loadDemoPackage, startDemoStream } from './demo/demo-assets.js';
+import { startDemoStream } from './demo/demo-assets.js';
 import { seedDemo } from './demo/seed-demo.js';
 import { createApp, createMonitoringApp } from './http/app.js';
-import { defaultStaticDirs, type StaticDirs } from './http/static-assets.js';
+import { widgetBundleDir, type StaticDirs } from './http/static-assets.js';
 import { ServerMetrics } from './metrics/metrics.js';
 import { ChatStore } from './realtime/chat-store.js';
 import { EventRooms } from './realtime/event-rooms.js';
@@ -84,14 +86,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     cleanups.push(() => reconciler.stop());
     availability.onUp(() => reconciler.trigger());
 
-    const staticDirs: StaticDirs = { widget: defaultStaticDirs.widget, console: defaultStaticDirs.console };
+    const staticDirs: StaticDirs = { widget: widgetBundleDir() };
     if (config.demo) {
       await seedDemo(events);
-      const demo = await loadDemoPackage();
-      staticDirs.demoPublic = demo.demoPublicDir ?? defaultStaticDirs.demoPublic;
-      staticDirs.stream = config.streamDir ?? demoStreamDir(staticDirs.demoPublic);
+      staticDirs.demoPublic = demoPublicDir;
+      staticDirs.stream = config.streamDir ?? path.resolve(config.dataDir, 'stream');
       if (config.demoStream) {
-        const stream = await startDemoStream(demo, staticDirs.stream);
+        const stream = await startDemoStream(staticDirs.stream);
         if (stream) cleanups.push(() => stream.stop());
       }
     }

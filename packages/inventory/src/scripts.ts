@@ -1,57 +1,22 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { Cluster, Redis } from 'ioredis';
 import createDebug from 'debug';
+import * as commands from './commands/index.js';
+import type { ScriptDefinition } from './script-definition.js';
+
+export type { ScriptDefinition } from './script-definition.js';
 
 const log = createDebug('liveshop:inventory');
-const luaDir = new URL('./lua/', import.meta.url);
-const includePattern = /^--@include "([A-Za-z0-9_-]+)"\s*$/gm;
 
-/**
- * Inlines `--@include "name"` lines with `lua/includes/name.lua`, recursively. Each include is
- * inlined once per script, at its first mention, so includes may include what they depend on.
- */
-function preprocessLua(source: string, seen = new Set<string>()): string {
-  return source.replace(includePattern, (_line, name: string) => {
-    if (seen.has(name)) return '';
-    seen.add(name);
-    return preprocessLua(readFileSync(new URL(`includes/${name}.lua`, luaDir), 'utf8'), seen);
-  });
-}
-
-/** A script file `<camelName>-<numKeys>.lua` (`-n`: the caller passes the key count). */
-export interface ScriptDefinition {
-  /** Versioned command name: `ls<Name>V<8 hex of the script's SHA-1>`. */
-  command: string;
-  numberOfKeys: number | undefined;
-  lua: string;
-}
-
-function loadScript(file: string): ScriptDefinition {
-  const match = /^([a-zA-Z]+)-(\d+|n)\.lua$/.exec(file);
-  if (!match) throw new Error(`inventory script file name ${file} is not <name>-<numKeys>.lua`);
-  const [, name = '', keys = 'n'] = match;
-  const lua = preprocessLua(readFileSync(new URL(file, luaDir), 'utf8'));
-  // The name carries the script text's hash: two deployed versions sharing a client (or a
-  // Redis) never run each other's scripts under one name.
-  const version = createHash('sha1').update(lua).digest('hex').slice(0, 8);
-  return {
-    command: `ls${name[0]?.toUpperCase()}${name.slice(1)}V${version}`,
-    numberOfKeys: keys === 'n' ? undefined : Number(keys),
-    lua,
-  };
-}
-
-/** The inventory's scripts, read and preprocessed once per process. */
+/** The inventory's scripts, built from `lua/` into modules (`scripts/lua-to-modules.mjs`). */
 export const scripts = {
-  allocate: loadScript('allocate-5.lua'),
-  reserve: loadScript('reserve-8.lua'),
-  release: loadScript('release-8.lua'),
-  commit: loadScript('commit-n.lua'),
-  expireDue: loadScript('expireDue-7.lua'),
-  configure: loadScript('configure-n.lua'),
-  restore: loadScript('restore-n.lua'),
-} as const;
+  allocate: commands.allocate,
+  reserve: commands.reserve,
+  release: commands.release,
+  commit: commands.commit,
+  expireDue: commands.expireDue,
+  configure: commands.configure,
+  restore: commands.restore,
+} as const satisfies Record<string, ScriptDefinition>;
 
 export type ScriptName = keyof typeof scripts;
 type ScriptCall = (...args: (string | number)[]) => Promise<unknown[]>;

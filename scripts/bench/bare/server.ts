@@ -1,5 +1,5 @@
 /**
- * The bare reference of SPEC.md's Targets: what a competent developer writes in an afternoon.
+ * The bare reference of docs/benchmarks.md's Targets: what a competent developer writes in an afternoon.
  * express + socket.io 4, one reserve Lua script, a naive `io.to(room).emit` on every change. No
  * auth, validation, limits, idempotency or ledger. Benchmarks run it in its own process, driven by
  * the same load generator as the real server, and report the real server as a ratio of it.

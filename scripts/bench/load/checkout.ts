@@ -1,5 +1,5 @@
 /**
- * The checkout after a burst: every client of the group that holds holds sends SPEC's `/shop`
+ * The checkout after a burst: every client of the group that holds holds sends the `/shop`
  * `checkout` for them at once (test-provider card, a shipping address), and the answers are
  * counted as the server gave them.
  */

@@ -81,7 +81,7 @@ export interface BurstResult {
 }
 
 /**
- * SPEC's `/shop` `checkout` request, for every client of the group holding holds. The customer,
+ * The `/shop` `checkout` request (docs/protocol.md), for every client of the group holding holds. The customer,
  * address and idempotency key are derived per client from `runId`.
  */
 export interface CheckoutArgs {

@@ -1,5 +1,5 @@
 /**
- * SPEC's burst: N shoppers (10,000) each hit Buy Now once, at once, on one SKU with few units
+ * The drop: N shoppers (10,000) each hit Buy Now once, at once, on one SKU with few units
  * (500). Checks the outcome exactly and records ack latency from each shopper's emit. Shoppers
  * do not join the event room: the bare reference would otherwise broadcast every sale to all
  * 10,000 of them and lose on broadcasting, which the fan-out bench measures on its own.

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer, type RunningServer, type ServerOptions } from '@liveshop/server';
+import { Redis } from 'ioredis';
 
 export interface DemoServer extends RunningServer {
   /** Where this server's ffmpeg writes the demo stream: a temporary directory, removed on `close()`. */
@@ -14,19 +15,22 @@ export interface DemoServer extends RunningServer {
 /**
  * The real server with the demo event, on a random port, with its own Redis key prefix, an
  * in-memory database and its own stream directory, so parallel runs, other suites and a demo
- * running from the same checkout (which writes `apps/demo/stream`) never see each other's data.
+ * running in the same directory (which writes `data/stream`) never see each other's data;
+ * `close()` removes the prefix's keys and the directory.
  * `allowedOrigins` sets the origin allowlist, as `LIVESHOP_ALLOWED_ORIGINS` does.
  */
 export async function startDemoServer(options: Pick<ServerOptions, 'allowedOrigins'> = {}): Promise<DemoServer> {
   const streamDir = await mkdtemp(path.join(tmpdir(), 'liveshop-e2e-stream-'));
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const keyPrefix = `e2e${randomBytes(4).toString('hex')}`;
   let server: RunningServer;
   try {
     server = await startServer({
       port: 0,
       host: '127.0.0.1',
       demo: true,
-      redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-      keyPrefix: `e2e${randomBytes(4).toString('hex')}`,
+      redisUrl,
+      keyPrefix,
       databaseUrl: 'memory://',
       ipRateLimitPerSecond: 0,
       streamDir,
@@ -46,6 +50,24 @@ export async function startDemoServer(options: Pick<ServerOptions, 'allowedOrigi
   };
   const closeServer = server.close.bind(server);
   // The stream stops with the server; only then is its directory free to remove.
-  const close = () => closeServer().finally(() => rm(streamDir, { recursive: true, force: true }));
+  const close = () =>
+    closeServer().finally(() =>
+      Promise.all([rm(streamDir, { recursive: true, force: true }), removeKeys(redisUrl, keyPrefix)]),
+    );
   return Object.assign(server, { streamDir, setStock, close });
+}
+
+/** Deletes every key under the server's prefix (SCAN + UNLINK; never FLUSHDB on a shared Redis). */
+async function removeKeys(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }

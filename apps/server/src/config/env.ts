@@ -1,45 +1,157 @@
+import { z } from 'zod';
 import type { ServerOptions } from './options.js';
 
+const ON = ['1', 'true', 'on', 'yes'];
+const OFF = ['0', 'false', 'off', 'no'];
+
+/** How each kind of variable's text is read; a refusal says what was expected. */
+const read = {
+  text: z.string(),
+  wholeNumber: z.string().regex(/^\d+$/, 'must be a whole number').transform(Number),
+  onOff: z
+    .string()
+    .toLowerCase()
+    .refine((value) => ON.includes(value) || OFF.includes(value), 'must be on or off')
+    .transform((value) => ON.includes(value)),
+  commaList: z.string().transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  ),
+};
+
+/** One environment variable: the option it sets, how its text is read, and what the docs say of it. */
+export interface EnvironmentVariable {
+  name: string;
+  option: keyof ServerOptions;
+  schema: z.ZodType<ServerOptions[keyof ServerOptions], string>;
+  /** The docs' "meaning" column. */
+  meaning: string;
+  /**
+   * The docs' "default" column when the option's own default does not say it (no default, or more
+   * to tell); otherwise it is the option's default as {@link resolveOptions} fills it.
+   */
+  defaultText?: string;
+}
+
+/** Every variable the server reads, in the order `docs/protocol.md` lists them (`pnpm docs:env` writes that table). */
+export const environmentVariables: readonly EnvironmentVariable[] = [
+  { name: 'PORT', option: 'port', schema: read.wholeNumber, meaning: 'HTTP port' },
+  { name: 'HOST', option: 'host', schema: read.text, meaning: 'interface to listen on' },
+  {
+    name: 'REDIS_URL',
+    option: 'redisUrl',
+    schema: read.text,
+    meaning: 'Redis holding live inventory, sessions of the socket.io adapter, chat, pins, rate limits',
+  },
+  {
+    name: 'DATABASE_URL',
+    option: 'databaseUrl',
+    schema: read.text,
+    meaning:
+      '`postgres://…`: PostgreSQL for events and catalog (and later orders); `memory://`: throw-away embedded database',
+    defaultText: 'unset: embedded PGlite in `pglite/` of `LIVESHOP_DATA_DIR`',
+  },
+  {
+    name: 'LIVESHOP_DATA_DIR',
+    option: 'dataDir',
+    schema: read.text,
+    meaning:
+      "the server's own files: the embedded database (`pglite/`, when `DATABASE_URL` is unset) and the demo stream (`stream/`); a relative path is from the working directory",
+  },
+  {
+    name: 'LIVESHOP_ADMIN_KEY',
+    option: 'adminKey',
+    schema: read.text,
+    meaning: 'bearer key of the admin API (at least 8 characters)',
+    defaultText:
+      'demo mode: `dev-admin-key`; otherwise unset, and the admin API is off (said at start; every admin request answers `401`)',
+  },
+  {
+    name: 'LIVESHOP_METRICS_KEY',
+    option: 'metricsKey',
+    schema: read.text,
+    meaning: 'bearer key `GET /metrics` requires (at least 8 characters)',
+    defaultText: 'unset: `/metrics` answers whoever reaches it',
+  },
+  {
+    name: 'LIVESHOP_METRICS_PORT',
+    option: 'metricsPort',
+    schema: read.wholeNumber,
+    meaning: 'serve `/metrics` and `/healthz` on this port (same `HOST`) instead of the public one',
+    defaultText: 'unset: the public port',
+  },
+  {
+    name: 'LIVESHOP_SESSION_SECRET',
+    option: 'sessionSecret',
+    schema: read.text,
+    meaning: 'signs shopper sessions and staff tokens (at least 16 characters); every process must share it',
+    defaultText:
+      'unset: a random secret created once and kept in the database, so every process on that database shares it',
+  },
+  {
+    name: 'LIVESHOP_IP_RATE_LIMIT',
+    option: 'ipRateLimitPerSecond',
+    schema: read.wholeNumber,
+    meaning:
+      'requests per second per client IP for each of reserve, release, join, leave, chat and `GET /api/events/:id`; `0` turns every per-IP limit off (new sessions included)',
+  },
+  {
+    name: 'LIVESHOP_SESSION_RATE_LIMIT',
+    option: 'sessionsPerIpPerMinute',
+    schema: read.wholeNumber,
+    meaning: 'new shopper sessions per minute per client IP',
+  },
+  {
+    name: 'LIVESHOP_SHOPPER_RATE_LIMIT',
+    option: 'shopperReservesPerSecond',
+    schema: read.wholeNumber,
+    meaning: 'reserves (and, counted apart, releases) per second per shopper session',
+  },
+  {
+    name: 'LIVESHOP_ALLOWED_ORIGINS',
+    option: 'allowedOrigins',
+    schema: read.commaList,
+    meaning: 'comma-separated origins allowed to open sockets and read the public API',
+    defaultText: 'unset: any origin',
+  },
+  { name: 'LIVESHOP_REDIS_PREFIX', option: 'keyPrefix', schema: read.text, meaning: 'first part of every Redis key' },
+  {
+    name: 'LIVESHOP_DEMO',
+    option: 'demo',
+    schema: read.onOff,
+    meaning:
+      'demo mode: seed the `demo` event, serve the demo page and its stream, default admin key (`1`/`0`, also `on`/`off`)',
+    defaultText: 'off; `scripts/start.sh` sets `1`',
+  },
+  {
+    name: 'LIVESHOP_DEMO_STREAM',
+    option: 'demoStream',
+    schema: read.onOff,
+    meaning: "start the demo's ffmpeg test stream when the demo is on",
+  },
+  {
+    name: 'LIVESHOP_WORKERS',
+    option: 'workers',
+    schema: read.onOff,
+    meaning: 'run the background workers (the hold sweeper) in this process; the stock fan-out always runs',
+  },
+];
+
 /**
- * Reads {@link ServerOptions} from environment variables (the names in docs/protocol.md).
- * Unparseable numbers and flags throw here so the process stops with a message naming the variable.
+ * Reads {@link ServerOptions} from environment variables ({@link environmentVariables}); unset or
+ * blank ones are left out, for {@link resolveOptions} to fill. A value that does not read throws
+ * here, with a message naming the variable, so the process stops before anything starts.
  */
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerOptions {
-  const options: ServerOptions = {
-    port: int(env, 'PORT') ?? 8080,
-    redisUrl: env.REDIS_URL || undefined,
-    databaseUrl: env.DATABASE_URL || undefined,
-    dataDir: env.LIVESHOP_DATA_DIR || undefined,
-    adminKey: env.LIVESHOP_ADMIN_KEY || undefined,
-    metricsKey: env.LIVESHOP_METRICS_KEY || undefined,
-    metricsPort: int(env, 'LIVESHOP_METRICS_PORT'),
-    sessionSecret: env.LIVESHOP_SESSION_SECRET || undefined,
-    keyPrefix: env.LIVESHOP_REDIS_PREFIX || undefined,
-    ipRateLimitPerSecond: int(env, 'LIVESHOP_IP_RATE_LIMIT'),
-    shopperReservesPerSecond: int(env, 'LIVESHOP_SHOPPER_RATE_LIMIT'),
-    sessionsPerIpPerMinute: int(env, 'LIVESHOP_SESSION_RATE_LIMIT'),
-    allowedOrigins: env.LIVESHOP_ALLOWED_ORIGINS?.split(',')
-      .map((origin) => origin.trim())
-      .filter(Boolean),
-    demo: flag(env, 'LIVESHOP_DEMO'),
-    demoStream: flag(env, 'LIVESHOP_DEMO_STREAM'),
-    workers: flag(env, 'LIVESHOP_WORKERS'),
-  };
-  if (env.HOST) options.host = env.HOST;
-  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as ServerOptions;
-}
-
-function int(env: NodeJS.ProcessEnv, name: string): number | undefined {
-  const raw = env[name]?.trim();
-  if (!raw) return undefined;
-  if (!/^\d+$/.test(raw)) throw new Error(`${name} must be a whole number, got "${raw}"`);
-  return Number(raw);
-}
-
-function flag(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
-  const raw = env[name]?.trim().toLowerCase();
-  if (!raw) return undefined;
-  if (['1', 'true', 'on', 'yes'].includes(raw)) return true;
-  if (['0', 'false', 'off', 'no'].includes(raw)) return false;
-  throw new Error(`${name} must be on or off, got "${raw}"`);
+  const options: Record<string, unknown> = {};
+  for (const variable of environmentVariables) {
+    const raw = env[variable.name]?.trim();
+    if (!raw) continue;
+    const parsed = variable.schema.safeParse(raw);
+    if (!parsed.success) throw new Error(`${variable.name} ${parsed.error.issues[0]?.message}, got "${raw}"`);
+    options[variable.option] = parsed.data;
+  }
+  return options as ServerOptions;
 }

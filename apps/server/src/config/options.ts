@@ -10,7 +10,10 @@ export interface ServerOptions {
   redisUrl?: string;
   /** `postgres://…` selects PostgreSQL; unset selects PGlite in `dataDir`; `memory://` an in-memory PGlite. */
   databaseUrl?: string;
-  /** Where the embedded PGlite database lives when `databaseUrl` is unset. Default `./data`. */
+  /**
+   * The server's own files: the embedded PGlite database (`<dataDir>/pglite`, when `databaseUrl` is
+   * unset) and the demo stream. Default `./data`, relative to the working directory.
+   */
   dataDir?: string;
   /** Bearer key of the admin API. Unset: `dev-admin-key` in demo mode, otherwise the admin API is off. */
   adminKey?: string;
@@ -56,9 +59,9 @@ export interface ServerOptions {
   /** Start the demo HLS test stream when `demo` is on and ffmpeg exists. Default true. */
   demoStream?: boolean;
   /**
-   * Where the demo stream is written and served from (`/stream/`). Default `apps/demo/stream`,
-   * beside the demo's public directory; a second server on the same checkout (a test suite next to
-   * a running demo) passes its own directory so the two ffmpeg processes never share one.
+   * Where the demo stream is written and served from (`/stream/`). Default `<dataDir>/stream`; a
+   * second server in the same working directory (a test suite next to a running demo) passes its
+   * own directory so the two ffmpeg processes never share one.
    */
   streamDir?: string;
 }

@@ -9,11 +9,12 @@ export async function openSqlStore(
   options: Pick<ResolvedOptions, 'databaseUrl' | 'dataDir' | 'dbSchema'>,
 ): Promise<SqlStore> {
   const { databaseUrl } = options;
-  const store = databaseUrl?.startsWith('postgres')
-    ? await openPostgresStore(databaseUrl, options.dbSchema)
+  const postgres = databaseUrl?.startsWith('postgres');
+  const store = postgres
+    ? await openPostgresStore(databaseUrl!, options.dbSchema)
     : await openPgliteStore(databaseUrl === 'memory://' ? 'memory://' : { dataDir: options.dataDir });
   try {
-    await migrate(store);
+    await migrate(store, postgres ? options.dbSchema : 'public');
   } catch (error) {
     await store.close().catch(() => undefined);
     throw error;

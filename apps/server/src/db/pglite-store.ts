@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import type { ClientBase } from 'pg';
 import type { SqlExecutor, SqlStore } from './sql-store.js';
 
 /**
@@ -28,14 +29,27 @@ export async function openPgliteStore(location: 'memory://' | { dataDir: string 
   return {
     kind: 'pglite',
     query,
-    async exec(sql) {
-      await db.exec(sql);
-    },
     transaction: (work) =>
       db.transaction((tx) =>
         work({ query: async (sql, params) => ({ rows: (await tx.query(sql, params as unknown[])).rows as never[] }) }),
       ),
-    withLock: (work) => work(),
+    withSession: (work) => work(sessionClient(db)),
     close: () => db.close(),
   };
+}
+
+/**
+ * PGlite's one session as the part of a `pg` client node-pg-migrate uses (`query(text, values)`
+ * resolving to `{ rows }`). Without parameters the text goes through the simple protocol, which
+ * runs several `;`-separated statements as `pg` does; the extended protocol runs only one.
+ */
+function sessionClient(db: PGlite): ClientBase {
+  const client = {
+    async query(text: string, values?: unknown[]) {
+      if (values && values.length > 0) return { rows: (await db.query(text, values)).rows };
+      const results = await db.exec(text);
+      return { rows: results.at(-1)?.rows ?? [] };
+    },
+  };
+  return client as unknown as ClientBase;
 }

@@ -2,9 +2,6 @@ import pg from 'pg';
 import { redactUrl } from '../config/options.js';
 import type { SqlExecutor, SqlStore } from './sql-store.js';
 
-/** Arbitrary constant identifying the migration lock among other advisory locks. */
-const MIGRATION_LOCK_ID = 0x11e5_0a01;
-
 /**
  * Opens a PostgreSQL pool whose connections all use `schema` (created when missing), so tests
  * can isolate themselves with a random schema on one shared database.
@@ -19,7 +16,10 @@ export async function openPostgresStore(url: string, schema: string): Promise<Sq
   // An idle client that errors (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   try {
-    await pool.query(`create schema if not exists "${schema}"`);
+    await pool.query(`create schema if not exists "${schema}"`).catch((error: { code?: string }) => {
+      // Processes creating the schema at the same moment: the loser meets the winner's row.
+      if (error.code !== '23505') throw error;
+    });
   } catch (error) {
     await pool.end().catch(() => undefined);
     throw new Error(`PostgreSQL unreachable at ${redactUrl(url)}: ${(error as Error).message}`, { cause: error });
@@ -33,9 +33,6 @@ export async function openPostgresStore(url: string, schema: string): Promise<Sq
   return {
     kind: 'postgres',
     query,
-    async exec(sql) {
-      await pool.query(sql);
-    },
     async transaction(work) {
       const client = await pool.connect();
       try {
@@ -52,15 +49,10 @@ export async function openPostgresStore(url: string, schema: string): Promise<Sq
         client.release();
       }
     },
-    async withLock(work) {
+    async withSession(work) {
       const client = await pool.connect();
       try {
-        await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
-        try {
-          return await work();
-        } finally {
-          await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]);
-        }
+        return await work(client);
       } finally {
         client.release();
       }

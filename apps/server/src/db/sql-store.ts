@@ -1,3 +1,5 @@
+import type { ClientBase } from 'pg';
+
 /** A row set as both drivers return it. */
 export interface QueryResult<Row> {
   rows: Row[];
@@ -14,9 +16,11 @@ export interface SqlStore extends SqlExecutor {
   readonly kind: 'postgres' | 'pglite';
   /** Runs `work` in one transaction; commits when it resolves, rolls back when it throws. */
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
-  /** Runs several `;`-separated statements without parameters (migrations). */
-  exec(sql: string): Promise<void>;
-  /** Holds a cross-process lock while `work` runs (PostgreSQL advisory lock; PGlite is single-process). */
-  withLock<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` on one database session of its own (a pooled connection; PGlite's only one), as a
+   * `pg` client: node-pg-migrate drives it. Its `begin`, locks and settings stay on that session; a
+   * statement without parameters may be several `;`-separated ones.
+   */
+  withSession<T>(work: (client: ClientBase) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

@@ -7,7 +7,7 @@ import express, { Router } from 'express';
 export interface StaticDirs {
   /** The demo storefront, served at `/`. */
   demoPublic?: string;
-  /** The built widget (`packages/widget/dist`), served at `/widget/`. */
+  /** The built widget (`@liveshop/widget`'s `cdn/` folder), served at `/widget/`. */
   widget?: string;
   /** The demo HLS stream, served at `/stream/`. */
   stream?: string;
@@ -15,15 +15,13 @@ export interface StaticDirs {
   console?: string;
 }
 
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-
-/** Where the monorepo keeps each served directory. */
-export const defaultStaticDirs = {
-  demoPublic: path.join(repoRoot, 'apps/demo/public'),
-  widget: path.join(repoRoot, 'packages/widget/dist'),
-  console: path.join(repoRoot, 'apps/console/dist'),
-  stream: path.join(repoRoot, 'apps/demo/stream'),
-};
+/**
+ * The folder of the widget's bundle, found the way any dependency is: through
+ * `@liveshop/widget`'s exports, wherever the package is installed.
+ */
+export function widgetBundleDir(): string {
+  return path.dirname(fileURLToPath(import.meta.resolve('@liveshop/widget/live-shop.js')));
+}
 
 /** Routes for the static directories, with caching suited to each. */
 export function staticRouter(dirs: StaticDirs): Router {

@@ -1,0 +1,76 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { environmentTableIn, environmentTableRows } from './env-docs.js';
+import { environmentVariables, optionsFromEnv } from './env.js';
+import { resolveOptions } from './options.js';
+
+const protocolDoc = new URL('../../../../docs/protocol.md', import.meta.url);
+
+/** A Markdown table's body rows, each cell trimmed (Prettier's padding is not content). */
+function rowsOf(table: string): string[][] {
+  return table
+    .split('\n')
+    .slice(2)
+    .map((line) =>
+      line
+        .replace(/^\|/, '')
+        .replace(/\|$/, '')
+        .split('|')
+        .map((cell) => cell.trim()),
+    );
+}
+
+describe('the environment variables', () => {
+  it('are the table docs/protocol.md shows (run `pnpm docs:env` after changing them)', async () => {
+    const { table } = environmentTableIn(await readFile(protocolDoc, 'utf8'));
+    expect(rowsOf(table)).toEqual(environmentTableRows());
+  });
+
+  it('each set an option of their own that resolveOptions accepts', () => {
+    const options = environmentVariables.map((variable) => variable.option);
+    expect(new Set(options).size).toBe(options.length);
+    const samples: Record<string, string> = {
+      PORT: '9000',
+      HOST: '127.0.0.1',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      DATABASE_URL: 'memory://',
+      LIVESHOP_DATA_DIR: '/var/lib/liveshop',
+      LIVESHOP_ADMIN_KEY: 'admin-key-123',
+      LIVESHOP_METRICS_KEY: 'metrics-key-123',
+      LIVESHOP_METRICS_PORT: '9100',
+      LIVESHOP_SESSION_SECRET: 'a-secret-of-sixteen+',
+      LIVESHOP_IP_RATE_LIMIT: '0',
+      LIVESHOP_SESSION_RATE_LIMIT: '5',
+      LIVESHOP_SHOPPER_RATE_LIMIT: '3',
+      LIVESHOP_ALLOWED_ORIGINS: 'https://shop.example',
+      LIVESHOP_REDIS_PREFIX: 'shop',
+      LIVESHOP_DEMO: 'on',
+      LIVESHOP_DEMO_STREAM: 'off',
+      LIVESHOP_WORKERS: 'no',
+    };
+    expect(Object.keys(samples).sort()).toEqual(environmentVariables.map((variable) => variable.name).sort());
+    const resolved = resolveOptions(optionsFromEnv(samples));
+    expect(resolved).toMatchObject({
+      port: 9000,
+      metricsPort: 9100,
+      dataDir: '/var/lib/liveshop',
+      ipRateLimitPerSecond: 0,
+      sessionsPerIpPerMinute: 5,
+      shopperReservesPerSecond: 3,
+      allowedOrigins: ['https://shop.example'],
+      keyPrefix: 'shop',
+      demo: true,
+      demoStream: false,
+      workers: false,
+    });
+  });
+
+  it('name the variable and the value they refuse', () => {
+    expect(() => optionsFromEnv({ LIVESHOP_METRICS_PORT: '91OO' })).toThrow(
+      'LIVESHOP_METRICS_PORT must be a whole number, got "91OO"',
+    );
+    expect(() => optionsFromEnv({ LIVESHOP_WORKERS: 'sometimes' })).toThrow(
+      'LIVESHOP_WORKERS must be on or off, got "sometimes"',
+    );
+  });
+});
