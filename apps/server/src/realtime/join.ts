@@ -1,13 +1,4 @@
-import {
-  ErrorCode,
-  LiveshopError,
-  joinPayload,
-  parseInput,
-  type Ack,
-  type Hold,
-  type HoldView,
-  type JoinAck,
-} from '@liveshop/protocol';
+import { ErrorCode, LiveshopError, type Ack, type Hold, type HoldView, type JoinAck } from '@liveshop/protocol';
 import type { RealtimeContext } from './context.js';
 import { eventOfRoom, roomOf } from './event-rooms.js';
 
@@ -31,10 +22,9 @@ interface JoiningSocket {
 export async function joinEvent(
   ctx: RealtimeContext,
   socket: JoiningSocket,
-  payload: unknown,
+  eventId: string,
   shopperId?: string,
 ): Promise<Ack<JoinAck>> {
-  const { eventId } = parseInput(joinPayload, payload);
   await ctx.events.require(eventId);
   const room = roomOf(eventId);
   if (!socket.rooms.has(room) && joinedEvents(socket).length >= MAX_EVENTS_PER_SOCKET) {
