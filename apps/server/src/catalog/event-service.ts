@@ -12,7 +12,7 @@ import {
 import type { InventoryStore } from '@liveshop/inventory';
 import type { z } from 'zod';
 import type { SqlExecutor } from '../db/sql-store.js';
-import type { PinStore } from '../realtime/pin-store.js';
+import type { PinStore } from './pin-store.js';
 import type { CatalogEvent, EventRepository } from './event-repository.js';
 
 /** Tells connected clients about changes that do not go through the ledger. */

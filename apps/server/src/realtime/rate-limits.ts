@@ -1,8 +1,8 @@
+import type { KeyBuilder } from '@liveshop/inventory';
 import { ErrorCode, LiveshopError } from '@liveshop/protocol';
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { ServerMetrics } from '../metrics/metrics.js';
-import type { ServerKeys } from './server-keys.js';
 import { WindowCounter } from './window-counter.js';
 
 export interface RateLimitSettings {
@@ -37,7 +37,7 @@ export class RateLimits {
 
   constructor(
     redis: Redis,
-    keys: ServerKeys,
+    keys: KeyBuilder,
     settings: RateLimitSettings,
     private readonly metrics: ServerMetrics,
   ) {
