@@ -144,7 +144,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }
 
     const ctx = {
-      redis,
       inventory,
       events,
       chat: new ChatStore(redis, keys, config.chatHistory),

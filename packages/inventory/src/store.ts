@@ -30,9 +30,11 @@ import createDebug from 'debug';
 import { scriptError } from './errors.js';
 import { readEventConfig, writeEventConfig, type EventConfig, type StoredEventConfig } from './event-config.js';
 import { holdNonce, skuOfHoldId } from './hold-id.js';
+import { decodeHoldRecord, decodeShopperHold, shopperHoldsRange } from './hold-record.js';
 import { KeyBuilder } from './keys.js';
 import { acceptReserveInput } from './reserve-input.js';
 import { validate, type InventoryResult } from './result.js';
+import { epochMsOfRedisTime } from './redis-time.js';
 import { defineScripts, type ScriptRunner } from './scripts.js';
 import { WriteBatcher } from './write-batching.js';
 
@@ -350,21 +352,20 @@ export class InventoryStore {
   async getHold(eventId: string, holdId: string): Promise<Hold | null> {
     parseInput(eventIdSchema, eventId);
     if (!holdIdSchema.safeParse(holdId).success) return null;
-    const sku = skuOfHoldId(holdId);
-    const record = await this.redis.hget(this.keys.holdData(eventId, sku), holdId);
-    if (!record) return null;
-    const [qty, shopperId, expiresAt] = record.split('|');
-    return { id: holdId, eventId, sku, qty: Number(qty), shopperId: shopperId as string, expiresAt: Number(expiresAt) };
+    const record = await this.redis.hget(this.keys.holdData(eventId, skuOfHoldId(holdId)), holdId);
+    return record ? decodeHoldRecord(eventId, holdId, record) : null;
   }
 
   /** The shopper's current holds in the event (an expired one stays listed until it is reclaimed). */
   async listShopperHolds(eventId: string, shopperId: string): Promise<Hold[]> {
     parseInput(eventIdSchema, eventId);
     parseInput(shopperIdSchema, shopperId);
-    const members = await this.redis.zrangebylex(this.keys.shopperHolds(eventId), `[${shopperId}|`, `(${shopperId}}`);
-    return members.map((member) => {
-      const [, id = '', qty, expiresAt] = member.split('|');
-      return { id, eventId, sku: skuOfHoldId(id), qty: Number(qty), shopperId, expiresAt: Number(expiresAt) };
-    });
+    const members = await this.redis.zrangebylex(this.keys.shopperHolds(eventId), ...shopperHoldsRange(shopperId));
+    return members.map((member) => decodeShopperHold(eventId, member));
+  }
+
+  /** Redis's clock now, in epoch milliseconds: the clock every hold expiry is measured on. */
+  async now(): Promise<number> {
+    return epochMsOfRedisTime(await this.redis.time());
   }
 }

@@ -1,5 +1,4 @@
 import type { InventoryStore } from '@liveshop/inventory';
-import type { Redis } from 'ioredis';
 import type { ShopperSessions } from '../auth/shopper-session.js';
 import type { StaffTokens } from '../auth/staff-token.js';
 import type { EventService } from '../catalog/event-service.js';
@@ -15,7 +14,6 @@ export interface LedgerWatch {
 
 /** Everything the namespace handlers use. */
 export interface RealtimeContext {
-  redis: Redis;
   inventory: InventoryStore;
   events: EventService;
   chat: ChatStore;

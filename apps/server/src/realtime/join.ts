@@ -35,14 +35,12 @@ export async function joinEvent(
   }
   await ctx.fanout.watch(eventId);
   await socket.join(room);
-  const [snapshot, chat, time, holds] = await Promise.all([
+  const [snapshot, chat, serverTime, holds] = await Promise.all([
     ctx.events.snapshot(eventId),
     ctx.chat.recent(eventId),
-    ctx.redis.time(),
+    ctx.inventory.now(),
     shopperId ? ctx.inventory.listShopperHolds(eventId, shopperId) : undefined,
   ]);
-  // Redis time, the clock hold expiries are measured on.
-  const serverTime = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
   if (!holds) return { ok: true, ...snapshot, chat, serverTime };
   return { ok: true, ...snapshot, chat, serverTime, holds: runningHolds(holds, serverTime) };
 }

@@ -101,7 +101,7 @@ c.held = c.held + qty
 c.version = c.version + 1
 local holdId = 'h' .. toBase36(c.version) .. ARGV[4] .. '~' .. sku
 local expiresAt = now + tonumber(config[2])
-rcall('HSET', k.data, holdId, qty .. '|' .. shopperId .. '|' .. expiresAt)
+rcall('HSET', k.data, holdId, encodeHold(qty, shopperId, expiresAt))
 rcall('ZADD', k.expiry, expiresAt, holdId)
 rcall('ZADD', k.shoppers, 0, shopperMember(shopperId, holdId, qty, expiresAt))
 rcall('HSET', k.stock, 'available', c.available, 'held', c.held, 'version', c.version)
