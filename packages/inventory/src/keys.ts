@@ -55,14 +55,12 @@ export class KeyBuilder {
     return `${this.prefix}:{ev:${eventId}}:`;
   }
 
-  /** Hash: `status`, `ttlMs` — read by reserve. */
+  /**
+   * Hash: `status`, `ttlMs`, `gen`, `maxQty`, and `limit:<sku>` → the SKU's per-shopper limit for
+   * every SKU that has one — all read by reserve in one call.
+   */
   config(eventId: string): string {
     return `${this.event(eventId)}config`;
-  }
-
-  /** Hash: sku → per-shopper limit (also the `limit` field of the SKU's stock hash, which reserve reads). */
-  limits(eventId: string): string {
-    return `${this.event(eventId)}limits`;
   }
 
   /** Set of the event's SKUs (every SKU ever allocated). */
@@ -70,7 +68,7 @@ export class KeyBuilder {
     return `${this.event(eventId)}skus`;
   }
 
-  /** Hash: allocated, available, held, sold, version, and `limit` when the SKU has a per-shopper limit. */
+  /** Hash: allocated, available, held, sold, version. */
   stock(eventId: string, sku: string): string {
     return `${this.event(eventId)}stock:${sku}`;
   }

@@ -49,7 +49,7 @@ export const scripts = {
   release: loadScript('release-8.lua'),
   commit: loadScript('commit-n.lua'),
   expireDue: loadScript('expireDue-7.lua'),
-  configure: loadScript('configure-n.lua'),
+  configure: loadScript('configure-1.lua'),
   restore: loadScript('restore-n.lua'),
 } as const;
 

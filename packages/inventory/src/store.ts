@@ -108,7 +108,7 @@ export class InventoryStore {
 
   /** Stores status, hold TTL and limits where the scripts read them; call it whenever they change. */
   configureEvent(eventId: string, config: Partial<EventConfig>): Promise<void> {
-    return writeEventConfig(this.redis, this.run, this.keys, eventId, config);
+    return writeEventConfig(this.run, this.keys, eventId, config);
   }
 
   getEventConfig(eventId: string): Promise<StoredEventConfig | null> {
@@ -330,9 +330,8 @@ export class InventoryStore {
     const input = parseInput(restorePlanSchema, plan);
     const k = this.keys;
     const reply = await this.run.restore(
-      4 + input.skus.length,
+      3 + input.skus.length,
       k.config(eventId),
-      k.limits(eventId),
       k.skus(eventId),
       k.ledger(eventId),
       ...input.skus.map((item) => k.stock(eventId, item.sku)),
