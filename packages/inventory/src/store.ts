@@ -32,11 +32,9 @@ import { readEventConfig, writeEventConfig, type EventConfig, type StoredEventCo
 import { holdNonce, skuOfHoldId } from './hold-id.js';
 import { decodeHoldRecord, decodeShopperHold, shopperHoldsRange } from './hold-record.js';
 import { KeyBuilder } from './keys.js';
-import { acceptReserveInput } from './reserve-input.js';
 import { validate, type InventoryResult } from './result.js';
 import { epochMsOfRedisTime } from './redis-time.js';
 import { defineScripts, type ScriptRunner } from './scripts.js';
-import { WriteBatcher } from './write-batching.js';
 
 const log = createDebug('liveshop:inventory');
 const batchSizeSchema = z.number().int().min(1).max(10_000);
@@ -70,11 +68,6 @@ export interface InventoryStoreOptions {
   idempotencyTtlSeconds?: number;
   /** Most due holds a reserve returns to stock before reserving (default 20). */
   reclaimBatch?: number;
-  /**
-   * Send the reserves of one event-loop turn to Redis in one socket write (default true; see
-   * {@link WriteBatcher}).
-   */
-  batchReserveWrites?: boolean;
 }
 
 /**
@@ -91,7 +84,6 @@ export class InventoryStore {
   private readonly ledgerMaxLength: string;
   private readonly idempotencyTtl: string;
   private readonly reclaimBatch: string;
-  private readonly writes: WriteBatcher | undefined;
 
   constructor(
     private readonly redis: Redis | Cluster,
@@ -103,7 +95,6 @@ export class InventoryStore {
     this.ledgerMaxLength = String(options.ledgerMaxLength ?? 1_000_000);
     this.idempotencyTtl = String(options.idempotencyTtlSeconds ?? 86_400);
     this.reclaimBatch = String(options.reclaimBatch ?? 20);
-    this.writes = options.batchReserveWrites === false ? undefined : new WriteBatcher(redis);
   }
 
   /** Stores status, hold TTL and limits where the scripts read them; call it whenever they change. */
@@ -150,15 +141,10 @@ export class InventoryStore {
    * the event allows in one reserve), `IDEMPOTENCY_CONFLICT`, `INVALID_INPUT`. The same idempotency key from the same shopper replays the first result.
    */
   async reserve(input: ReserveInput): Promise<InventoryResult<ReserveResult>> {
-    let value = acceptReserveInput(input);
-    if (!value) {
-      const parsed = validate(reserveInput, input);
-      if (!parsed.ok) return parsed;
-      value = parsed.value;
-    }
-    const { eventId, sku, qty, shopperId, idempotencyKey } = value;
+    const parsed = validate(reserveInput, input);
+    if (!parsed.ok) return parsed;
+    const { eventId, sku, qty, shopperId, idempotencyKey } = parsed.value;
     const k = this.keys.forSku(eventId, sku);
-    this.writes?.hold();
     const reply = await this.run.reserve(
       k.config,
       k.stock,

@@ -5,7 +5,7 @@ import type { EventService } from '../catalog/event-service.js';
 import type { ServerMetrics } from '../metrics/metrics.js';
 import type { ChatStore } from './chat-store.js';
 import type { EventRooms } from './event-rooms.js';
-import type { RateLimits } from './rate-limits.js';
+import type { RateLimits } from '../rate-limits.js';
 
 /** Starts tailing an event's ledger on this process before a socket takes its snapshot. */
 export interface LedgerWatch {
