@@ -1,8 +1,9 @@
 import type { KeyBuilder } from '@liveshop/inventory';
 import { ErrorCode, LiveshopError } from '@liveshop/protocol';
 import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { ServerMetrics } from './metrics/metrics.js';
+import { WindowCounter } from './window-counter.js';
 
 export interface RateLimitSettings {
   /** Reserves, and releases, per second per shopper session (each its own count). */
@@ -20,17 +21,18 @@ export interface RateLimitSettings {
 type Action = 'reserve' | 'release' | 'join' | 'leave' | 'chat' | 'session' | 'event';
 
 /**
- * Fixed-window limits per shopper session and per client IP (rate-limiter-flexible).
+ * Fixed-window limits per shopper session and per client IP.
  *
- * Per-session limits of reserve, release, join and leave are counted in this process's memory:
- * reserve is the hot path, a shopper's connection lives on one process, and a Redis counter there
- * measurably cost throughput (docs/decisions/0006). Every other limit (per IP, and per-session
- * chat) is counted in Redis, so it holds across processes; a key that went over is then refused
- * from memory until its window ends, so a flood costs no Redis round trips. With the per-IP limit
- * at 0 no per-IP limit exists and nothing extra reaches Redis.
+ * Per-session limits of reserve, release, join and leave are counted in this process's memory,
+ * synchronously (a {@link WindowCounter}): reserve is the hot path, a shopper's connection lives on
+ * one process, and a Redis counter there measurably cost throughput (docs/decisions/0006). Every
+ * other limit (per IP, and per-session chat) is counted in Redis, so it holds across processes; a
+ * key that went over is then refused from memory until its window ends, so a flood costs no Redis
+ * round trips. With the per-IP limit at 0 no per-IP limit exists and nothing extra reaches Redis.
+ * The synchronous check is measured in docs/benchmarks.md (Speed tricks on trial).
  */
 export class RateLimits {
-  readonly #perSession: Partial<Record<Action, RateLimiterMemory>>;
+  readonly #perSession: Partial<Record<Action, WindowCounter>>;
   readonly #perIp: Partial<Record<Action, RateLimiterRedis>> = {};
   readonly #chatShopper: RateLimiterRedis;
 
@@ -48,12 +50,11 @@ export class RateLimits {
         duration,
         inMemoryBlockOnConsumed: points + 1,
       });
-    const inMemory = (points: number, duration: number) => new RateLimiterMemory({ points, duration });
     this.#perSession = {
-      reserve: inMemory(settings.shopperReservesPerSecond, 1),
-      release: inMemory(settings.shopperReservesPerSecond, 1),
-      join: inMemory(settings.shopperJoinsPer10Seconds, 10),
-      leave: inMemory(settings.shopperJoinsPer10Seconds, 10),
+      reserve: new WindowCounter(settings.shopperReservesPerSecond, 1_000),
+      release: new WindowCounter(settings.shopperReservesPerSecond, 1_000),
+      join: new WindowCounter(settings.shopperJoinsPer10Seconds, 10_000),
+      leave: new WindowCounter(settings.shopperJoinsPer10Seconds, 10_000),
     };
     this.#chatShopper = limiter('chat-shopper', settings.shopperChatPer10Seconds, 10);
     const perIp = settings.ipRateLimitPerSecond;
@@ -65,22 +66,26 @@ export class RateLimits {
     }
   }
 
-  /** Rejects with `RATE_LIMITED` when this shopper or IP reserved too often. */
-  reserve(shopperId: string, ip: string): Promise<void> {
+  /**
+   * Throws `RATE_LIMITED` when this shopper reserved too often in the current second. With the
+   * per-IP limit on, returns the promise of its check (rejecting with `RATE_LIMITED` when over);
+   * otherwise returns undefined, and the request goes on without waiting for anything.
+   */
+  reserve(shopperId: string, ip: string): Promise<void> | undefined {
     return this.#request('reserve', shopperId, ip);
   }
 
-  /** Rejects with `RATE_LIMITED` when this shopper or IP released too often. */
-  release(shopperId: string, ip: string): Promise<void> {
+  /** Throws (or rejects with) `RATE_LIMITED` when this shopper or IP released too often. */
+  release(shopperId: string, ip: string): Promise<void> | undefined {
     return this.#request('release', shopperId, ip);
   }
 
-  /** Rejects with `RATE_LIMITED` when this connection's sender or IP joined too often. */
-  join(senderId: string, ip: string): Promise<void> {
+  /** Throws (or rejects with) `RATE_LIMITED` when this connection's sender or IP joined too often. */
+  join(senderId: string, ip: string): Promise<void> | undefined {
     return this.#request('join', senderId, ip);
   }
 
-  leave(senderId: string, ip: string): Promise<void> {
+  leave(senderId: string, ip: string): Promise<void> | undefined {
     return this.#request('leave', senderId, ip);
   }
 
@@ -114,14 +119,16 @@ export class RateLimits {
     });
   }
 
-  /** The per-session count, then the per-IP one when on. */
-  async #request(action: Action, senderId: string, ip: string): Promise<void> {
-    try {
-      await this.#perSession[action]?.consume(senderId);
-      await this.#perIp[action]?.consume(ip);
-    } catch (error) {
-      throw this.#failure(action, error);
-    }
+  /** The per-session count synchronously (throwing when over), then the per-IP one when on. */
+  #request(action: Action, senderId: string, ip: string): Promise<void> | undefined {
+    const waitMs = this.#perSession[action]?.hit(senderId) ?? 0;
+    if (waitMs > 0) throw this.#limited(action, waitMs);
+    return this.#perIp[action]?.consume(ip).then(
+      () => undefined,
+      (error: unknown) => {
+        throw this.#failure(action, error);
+      },
+    );
   }
 
   /** A limiter's rejection as the error the client gets. */

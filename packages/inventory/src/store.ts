@@ -35,6 +35,7 @@ import { KeyBuilder } from './keys.js';
 import { validate, type InventoryResult } from './result.js';
 import { epochMsOfRedisTime } from './redis-time.js';
 import { defineScripts, type ScriptRunner } from './scripts.js';
+import { WriteBatcher } from './write-batching.js';
 
 const log = createDebug('liveshop:inventory');
 const batchSizeSchema = z.number().int().min(1).max(10_000);
@@ -68,6 +69,11 @@ export interface InventoryStoreOptions {
   idempotencyTtlSeconds?: number;
   /** Most due holds a reserve returns to stock before reserving (default 20). */
   reclaimBatch?: number;
+  /**
+   * Send the reserves of one event-loop turn to Redis in one socket write (default true; see
+   * {@link WriteBatcher}).
+   */
+  batchReserveWrites?: boolean;
 }
 
 /**
@@ -84,6 +90,7 @@ export class InventoryStore {
   private readonly ledgerMaxLength: string;
   private readonly idempotencyTtl: string;
   private readonly reclaimBatch: string;
+  private readonly writes: WriteBatcher | undefined;
 
   constructor(
     private readonly redis: Redis | Cluster,
@@ -95,6 +102,7 @@ export class InventoryStore {
     this.ledgerMaxLength = String(options.ledgerMaxLength ?? 1_000_000);
     this.idempotencyTtl = String(options.idempotencyTtlSeconds ?? 86_400);
     this.reclaimBatch = String(options.reclaimBatch ?? 20);
+    this.writes = options.batchReserveWrites === false ? undefined : new WriteBatcher(redis);
   }
 
   /** Stores status, hold TTL and limits where the scripts read them; call it whenever they change. */
@@ -145,6 +153,7 @@ export class InventoryStore {
     if (!parsed.ok) return parsed;
     const { eventId, sku, qty, shopperId, idempotencyKey } = parsed.value;
     const k = this.keys.forSku(eventId, sku);
+    this.writes?.hold();
     const reply = await this.run.reserve(
       k.config,
       k.stock,

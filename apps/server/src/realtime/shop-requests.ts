@@ -56,7 +56,10 @@ export const SHOP_REQUESTS: RequestTable<ShopClientToServerEvents, ShopperConnec
   reserve: {
     parse: checkedBy(reservePayload),
     handle: async (payload, { ctx, shopperId, ip }) => {
-      await ctx.limits.reserve(shopperId, ip);
+      // The per-session check answers synchronously; waiting only when the per-IP check needs
+      // Redis keeps the EVALSHA in this turn's batched write (docs/benchmarks.md).
+      const limited = ctx.limits.reserve(shopperId, ip);
+      if (limited) await limited;
       const result = await ctx.inventory.reserve({ ...payload, shopperId });
       if (!result.ok) return result;
       const { hold, available, version, generation } = result;
