@@ -83,7 +83,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     cleanups.push(() => reconciler.stop());
     availability.onUp(() => reconciler.trigger());
 
-    const staticDirs: StaticDirs = { widget: defaultStaticDirs.widget, console: defaultStaticDirs.console };
+    const staticDirs: StaticDirs = { widget: defaultStaticDirs.widget };
     if (config.demo) {
       await seedDemo(events);
       const demo = await loadDemoPackage();
