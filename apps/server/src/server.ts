@@ -6,11 +6,12 @@ import { demoPublicDir } from '@liveshop/demo';
 import { InventoryStore } from '@liveshop/inventory';
 import createDebug from 'debug';
 import { ShopperSessions } from './auth/shopper-session.js';
+import { sharedSigningSecret } from './auth/signing-secret.js';
 import { Signer } from './auth/signing.js';
 import { StaffTokens } from './auth/staff-token.js';
 import { EventRepository } from './catalog/event-repository.js';
 import { EventService } from './catalog/event-service.js';
-import { sharedSigningSecret } from './catalog/settings.js';
+import { PinStore } from './catalog/pin-store.js';
 import { redactUrl, resolveOptions, type ServerOptions } from './config/options.js';
 import { openSqlStore } from './db/open.js';
 import type { SqlStore } from './db/sql-store.js';
@@ -19,11 +20,9 @@ import { seedDemo } from './demo/seed-demo.js';
 import { createApp, createMonitoringApp } from './http/app.js';
 import { widgetBundleDir, type StaticDirs } from './http/static-assets.js';
 import { ServerMetrics } from './metrics/metrics.js';
+import { RateLimits } from './rate-limits.js';
 import { ChatStore } from './realtime/chat-store.js';
 import { EventRooms } from './realtime/event-rooms.js';
-import { PinStore } from './realtime/pin-store.js';
-import { RateLimits } from './realtime/rate-limits.js';
-import { ServerKeys } from './realtime/server-keys.js';
 import { registerShopNamespace } from './realtime/shop-namespace.js';
 import { createSocketServer } from './realtime/socket-server.js';
 import { registerStaffNamespaces } from './realtime/staff-namespaces.js';
@@ -71,8 +70,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const db: SqlStore = await openSqlStore(config);
     cleanups.push(() => db.close());
 
-    const keys = new ServerKeys(config.keyPrefix);
     const inventory = new InventoryStore(redis, { prefix: config.keyPrefix });
+    const keys = inventory.keys;
     const signer = new Signer(config.sessionSecret ?? (await sharedSigningSecret(db)));
     const sessions = new ShopperSessions(signer);
     const staffTokens = new StaffTokens(signer);
@@ -146,7 +145,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }
 
     const ctx = {
-      redis,
       inventory,
       events,
       chat: new ChatStore(redis, keys, config.chatHistory),

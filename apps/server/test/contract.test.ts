@@ -353,6 +353,31 @@ describe('roles', () => {
     expect(said).toMatchObject({ ok: true, message: { role: 'moderator', author: 'Moderator' } });
   });
 
+  it("refuses each namespace's requests on the others by name, and an event no namespace has as INVALID_INPUT", async () => {
+    const codeOf = async (socket: Socket, event: string) =>
+      ((await request(socket, event, { eventId: 'show' })) as { error?: { code: string } }).error?.code;
+    const { socket: shop } = await shopper(server);
+    const host = await client(server, '/host', { token: await hostToken('show') });
+    const moderator = await client(server, '/moderator', { token: await hostToken('show', 'moderator') });
+    expect(await Promise.all(['pin', 'status', 'frobnicate'].map((event) => codeOf(shop, event)))).toEqual([
+      'UNAUTHORIZED',
+      'UNAUTHORIZED',
+      'INVALID_INPUT',
+    ]);
+    for (const staff of [host, moderator]) {
+      expect(await Promise.all(['reserve', 'release', 'leave', 'frobnicate'].map((e) => codeOf(staff, e)))).toEqual([
+        'FORBIDDEN',
+        'FORBIDDEN',
+        'FORBIDDEN',
+        'INVALID_INPUT',
+      ]);
+    }
+    expect(await Promise.all(['pin', 'status'].map((event) => codeOf(moderator, event)))).toEqual([
+      'FORBIDDEN',
+      'FORBIDDEN',
+    ]);
+  });
+
   it('refuses forged, expired, missing and wrong-role tokens at connection', async () => {
     const valid = await hostToken('show');
     const [head, body, signature] = valid.split('.') as [string, string, string];

@@ -27,6 +27,9 @@ export interface StoredEventConfig extends EventConfig {
   generation: number;
 }
 
+/** The config hash field of a SKU's per-shopper limit (`lua/includes/limits.lua` writes it). */
+const LIMIT_FIELD = 'limit:';
+
 const eventConfigPatch = z.strictObject({
   holdTtlSeconds: z.number().positive('holdTtlSeconds must be positive').max(MAX_HOLD_TTL_SECONDS).optional(),
   status: z.enum(EVENT_STATUSES).optional(),
@@ -34,20 +37,13 @@ const eventConfigPatch = z.strictObject({
   limits: z.record(skuSchema, z.number().int().min(0).max(MAX_QTY)).optional(),
 });
 
-/** Attempts before giving up when limits keep changing between reading and writing them. */
-const MAX_ATTEMPTS = 5;
-
 /**
- * Writes the given parts of an event's config atomically (script `configure-n`); an event
- * configured for the first time starts `scheduled` with a 300 s hold TTL. Limits are kept in the
- * event's limits hash and in each SKU's stock hash (where reserve reads them), so the script gets
- * the stock keys of every SKU limited before (read first) or after; when another writer changed
- * the limits in between, the script writes nothing and this reads them again.
+ * Writes the given parts of an event's config atomically (script `configure-1`); an event
+ * configured for the first time starts `scheduled` with a 300 s hold TTL.
  *
  * @throws LiveshopError `INVALID_INPUT` for a bad event id or config
  */
 export async function writeEventConfig(
-  redis: Redis | Cluster,
   run: ScriptRunner,
   keys: KeyBuilder,
   eventId: string,
@@ -55,31 +51,14 @@ export async function writeEventConfig(
 ): Promise<void> {
   parseInput(eventIdSchema, eventId);
   const patch = parseInput(eventConfigPatch, config);
-  const head = [
+  await run.configure(
+    keys.config(eventId),
     patch.status ?? '',
     patch.holdTtlSeconds === undefined ? '' : String(Math.max(1, Math.round(patch.holdTtlSeconds * 1000))),
     patch.maxQtyPerReserve === undefined ? '' : String(patch.maxQtyPerReserve),
     patch.limits ? '1' : '0',
-  ];
-  for (let attempt = 1; ; attempt++) {
-    const limits = new Map<string, number>();
-    if (patch.limits) {
-      for (const sku of await redis.hkeys(keys.limits(eventId))) limits.set(sku, 0);
-      for (const [sku, limit] of Object.entries(patch.limits)) limits.set(sku, limit);
-    }
-    const stockKeys = [...limits.keys()].map((sku) => keys.stock(eventId, sku));
-    const args = [...limits].flatMap(([sku, limit]) => [sku, String(limit)]);
-    const reply = await run.configure(
-      2 + stockKeys.length,
-      keys.config(eventId),
-      keys.limits(eventId),
-      ...stockKeys,
-      ...head,
-      ...args,
-    );
-    if (reply[0] === 1) return;
-    if (attempt >= MAX_ATTEMPTS) throw new Error(`limits of event ${eventId} kept changing while being written`);
-  }
+    ...Object.entries(patch.limits ?? {}).flatMap(([sku, limit]) => [sku, String(limit)]),
+  );
 }
 
 /** The event's config, or null when it was never configured. */
@@ -88,18 +67,18 @@ export async function readEventConfig(
   keys: KeyBuilder,
   eventId: string,
 ): Promise<StoredEventConfig | null> {
-  const [config, limits] = await Promise.all([
-    redis.hmget(keys.config(eventId), 'status', 'ttlMs', 'gen', 'maxQty'),
-    redis.hgetall(keys.limits(eventId)),
-  ]);
-  const [status, ttlMs, generation, maxQty] = config;
-  if (!status) return null;
+  const fields = await redis.hgetall(keys.config(eventId));
+  if (!fields.status) return null;
+  const limits: Record<string, number> = {};
+  for (const [field, value] of Object.entries(fields)) {
+    if (field.startsWith(LIMIT_FIELD)) limits[field.slice(LIMIT_FIELD.length)] = Number(value);
+  }
   const stored: StoredEventConfig = {
-    status: status as EventConfig['status'],
-    holdTtlSeconds: Number(ttlMs) / 1000,
-    limits: Object.fromEntries(Object.entries(limits).map(([sku, limit]) => [sku, Number(limit)])),
-    generation: Number(generation ?? 0),
+    status: fields.status as EventConfig['status'],
+    holdTtlSeconds: Number(fields.ttlMs) / 1000,
+    limits,
+    generation: Number(fields.gen ?? 0),
   };
-  if (maxQty) stored.maxQtyPerReserve = Number(maxQty);
+  if (fields.maxQty) stored.maxQtyPerReserve = Number(fields.maxQty);
   return stored;
 }

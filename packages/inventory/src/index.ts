@@ -3,6 +3,4 @@ export { InventoryStore, type InventoryStoreOptions, type RestorePlan } from './
 export type { EventConfig, StoredEventConfig } from './event-config.js';
 export type { InventoryResult } from './result.js';
 export { scripts, type ScriptDefinition } from './scripts.js';
-export { parseLedgerFields } from './ledger/fields.js';
-export { readLedger, tailLedger } from './ledger/read.js';
-export { LedgerReader, type LedgerReaderOptions } from './ledger/reader.js';
+export { LedgerTail, type LedgerReadOptions } from './ledger/tail.js';

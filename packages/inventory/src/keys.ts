@@ -12,10 +12,11 @@ export interface SkuKeys {
 }
 
 /**
- * Builds every Redis key the inventory uses, and nothing else does. Each key of an event is
- * `${prefix}:{ev:${eventId}}:...`: the `{ev:<id>}` hash tag keeps all of one event in one Redis
- * Cluster slot, so a script may touch any of them. Scripts receive these names in KEYS and never
- * build one themselves.
+ * Builds every Redis key Liveshop uses, and nothing else does: the inventory's, and those the
+ * server keeps next to them (pins, chat, worker locks, rate limit counters, the socket.io adapter's
+ * stream). Each key of an event is `${prefix}:{ev:${eventId}}:...`: the `{ev:<id>}` hash tag keeps
+ * all of one event in one Redis Cluster slot, so a script may touch any of them. Scripts receive
+ * these names in KEYS and never build one themselves.
  *
  * Variable parts sit last (`stock:<sku>`), or are joined with `|`, a character ids cannot
  * contain, so two different inputs never map to the same key.
@@ -26,8 +27,8 @@ export class KeyBuilder {
   constructor(readonly prefix = 'ls') {}
 
   /**
-   * Every key a script may touch for one SKU, built once and reused: the hot path sends the same
-   * flat strings on every call instead of concatenating nine keys each time.
+   * The keys a script may touch for one SKU, built once and reused: the hot path sends the same
+   * strings on every call instead of concatenating them each time.
    */
   forSku(eventId: string, sku: string): SkuKeys {
     const id = `${eventId}\n${sku}`;
@@ -54,14 +55,12 @@ export class KeyBuilder {
     return `${this.prefix}:{ev:${eventId}}:`;
   }
 
-  /** Hash: `status`, `ttlMs` — read by reserve. */
+  /**
+   * Hash: `status`, `ttlMs`, `gen`, `maxQty`, and `limit:<sku>` → the SKU's per-shopper limit for
+   * every SKU that has one — all read by reserve in one call.
+   */
   config(eventId: string): string {
     return `${this.event(eventId)}config`;
-  }
-
-  /** Hash: sku → per-shopper limit (also the `limit` field of the SKU's stock hash, which reserve reads). */
-  limits(eventId: string): string {
-    return `${this.event(eventId)}limits`;
   }
 
   /** Set of the event's SKUs (every SKU ever allocated). */
@@ -69,7 +68,7 @@ export class KeyBuilder {
     return `${this.event(eventId)}skus`;
   }
 
-  /** Hash: allocated, available, held, sold, version, and `limit` when the SKU has a per-shopper limit. */
+  /** Hash: allocated, available, held, sold, version. */
   stock(eventId: string, sku: string): string {
     return `${this.event(eventId)}stock:${sku}`;
   }
@@ -124,5 +123,38 @@ export class KeyBuilder {
 
   allocateIdempotency(eventId: string, key: string): string {
     return `${this.event(eventId)}idem:allocate:${key}`;
+  }
+
+  /** String: the JSON array of SKUs the host has pinned. */
+  pinned(eventId: string): string {
+    return `${this.event(eventId)}pinned`;
+  }
+
+  /** List: the event's latest chat messages as JSON, newest first. */
+  chat(eventId: string): string {
+    return `${this.event(eventId)}chat`;
+  }
+
+  /** String: the process sweeping the event's expired holds this pass. */
+  sweepLock(eventId: string): string {
+    return `${this.event(eventId)}sweep-lock`;
+  }
+
+  /**
+   * String set by every reconciliation of Redis with the database; when it is gone, Redis has lost
+   * its data since, and the events are restored.
+   */
+  reconciledMarker(): string {
+    return `${this.prefix}:reconciled`;
+  }
+
+  /** Prefix of a rate limiter's counters. */
+  rateLimit(name: string): string {
+    return `${this.prefix}:rl:${name}`;
+  }
+
+  /** Stream of the socket.io Redis Streams adapter. */
+  adapterStream(): string {
+    return `${this.prefix}:sio`;
   }
 }

@@ -30,9 +30,10 @@ import createDebug from 'debug';
 import { scriptError } from './errors.js';
 import { readEventConfig, writeEventConfig, type EventConfig, type StoredEventConfig } from './event-config.js';
 import { holdNonce, skuOfHoldId } from './hold-id.js';
+import { decodeHoldRecord, decodeShopperHold, shopperHoldsRange } from './hold-record.js';
 import { KeyBuilder } from './keys.js';
-import { acceptReserveInput } from './reserve-input.js';
 import { validate, type InventoryResult } from './result.js';
+import { epochMsOfRedisTime } from './redis-time.js';
 import { defineScripts, type ScriptRunner } from './scripts.js';
 import { WriteBatcher } from './write-batching.js';
 
@@ -106,7 +107,7 @@ export class InventoryStore {
 
   /** Stores status, hold TTL and limits where the scripts read them; call it whenever they change. */
   configureEvent(eventId: string, config: Partial<EventConfig>): Promise<void> {
-    return writeEventConfig(this.redis, this.run, this.keys, eventId, config);
+    return writeEventConfig(this.run, this.keys, eventId, config);
   }
 
   getEventConfig(eventId: string): Promise<StoredEventConfig | null> {
@@ -148,13 +149,9 @@ export class InventoryStore {
    * the event allows in one reserve), `IDEMPOTENCY_CONFLICT`, `INVALID_INPUT`. The same idempotency key from the same shopper replays the first result.
    */
   async reserve(input: ReserveInput): Promise<InventoryResult<ReserveResult>> {
-    let value = acceptReserveInput(input);
-    if (!value) {
-      const parsed = validate(reserveInput, input);
-      if (!parsed.ok) return parsed;
-      value = parsed.value;
-    }
-    const { eventId, sku, qty, shopperId, idempotencyKey } = value;
+    const parsed = validate(reserveInput, input);
+    if (!parsed.ok) return parsed;
+    const { eventId, sku, qty, shopperId, idempotencyKey } = parsed.value;
     const k = this.keys.forSku(eventId, sku);
     this.writes?.hold();
     const reply = await this.run.reserve(
@@ -328,9 +325,8 @@ export class InventoryStore {
     const input = parseInput(restorePlanSchema, plan);
     const k = this.keys;
     const reply = await this.run.restore(
-      4 + input.skus.length,
+      3 + input.skus.length,
       k.config(eventId),
-      k.limits(eventId),
       k.skus(eventId),
       k.ledger(eventId),
       ...input.skus.map((item) => k.stock(eventId, item.sku)),
@@ -350,21 +346,20 @@ export class InventoryStore {
   async getHold(eventId: string, holdId: string): Promise<Hold | null> {
     parseInput(eventIdSchema, eventId);
     if (!holdIdSchema.safeParse(holdId).success) return null;
-    const sku = skuOfHoldId(holdId);
-    const record = await this.redis.hget(this.keys.holdData(eventId, sku), holdId);
-    if (!record) return null;
-    const [qty, shopperId, expiresAt] = record.split('|');
-    return { id: holdId, eventId, sku, qty: Number(qty), shopperId: shopperId as string, expiresAt: Number(expiresAt) };
+    const record = await this.redis.hget(this.keys.holdData(eventId, skuOfHoldId(holdId)), holdId);
+    return record ? decodeHoldRecord(eventId, holdId, record) : null;
   }
 
   /** The shopper's current holds in the event (an expired one stays listed until it is reclaimed). */
   async listShopperHolds(eventId: string, shopperId: string): Promise<Hold[]> {
     parseInput(eventIdSchema, eventId);
     parseInput(shopperIdSchema, shopperId);
-    const members = await this.redis.zrangebylex(this.keys.shopperHolds(eventId), `[${shopperId}|`, `(${shopperId}}`);
-    return members.map((member) => {
-      const [, id = '', qty, expiresAt] = member.split('|');
-      return { id, eventId, sku: skuOfHoldId(id), qty: Number(qty), shopperId, expiresAt: Number(expiresAt) };
-    });
+    const members = await this.redis.zrangebylex(this.keys.shopperHolds(eventId), ...shopperHoldsRange(shopperId));
+    return members.map((member) => decodeShopperHold(eventId, member));
+  }
+
+  /** Redis's clock now, in epoch milliseconds: the clock every hold expiry is measured on. */
+  async now(): Promise<number> {
+    return epochMsOfRedisTime(await this.redis.time());
   }
 }

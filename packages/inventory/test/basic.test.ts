@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readLedger } from '@liveshop/inventory';
-import { createFixture, type Fixture } from './redis.js';
+import { createFixture, readLedger, type Fixture } from './redis.js';
 
 describe('InventoryStore basics', () => {
   let f: Fixture;

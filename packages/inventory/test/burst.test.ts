@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InventoryStore, readLedger } from '@liveshop/inventory';
+import { InventoryStore } from '@liveshop/inventory';
 import type { Redis } from 'ioredis';
 import { invariantProblems } from './invariants.js';
-import { connect, createFixture, type Fixture } from './redis.js';
+import { connect, createFixture, readLedger, type Fixture } from './redis.js';
 
 const CONNECTIONS = 50;
 const CALLS = 10_000;

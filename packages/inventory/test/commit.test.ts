@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { readLedger } from '@liveshop/inventory';
 import type { Hold } from '@liveshop/protocol';
-import { codeOf, createFixture, must, type Fixture } from './redis.js';
+import { codeOf, createFixture, must, readLedger, type Fixture } from './redis.js';
 
 describe('commit', () => {
   let f: Fixture;

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readLedger } from '@liveshop/inventory';
 import { invariantProblems, replayLedger } from './invariants.js';
-import { codeOf, createFixture, must, type Fixture } from './redis.js';
+import { codeOf, createFixture, must, readLedger, type Fixture } from './redis.js';
 
 const TTL_SECONDS = 0.1;
 const pastTtl = () => new Promise((resolve) => setTimeout(resolve, TTL_SECONDS * 1000 + 30));

@@ -14,18 +14,19 @@ export async function invariantProblems(redis: Redis, store: InventoryStore, eve
     if (counts.some((n) => !Number.isInteger(n) || n < 0)) problems.push(`${s.sku}: bad counts ${counts.join(',')}`);
     if (s.available + s.held + s.sold !== s.allocated) problems.push(`${s.sku}: ${JSON.stringify(s)} does not add up`);
     const fields = await redis.hgetall(store.keys.holdData(eventId, s.sku));
-    const records: string[] = [];
+    const holdIds: string[] = [];
     let owned = 0;
     for (const [field, value] of Object.entries(fields)) {
-      if (field.startsWith('h')) records.push(value);
+      if (field.startsWith('h')) holdIds.push(field);
       else if (field.startsWith(store.keys.buyerField(''))) owned += Number(value);
       else problems.push(`${s.sku}: unexpected hold data field ${field}`);
     }
-    const heldInRecords = records.reduce((sum, record) => sum + Number(record.split('|')[0]), 0);
+    const holds = await Promise.all(holdIds.map((holdId) => store.getHold(eventId, holdId)));
+    const heldInRecords = holds.reduce((sum, hold) => sum + (hold?.qty ?? 0), 0);
     if (heldInRecords !== s.held) problems.push(`${s.sku}: held ${s.held} but hold records sum to ${heldInRecords}`);
     const expiryIndex = await redis.zcard(store.keys.holdExpiry(eventId, s.sku));
-    if (expiryIndex !== records.length)
-      problems.push(`${s.sku}: ${records.length} holds, ${expiryIndex} in expiry index`);
+    if (expiryIndex !== holdIds.length)
+      problems.push(`${s.sku}: ${holdIds.length} holds, ${expiryIndex} in expiry index`);
     if (owned !== s.held + s.sold)
       problems.push(`${s.sku}: shopper counters ${owned} != held + sold ${s.held + s.sold}`);
   }

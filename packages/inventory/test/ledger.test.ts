@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LedgerReader, parseLedgerFields, readLedger, tailLedger } from '@liveshop/inventory';
-import { createFixture, must, type Fixture } from './redis.js';
+import { LedgerTail } from '@liveshop/inventory';
+import { createFixture, must, readLedger, type Fixture } from './redis.js';
 
 describe('ledger', () => {
   let f: Fixture;
@@ -10,12 +10,20 @@ describe('ledger', () => {
   });
   afterEach(() => f.close());
 
-  const reserve = (key: string) =>
-    f.store.reserve({ eventId: 'e', sku: 'tee', qty: 1, shopperId: 's', idempotencyKey: key });
+  const reserve = (key: string, eventId = 'e') =>
+    f.store.reserve({ eventId, sku: 'tee', qty: 1, shopperId: 's', idempotencyKey: key });
 
-  it('parses the packed entry the scripts write', () => {
+  it('decodes the packed entry the scripts write', async () => {
     const packed = 'commit|tee|2|10|5|3|2|5|7|h1~tee|o1|s1|checkout|1700000000000|3';
-    expect(parseLedgerFields('1-0', ['d', packed])).toEqual({
+    await f.redis.xadd(f.store.keys.ledger('packed'), '1-0', 'd', packed);
+    await f.redis.xadd(
+      f.store.keys.ledger('packed'),
+      '2-0',
+      'd',
+      'allocate|tee|10|10|10|0|0|0|1||||admin|1700000000000|0',
+    );
+    const [commit, allocate] = await readLedger(f.redis, f.store.keys, 'packed');
+    expect(commit).toEqual({
       id: '1-0',
       type: 'commit',
       sku: 'tee',
@@ -33,54 +41,39 @@ describe('ledger', () => {
       source: 'checkout',
       at: 1_700_000_000_000,
     });
-    const allocate = parseLedgerFields('2-0', ['d', 'allocate|tee|10|10|10|0|0|0|1||||admin|1700000000000|0']);
     expect(allocate).not.toHaveProperty('holdId');
     expect(allocate).not.toHaveProperty('shopperId');
     expect(allocate).toMatchObject({ type: 'allocate', qty: 10, availableBefore: 0, source: 'admin' });
   });
 
-  it('reads ranges with XRANGE', async () => {
+  it('reads after a position, at most a count, stamped with the Redis clock', async () => {
     for (let i = 0; i < 3; i++) must(await reserve(`k${i}`));
     const all = await readLedger(f.redis, f.store.keys, 'e');
     expect(all.map((e) => e.version)).toEqual([1, 2, 3, 4]);
-    expect(await readLedger(f.redis, f.store.keys, 'e', `(${all[1]!.id}`, 1)).toEqual([all[2]]);
-    const [seconds] = await f.redis.time();
-    expect(Math.abs(all[0]!.at - Number(seconds) * 1000)).toBeLessThan(5_000);
+    expect(await readLedger(f.redis, f.store.keys, 'e', all[1]!.id, 1)).toEqual([all[2]]);
+    expect(await new LedgerTail(f.redis, f.store.keys).lastId('e')).toBe(all[3]!.id);
+    expect(await new LedgerTail(f.redis, f.store.keys).lastId('nothing-yet')).toBe('0-0');
+    expect(Math.abs(all[0]!.at - (await f.store.now()))).toBeLessThan(5_000);
   });
 
-  it('tails new entries', async () => {
-    const tail = f.redis.duplicate();
+  it('waits for what comes after the end, of several events in one read', async () => {
+    await f.liveEvent('other', { tee: 10 });
+    const connection = f.redis.duplicate();
     try {
-      const waiting = tailLedger(tail, f.store.keys, 'e', '$', 10, 2_000);
+      const tail = new LedgerTail(connection, f.store.keys);
+      const after = new Map([
+        ['e', await tail.lastId('e')],
+        ['other', await tail.lastId('other')],
+      ]);
+      const waiting = tail.readAfter(after, { count: 10, blockMs: 2_000 });
       await new Promise((resolve) => setTimeout(resolve, 50));
-      must(await reserve('k1'));
-      expect((await waiting).map((e) => e.type)).toEqual(['reserve']);
-      expect(await tailLedger(tail, f.store.keys, 'e', '$', 10, 10)).toEqual([]);
+      must(await reserve('k1', 'other'));
+      const read = await waiting;
+      expect([...read.keys()]).toEqual(['other']);
+      expect(read.get('other')!.map((e) => e.type)).toEqual(['reserve']);
+      expect(await tail.readAfter(new Map([['e', await tail.lastId('e')]]), { blockMs: 10 })).toEqual(new Map());
     } finally {
-      tail.disconnect();
+      connection.disconnect();
     }
-  });
-
-  it('delivers through a consumer group, and re-delivers unacknowledged entries after a restart', async () => {
-    const options = { eventId: 'e', group: 'archive', consumer: 'w1' };
-    const reader = new LedgerReader(f.redis, f.store.keys, options);
-    await reader.ensureGroup();
-    await reader.ensureGroup();
-    for (let i = 0; i < 3; i++) must(await reserve(`k${i}`));
-    const first = await reader.read(2, 10);
-    expect(first.map((e) => e.version)).toEqual([1, 2]);
-    expect(await reader.ack([first[0]!.id])).toBe(1);
-
-    // A new reader with the same consumer name: the unacknowledged entry first, then the rest.
-    const restarted = new LedgerReader(f.redis, f.store.keys, options);
-    expect((await restarted.read(10, 10)).map((e) => e.version)).toEqual([2]);
-    expect((await restarted.read(10, 10)).map((e) => e.version)).toEqual([3, 4]);
-    expect(await restarted.read(10, 10)).toEqual([]);
-    expect(await restarted.ack([])).toBe(0);
-
-    const other = new LedgerReader(f.redis, f.store.keys, { ...options, group: 'pos-sync' });
-    await other.ensureGroup('$');
-    must(await reserve('k9'));
-    expect((await other.read(10, 10)).map((e) => e.version)).toEqual([5]);
   });
 });

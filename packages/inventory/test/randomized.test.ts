@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InventoryStore, readLedger } from '@liveshop/inventory';
+import { InventoryStore } from '@liveshop/inventory';
 import type { Hold } from '@liveshop/protocol';
 import type { Redis } from 'ioredis';
 import { invariantProblems, replayLedger } from './invariants.js';
 import { seededRandom } from './prng.js';
-import { connect, createFixture, type Fixture } from './redis.js';
+import { connect, createFixture, readLedger, type Fixture } from './redis.js';
 
 const SEED = Number(process.env.INVENTORY_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const WORKERS = 16;

@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { InventoryStore, type EventConfig, type InventoryStoreOptions } from '@liveshop/inventory';
+import {
+  InventoryStore,
+  LedgerTail,
+  type EventConfig,
+  type InventoryStoreOptions,
+  type KeyBuilder,
+} from '@liveshop/inventory';
+import type { LedgerEntry } from '@liveshop/protocol';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -54,6 +61,18 @@ export function createFixture(options: Omit<InventoryStoreOptions, 'prefix'> = {
       await redis.quit();
     },
   };
+}
+
+/** The event's ledger after `afterId` (default: all of it), oldest first, at most `count` entries. */
+export async function readLedger(
+  redis: Redis,
+  keys: KeyBuilder,
+  eventId: string,
+  afterId = '0-0',
+  count?: number,
+): Promise<LedgerEntry[]> {
+  const read = await new LedgerTail(redis, keys).readAfter(new Map([[eventId, afterId]]), { count });
+  return read.get(eventId) ?? [];
 }
 
 /** The result's error code, or 'ok'. */

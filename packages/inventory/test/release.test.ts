@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { readLedger } from '@liveshop/inventory';
-import { codeOf, createFixture, must, type Fixture } from './redis.js';
+import { codeOf, createFixture, must, readLedger, type Fixture } from './redis.js';
 
 describe('release', () => {
   let f: Fixture;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readLedger, type RestorePlan } from '@liveshop/inventory';
+import type { RestorePlan } from '@liveshop/inventory';
 import { invariantProblems, replayLedger } from './invariants.js';
-import { codeOf, connect, createFixture, must, removeKeys, type Fixture } from './redis.js';
+import { codeOf, connect, createFixture, must, readLedger, removeKeys, type Fixture } from './redis.js';
 
 /** Deletes every key of the event: what Redis coming back empty looks like to it. */
 async function loseEvent(f: Fixture, eventId: string): Promise<void> {

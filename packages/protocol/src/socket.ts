@@ -134,7 +134,6 @@ export interface ShopServerToClientEvents {
   pinned: (payload: PinnedMessage) => void;
   status: (payload: { eventId: string; status: EventStatus }) => void;
   chat: (payload: ChatMessage) => void;
-  'chat:deleted': (payload: { eventId: string; id: string }) => void;
 }
 
 /** `/host`: client → server (a host token is scoped to one event). */
@@ -153,10 +152,11 @@ export interface ModeratorClientToServerEvents {
 }
 export type ModeratorServerToClientEvents = ShopServerToClientEvents;
 
-/** Messages between server processes (socket.io `serverSideEmit`). */
-export interface InterServerEvents {
-  ping: () => void;
-}
+/**
+ * Messages between server processes (socket.io `serverSideEmit`): none. Broadcasts reach every
+ * process through the Redis adapter, and stock through each process's ledger reader.
+ */
+export type InterServerEvents = Record<never, never>;
 
 /** Per-socket state the server keeps. */
 export interface SocketData {

@@ -1,10 +1,7 @@
 import type { z } from 'zod';
 import { ErrorCode, LiveshopError } from './errors.js';
 
-/**
- * Parses `input` with `schema`, or throws `INVALID_INPUT` naming each bad field.
- * Non-plain objects (class instances, objects with a poisoned prototype) are refused first.
- */
+/** Parses `input` with `schema`, or throws `INVALID_INPUT` naming each bad field (the first ten). */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;

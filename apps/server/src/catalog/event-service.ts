@@ -12,7 +12,7 @@ import {
 import type { InventoryStore } from '@liveshop/inventory';
 import type { z } from 'zod';
 import type { SqlExecutor } from '../db/sql-store.js';
-import type { PinStore } from '../realtime/pin-store.js';
+import type { PinStore } from './pin-store.js';
 import type { CatalogEvent, EventRepository } from './event-repository.js';
 
 /** Tells connected clients about changes that do not go through the ledger. */
@@ -27,8 +27,7 @@ const CATALOG_CACHE_MS = 2_000;
 export type Reconciled = 'unchanged' | 'restored' | 'repaired' | 'gone';
 
 /**
- * Events as the API and the sockets see them: the SQL catalog joined with live stock and status
- * from Redis.
+ * Events as the API and the sockets see them: the SQL catalog joined with live stock from Redis.
  *
  * PostgreSQL owns every setting (the catalog, status, hold TTL, limits) and each SKU's allocation;
  * Redis holds a copy the scripts read, and owns what moves fast (held units, versions). A change
@@ -51,7 +50,8 @@ export class EventService {
 
   /**
    * The catalog entry, cached for two seconds per process (also when absent, so unknown ids do not
-   * reach the database on every join). Status may be stale here; {@link snapshot} reads it from Redis.
+   * reach the database on every join). Its status may lag a change made on another process, so
+   * {@link snapshot} does not show it.
    */
   async catalog(eventId: string): Promise<CatalogEvent | null> {
     const cached = this.#cache.get(eventId);
@@ -251,7 +251,11 @@ export class EventService {
     return { skus: unique };
   }
 
-  /** The event with live status, every product with its stock and version, and the pinned SKUs. */
+  /**
+   * The event, every product with its stock and version, and the pinned SKUs. The status shown is
+   * the one reserves are checked against now: Redis's copy, the same on every process (PostgreSQL
+   * owns the status; {@link reconcile} puts back a copy that drifted).
+   */
   async snapshot(eventId: string): Promise<EventSnapshot> {
     const event = await this.require(eventId);
     const [config, stock, pinned] = await Promise.all([

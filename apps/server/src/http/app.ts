@@ -4,7 +4,7 @@ import type { StaffTokens } from '../auth/staff-token.js';
 import type { EventService } from '../catalog/event-service.js';
 import type { SqlStore } from '../db/sql-store.js';
 import type { ServerMetrics } from '../metrics/metrics.js';
-import type { RateLimits } from '../realtime/rate-limits.js';
+import type { RateLimits } from '../rate-limits.js';
 import { requireAdmin } from './admin-auth.js';
 import { adminRouter } from './admin-router.js';
 import { apiNotFound, errorHandler } from './error-handler.js';

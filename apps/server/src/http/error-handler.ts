@@ -1,19 +1,12 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import createDebug from 'debug';
 import { ErrorCode, LiveshopError, httpStatusOf, type ErrorBody } from '@liveshop/protocol';
-import { isUnavailableError } from '../redis-availability.js';
+import { toErrorBody } from '../error-body.js';
 
 const debug = createDebug('liveshop:http');
 
-/**
- * Maps anything thrown to a wire error: a {@link LiveshopError} keeps its code, a store that cannot
- * be reached is `UNAVAILABLE`, the rest is `INTERNAL`.
- */
-export function toErrorBody(error: unknown): ErrorBody {
-  if (error instanceof LiveshopError) return error.toBody();
-  if (isUnavailableError(error)) {
-    return { code: ErrorCode.UNAVAILABLE, message: 'the live inventory is unavailable; try again shortly' };
-  }
+/** {@link toErrorBody}, and the body parser's refusals of a request body. */
+function httpErrorBody(error: unknown): ErrorBody {
   const bodyParserType = (error as { type?: unknown } | null)?.type;
   if (bodyParserType === 'entity.too.large') {
     return { code: ErrorCode.PAYLOAD_TOO_LARGE, message: 'the request body is too large' };
@@ -24,12 +17,12 @@ export function toErrorBody(error: unknown): ErrorBody {
   if (typeof bodyParserType === 'string' && bodyParserType.startsWith('encoding.')) {
     return { code: ErrorCode.INVALID_INPUT, message: 'the request body encoding is not supported' };
   }
-  return { code: ErrorCode.INTERNAL, message: 'internal error' };
+  return toErrorBody(error);
 }
 
 /** Last middleware: `{ error: { code, message } }` with the status of the code. */
 export const errorHandler: ErrorRequestHandler = (error, _req, res, next) => {
-  const body = toErrorBody(error);
+  const body = httpErrorBody(error);
   if (body.code === ErrorCode.INTERNAL) console.error('liveshop: request failed', error);
   else debug('%s: %s', body.code, body.message);
   if (res.headersSent) return next(error);

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { eventIdSchema, parseInput } from '@liveshop/protocol';
 import type { EventService } from '../catalog/event-service.js';
-import type { RateLimits } from '../realtime/rate-limits.js';
+import type { RateLimits } from '../rate-limits.js';
 
 /**
  * Public read API: `GET /api/events/:id` (event, products with stock and versions, pinned SKUs),

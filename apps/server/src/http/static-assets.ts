@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
@@ -11,8 +10,6 @@ export interface StaticDirs {
   widget?: string;
   /** The demo HLS stream, served at `/stream/`. */
   stream?: string;
-  /** The host and moderator consoles, served at `/console/`. */
-  console?: string;
 }
 
 /**
@@ -39,8 +36,6 @@ export function staticRouter(dirs: StaticDirs): Router {
       }),
     );
   }
-  if (dirs.console && existsSync(dirs.console)) router.use('/console', express.static(dirs.console));
-  else router.get(['/console', '/console/'], (_req, res) => res.type('html').send(CONSOLE_PLACEHOLDER));
   if (dirs.demoPublic) router.use(express.static(dirs.demoPublic, { maxAge: '1m' }));
   return router;
 }
@@ -49,7 +44,3 @@ const withCors: express.RequestHandler = (_req, res, next) => {
   res.set('access-control-allow-origin', '*');
   next();
 };
-
-const CONSOLE_PLACEHOLDER = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Liveshop consoles</title></head>
-<body><h1>Liveshop consoles</h1><p>The host and moderator consoles are not built yet.</p></body></html>`;

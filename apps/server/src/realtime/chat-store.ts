@@ -1,12 +1,12 @@
 import type { ChatMessage } from '@liveshop/protocol';
 import type { Redis } from 'ioredis';
-import type { ServerKeys } from './server-keys.js';
+import type { KeyBuilder } from '@liveshop/inventory';
 
 /** The last N chat messages of each event, in a capped Redis list (newest first). */
 export class ChatStore {
   constructor(
     private readonly redis: Redis,
-    private readonly keys: ServerKeys,
+    private readonly keys: KeyBuilder,
     private readonly keep: number,
   ) {}
 

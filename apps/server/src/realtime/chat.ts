@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ErrorCode, LiveshopError, chatSendPayload, parseInput, type Ack, type ChatMessage } from '@liveshop/protocol';
+import { ErrorCode, LiveshopError, type Ack, type ChatMessage, type ChatSendPayload } from '@liveshop/protocol';
 import type { RealtimeContext } from './context.js';
 import { roomOf } from './event-rooms.js';
 
@@ -16,15 +16,14 @@ export interface ChatSender {
 }
 
 /**
- * Validates, rate-limits, stores (last N per event) and broadcasts one chat message to every
- * process. The sender must have joined the event.
+ * Rate-limits, stores (last N per event) and broadcasts one chat message to every process. The
+ * sender must have joined the event.
  */
 export async function sendChat(
   ctx: RealtimeContext,
   sender: ChatSender,
-  payload: unknown,
+  input: ChatSendPayload,
 ): Promise<Ack<{ message: ChatMessage }>> {
-  const input = parseInput(chatSendPayload, payload);
   if (!sender.rooms.has(roomOf(input.eventId))) {
     throw new LiveshopError(ErrorCode.FORBIDDEN, `join event ${input.eventId} before chatting in it`);
   }

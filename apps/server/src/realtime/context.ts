@@ -1,12 +1,11 @@
 import type { InventoryStore } from '@liveshop/inventory';
-import type { Redis } from 'ioredis';
 import type { ShopperSessions } from '../auth/shopper-session.js';
 import type { StaffTokens } from '../auth/staff-token.js';
 import type { EventService } from '../catalog/event-service.js';
 import type { ServerMetrics } from '../metrics/metrics.js';
 import type { ChatStore } from './chat-store.js';
 import type { EventRooms } from './event-rooms.js';
-import type { RateLimits } from './rate-limits.js';
+import type { RateLimits } from '../rate-limits.js';
 
 /** Starts tailing an event's ledger on this process before a socket takes its snapshot. */
 export interface LedgerWatch {
@@ -15,7 +14,6 @@ export interface LedgerWatch {
 
 /** Everything the namespace handlers use. */
 export interface RealtimeContext {
-  redis: Redis;
   inventory: InventoryStore;
   events: EventService;
   chat: ChatStore;

@@ -1,13 +1,4 @@
-import {
-  ErrorCode,
-  LiveshopError,
-  joinPayload,
-  parseInput,
-  type Ack,
-  type Hold,
-  type HoldView,
-  type JoinAck,
-} from '@liveshop/protocol';
+import { ErrorCode, LiveshopError, type Ack, type Hold, type HoldView, type JoinAck } from '@liveshop/protocol';
 import type { RealtimeContext } from './context.js';
 import { eventOfRoom, roomOf } from './event-rooms.js';
 
@@ -31,10 +22,9 @@ interface JoiningSocket {
 export async function joinEvent(
   ctx: RealtimeContext,
   socket: JoiningSocket,
-  payload: unknown,
+  eventId: string,
   shopperId?: string,
 ): Promise<Ack<JoinAck>> {
-  const { eventId } = parseInput(joinPayload, payload);
   await ctx.events.require(eventId);
   const room = roomOf(eventId);
   if (!socket.rooms.has(room) && joinedEvents(socket).length >= MAX_EVENTS_PER_SOCKET) {
@@ -45,14 +35,12 @@ export async function joinEvent(
   }
   await ctx.fanout.watch(eventId);
   await socket.join(room);
-  const [snapshot, chat, time, holds] = await Promise.all([
+  const [snapshot, chat, serverTime, holds] = await Promise.all([
     ctx.events.snapshot(eventId),
     ctx.chat.recent(eventId),
-    ctx.redis.time(),
+    ctx.inventory.now(),
     shopperId ? ctx.inventory.listShopperHolds(eventId, shopperId) : undefined,
   ]);
-  // Redis time, the clock hold expiries are measured on.
-  const serverTime = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
   if (!holds) return { ok: true, ...snapshot, chat, serverTime };
   return { ok: true, ...snapshot, chat, serverTime, holds: runningHolds(holds, serverTime) };
 }

@@ -3,7 +3,7 @@ import { NAMESPACES } from '@liveshop/protocol';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
-import type { ServerKeys } from './server-keys.js';
+import type { KeyBuilder } from '@liveshop/inventory';
 import type { AnyNamespace, HostNamespace, LiveshopServer, ModeratorNamespace, ShopNamespace } from './types.js';
 
 /** socket.io frames larger than this close the connection; the largest request (a chat line) is ~1 KB. */
@@ -24,7 +24,7 @@ export interface SocketServer {
  */
 export function createSocketServer(
   httpServer: HttpServer,
-  options: { adapterRedis: Redis; keys: ServerKeys; allowedOrigins: string[] },
+  options: { adapterRedis: Redis; keys: KeyBuilder; allowedOrigins: string[] },
 ): SocketServer {
   const allowed = new Set(options.allowedOrigins);
   const io: LiveshopServer = new Server(httpServer, {

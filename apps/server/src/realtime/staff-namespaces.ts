@@ -1,26 +1,13 @@
-import {
-  ErrorCode,
-  LiveshopError,
-  eventIdSchema,
-  parseInput,
-  pinPayload,
-  statusPayload,
-  type StaffRole,
-} from '@liveshop/protocol';
-import { z } from 'zod';
+import { ErrorCode, LiveshopError, type StaffRole } from '@liveshop/protocol';
 import type { StaffClaims } from '../auth/staff-token.js';
 import type { RealtimeContext } from './context.js';
-import { sendChat } from './chat.js';
-import { joinEvent } from './join.js';
-import { connectRefusal, onRequest, refuseUnknownEvents } from './requests.js';
+import { connectRefusal, eventsOf, serveRequests } from './requests.js';
+import { SHOP_REQUESTS } from './shop-requests.js';
+import { HOST_REQUESTS, MODERATOR_REQUESTS } from './staff-requests.js';
 import type { HostNamespace, ModeratorNamespace } from './types.js';
 
-type StaffNamespace = HostNamespace | ModeratorNamespace;
-const HOST_EVENTS = new Set(['join', 'pin', 'status', 'chat:send']);
-const MODERATOR_EVENTS = new Set(['join', 'chat:send']);
-/** Just the event id of a staff request, checked before the request's own schema. */
-const scopedPayload = z.looseObject({ eventId: eventIdSchema });
-const DISPLAY_NAMES: Record<StaffRole, string> = { host: 'Host', moderator: 'Moderator' };
+/** Every request any namespace answers: asked on the wrong one, it is `FORBIDDEN` rather than unknown. */
+const KNOWN_EVENTS = new Set([...eventsOf(SHOP_REQUESTS), ...eventsOf(HOST_REQUESTS)]);
 
 /**
  * `/host` and `/moderator`: connections present `auth.token`, a staff token for one event. A
@@ -37,7 +24,7 @@ export function registerStaffNamespaces(
   registerStaff(namespaces.moderator, 'moderator', ctx);
 }
 
-function registerStaff(namespace: StaffNamespace, role: StaffRole, ctx: RealtimeContext): void {
+function registerStaff(namespace: HostNamespace | ModeratorNamespace, role: StaffRole, ctx: RealtimeContext): void {
   const claimsOf = new WeakMap<object, StaffClaims>();
 
   namespace.use((socket, next) => {
@@ -65,48 +52,12 @@ function registerStaff(namespace: StaffNamespace, role: StaffRole, ctx: Realtime
     // reconnecting with the same token is refused.
     const expiry = setTimeout(() => socket.disconnect(true), Math.max(0, claims.expiresAt - Date.now()));
     socket.once('disconnect', () => clearTimeout(expiry));
-    /** Checks the payload's event id against the token's scope, and the token's expiry. */
-    const withEvent = (payload: unknown): void => {
-      if (claims.expiresAt <= Date.now()) throw new LiveshopError(ErrorCode.UNAUTHORIZED, 'the token has expired');
-      const { eventId } = parseInput(scopedPayload, payload);
-      if (eventId !== claims.eventId) {
-        throw new LiveshopError(ErrorCode.FORBIDDEN, `this token is for event ${claims.eventId}, not ${eventId}`);
-      }
-    };
-
-    onRequest(socket, 'join', async (payload) => {
-      withEvent(payload);
-      await ctx.limits.join(socket.data.shopperId, socket.data.ip);
-      return joinEvent(ctx, socket, payload);
-    });
-
-    onRequest(socket, 'chat:send', (payload) => {
-      withEvent(payload);
-      return sendChat(
-        ctx,
-        { id: socket.data.shopperId, ip: socket.data.ip, role, author: DISPLAY_NAMES[role], rooms: socket.rooms },
-        payload,
-      );
-    });
-
-    if (role === 'host') {
-      onRequest(socket, 'pin', async (payload) => {
-        withEvent(payload);
-        const { eventId, skus } = parseInput(pinPayload, payload);
-        return { ok: true, ...(await ctx.events.setPinned(eventId, skus)) };
-      });
-      onRequest(socket, 'status', async (payload) => {
-        withEvent(payload);
-        const { eventId, status } = parseInput(statusPayload, payload);
-        return { ok: true, ...(await ctx.events.setStatus(eventId, status)) };
-      });
-    }
-
-    const handled = role === 'host' ? HOST_EVENTS : MODERATOR_EVENTS;
-    refuseUnknownEvents(socket, handled, (event) =>
-      HOST_EVENTS.has(event) || event === 'reserve' || event === 'release'
+    const connection = { ctx, socket, role, claims };
+    const refusal = (event: string) =>
+      KNOWN_EVENTS.has(event)
         ? { code: ErrorCode.FORBIDDEN, message: `${event} is not allowed on /${role}` }
-        : undefined,
-    );
+        : undefined;
+    if (role === 'host') serveRequests(socket, HOST_REQUESTS, connection, refusal);
+    else serveRequests(socket, MODERATOR_REQUESTS, connection, refusal);
   });
 }

@@ -27,6 +27,9 @@ export type ModeratorNamespace = Namespace<
   SocketData
 >;
 export type ShopSocket = Socket<ShopClientToServerEvents, ShopServerToClientEvents, InterServerEvents, SocketData>;
+export type StaffSocket =
+  | Socket<HostClientToServerEvents, ShopServerToClientEvents, InterServerEvents, SocketData>
+  | Socket<ModeratorClientToServerEvents, ShopServerToClientEvents, InterServerEvents, SocketData>;
 export type LiveshopServer = Server<ShopClientToServerEvents, ShopServerToClientEvents, InterServerEvents, SocketData>;
 
 /** Every namespace's server → client map is the shop's, so one type covers broadcasting to any of them. */

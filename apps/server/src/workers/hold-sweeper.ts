@@ -1,10 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { InventoryStore } from '@liveshop/inventory';
+import type { InventoryStore, KeyBuilder } from '@liveshop/inventory';
 import createDebug from 'debug';
 import type { Redis } from 'ioredis';
 import type { EventRepository } from '../catalog/event-repository.js';
 import type { ServerMetrics } from '../metrics/metrics.js';
-import type { ServerKeys } from '../realtime/server-keys.js';
 import { superviseLoop, type SupervisedLoop } from './supervised-loop.js';
 
 const debug = createDebug('liveshop:sweeper');
@@ -30,7 +29,7 @@ export class HoldSweeper {
       redis: Redis;
       inventory: InventoryStore;
       repository: EventRepository;
-      keys: ServerKeys;
+      keys: KeyBuilder;
       metrics: ServerMetrics;
       nodeId: string;
     },

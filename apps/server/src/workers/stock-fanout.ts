@@ -1,4 +1,5 @@
-import { parseLedgerFields, type KeyBuilder } from '@liveshop/inventory';
+import { LedgerTail, type KeyBuilder } from '@liveshop/inventory';
+import type { LedgerEntry } from '@liveshop/protocol';
 import createDebug from 'debug';
 import type { Redis } from 'ioredis';
 import type { ServerMetrics } from '../metrics/metrics.js';
@@ -15,13 +16,10 @@ const BLOCK_MS = 1_000;
 const IDLE_UNWATCH_MS = 10_000;
 
 interface Watched {
-  key: string;
-  /** Last ledger id read (or the stream's last id when watching began). */
+  /** Last ledger id read (or the ledger's last id when watching began). */
   lastId: string;
   idleSince: number | null;
 }
-
-type StreamReply = [key: string, entries: [id: string, fields: string[]][]][] | null;
 
 /**
  * The ledger fan-out: tails the ledger stream of every event this process has viewers of (one
@@ -35,6 +33,10 @@ export class StockFanout {
   readonly #pending = new Map<string, Promise<void>>();
   readonly #coalescer: StockCoalescer;
   readonly #reader: Redis;
+  /** Reads on the dedicated connection, blocking. */
+  readonly #tail: LedgerTail;
+  /** Finds where an event's ledger ends, on the shared connection. */
+  readonly #ends: LedgerTail;
   #readerId: number | null = null;
   #blocked = false;
   /** Resolves the idle wait of the loop (no events watched) when there is work or a stop. */
@@ -43,12 +45,14 @@ export class StockFanout {
 
   constructor(
     private readonly redis: Redis,
-    private readonly keys: KeyBuilder,
+    keys: KeyBuilder,
     private readonly rooms: EventRooms,
     private readonly metrics: ServerMetrics,
     intervalMs: number,
   ) {
     this.#reader = duplicateForReads(redis, { lazyConnect: true });
+    this.#tail = new LedgerTail(this.#reader, keys);
+    this.#ends = new LedgerTail(redis, keys);
     // A reconnect gets a new client id; fetch it again before the next read.
     this.#reader.on('close', () => (this.#readerId = null));
     this.#coalescer = new StockCoalescer(intervalMs, (eventId, items, oldestAt) => {
@@ -92,10 +96,9 @@ export class StockFanout {
   }
 
   async #beginWatching(eventId: string): Promise<void> {
-    const key = this.keys.ledger(eventId);
-    const last = (await this.redis.xrevrange(key, '+', '-', 'COUNT', 1)) as [string, string[]][];
-    this.#watched.set(eventId, { key, lastId: last[0]?.[0] ?? '0-0', idleSince: null });
-    debug('watching %s from %s', eventId, last[0]?.[0] ?? 'the start');
+    const lastId = await this.#ends.lastId(eventId);
+    this.#watched.set(eventId, { lastId, idleSince: null });
+    debug('watching %s from %s', eventId, lastId);
     this.#wake();
   }
 
@@ -117,36 +120,25 @@ export class StockFanout {
         continue;
       }
       this.#readerId ??= (await this.#reader.client('ID')) as number;
-      const streams = [...this.#watched.entries()];
+      const after = new Map([...this.#watched].map(([eventId, watched]) => [eventId, watched.lastId]));
       this.#blocked = true;
-      let reply: StreamReply;
+      let read: Map<string, LedgerEntry[]>;
       try {
-        reply = (await this.#reader.xread(
-          'COUNT',
-          READ_COUNT,
-          'BLOCK',
-          BLOCK_MS,
-          'STREAMS',
-          ...streams.map(([, watched]) => watched.key),
-          ...streams.map(([, watched]) => watched.lastId),
-        )) as StreamReply;
+        read = await this.#tail.readAfter(after, { count: READ_COUNT, blockMs: BLOCK_MS });
       } finally {
         this.#blocked = false;
       }
-      if (reply) this.#deliver(reply, streams);
+      this.#deliver(read);
     }
   }
 
-  #deliver(reply: NonNullable<StreamReply>, streams: [string, Watched][]): void {
-    const eventByKey = new Map(streams.map(([eventId, watched]) => [watched.key, eventId]));
+  #deliver(read: Map<string, LedgerEntry[]>): void {
     const readAt = Date.now();
-    for (const [key, entries] of reply) {
-      const eventId = eventByKey.get(key);
-      const watched = eventId === undefined ? undefined : this.#watched.get(eventId);
-      if (!eventId || !watched) continue;
-      for (const [id, fields] of entries) {
-        watched.lastId = id;
-        const entry = parseLedgerFields(id, fields);
+    for (const [eventId, entries] of read) {
+      const watched = this.#watched.get(eventId);
+      if (!watched) continue;
+      for (const entry of entries) {
+        watched.lastId = entry.id;
         this.metrics.ledgerLag.observe(Math.max(0, readAt - entry.at) / 1000);
         const { sku, available, version, generation } = entry;
         this.#coalescer.add(eventId, { sku, available, version, generation }, entry.at);

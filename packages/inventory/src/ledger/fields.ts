@@ -8,7 +8,7 @@ import type { LedgerEntry, LedgerSource, LedgerType } from '@liveshop/protocol';
  * @param id the stream id (`<ms>-<seq>`)
  * @param fields the entry's field list as XRANGE/XREADGROUP return it: `['d', packed]`
  */
-export function parseLedgerFields(id: string, fields: string[]): LedgerEntry {
+function parseLedgerFields(id: string, fields: string[]): LedgerEntry {
   const [
     type,
     sku = '',

@@ -4,8 +4,8 @@
   and creates a hold that expires after the event's hold TTL.
 
   Input:
-    KEYS[1]  event config hash (status, ttlMs, gen, maxQty)
-    KEYS[2]  SKU stock hash (counts, and `limit`: the per-shopper limit, absent = none)
+    KEYS[1]  event config hash (status, ttlMs, gen, maxQty, and the SKU's `limit:<sku>`)
+    KEYS[2]  SKU stock hash
     KEYS[3]  SKU hold expiry zset
     KEYS[4]  SKU hold data hash (holds, and b:<shopper> -> units held + bought)
     KEYS[5]  event shopper-holds zset
@@ -44,6 +44,7 @@ local maxLen = tonumber(ARGV[7])
 --@include "idempotency"
 --@include "holds"
 --@include "base36"
+--@include "limits"
 
 local fingerprint = sku .. '|' .. ARGV[2] .. '|' .. shopperId
 local prior = storedText(idemKey, fingerprint)
@@ -56,7 +57,8 @@ elseif prior then
   return { 1, holdId, tonumber(expiresAt), tonumber(available), tonumber(version), tonumber(generation) }
 end
 
-local config = rcall('HMGET', configKey, 'status', 'ttlMs', 'gen', 'maxQty')
+-- The SKU's per-shopper limit rides along with the event's settings: one call instead of two.
+local config = rcall('HMGET', configKey, 'status', 'ttlMs', 'gen', 'maxQty', LIMIT_FIELD .. sku)
 if not config[1] then
   return { -1 }
 end
@@ -67,13 +69,11 @@ local maxQty = tonumber(config[4])
 if maxQty and qty > maxQty then
   return { -11, maxQty }
 end
--- The per-shopper limit rides along with the counts: one call instead of two.
-local v = rcall('HMGET', k.stock, 'allocated', 'available', 'held', 'sold', 'version', 'limit')
-local c = decodeStock(v)
+local c = readStock(k.stock)
 if not c then
   return { -2 }
 end
-local limit = tonumber(v[6] or 0)
+local limit = tonumber(config[5] or 0)
 c.generation = tonumber(config[3]) or 0
 
 local now = nowMs()
@@ -101,7 +101,7 @@ c.held = c.held + qty
 c.version = c.version + 1
 local holdId = 'h' .. toBase36(c.version) .. ARGV[4] .. '~' .. sku
 local expiresAt = now + tonumber(config[2])
-rcall('HSET', k.data, holdId, qty .. '|' .. shopperId .. '|' .. expiresAt)
+rcall('HSET', k.data, holdId, encodeHold(qty, shopperId, expiresAt))
 rcall('ZADD', k.expiry, expiresAt, holdId)
 rcall('ZADD', k.shoppers, 0, shopperMember(shopperId, holdId, qty, expiresAt))
 rcall('HSET', k.stock, 'available', c.available, 'held', c.held, 'version', c.version)

@@ -13,14 +13,13 @@
 
   Input:
     KEYS[1]       event config hash
-    KEYS[2]       event limits hash
-    KEYS[3]       event SKU set
-    KEYS[4]       event ledger stream
-    KEYS[4 + i]   stock hash of the i-th SKU in ARGV
+    KEYS[2]       event SKU set
+    KEYS[3]       event ledger stream
+    KEYS[3 + i]   stock hash of the i-th SKU in ARGV
 
     ARGV[1]       generation (newer than any before it; the caller draws it from a durable sequence)
     ARGV[2]       status     ARGV[3] hold TTL in ms     ARGV[4] most units per reserve
-                  (these three written only with a missing config)
+                  (these three, and the limits, written only with a missing config)
     ARGV[5]       ledger max length (0 = untrimmed)
     ARGV[2 + 4i]  i-th SKU   ARGV[3 + 4i] its allocation   ARGV[4 + 4i] units sold   ARGV[5 + 4i] per-shopper limit (0 = none)
 
@@ -30,16 +29,16 @@
 ]]
 local rcall = redis.call
 local configKey = KEYS[1]
-local limitsKey = KEYS[2]
-local skusKey = KEYS[3]
-local ledgerKey = KEYS[4]
+local skusKey = KEYS[2]
+local ledgerKey = KEYS[3]
 local generation = tonumber(ARGV[1])
 local maxLen = tonumber(ARGV[5])
-local skuCount = #KEYS - 4
+local skuCount = #KEYS - 3
 
 --@include "now"
 --@include "ledger"
 --@include "stock"
+--@include "limits"
 
 local config = rcall('HMGET', configKey, 'status', 'gen')
 local configured = config[1] ~= false
@@ -49,7 +48,7 @@ end
 
 local missing = {}
 for i = 1, skuCount do
-  if rcall('HEXISTS', KEYS[4 + i], 'allocated') == 0 then
+  if rcall('HEXISTS', KEYS[3 + i], 'allocated') == 0 then
     missing[#missing + 1] = i
   end
 end
@@ -59,32 +58,23 @@ end
 
 if not configured then
   rcall('HSET', configKey, 'status', ARGV[2], 'ttlMs', ARGV[3], 'maxQty', ARGV[4])
-  rcall('DEL', limitsKey)
   for i = 1, skuCount do
-    local limit = tonumber(ARGV[5 + 4 * i])
-    if limit > 0 then
-      rcall('HSET', limitsKey, ARGV[2 + 4 * i], limit)
-    end
+    setLimit(configKey, ARGV[2 + 4 * i], tonumber(ARGV[5 + 4 * i]))
   end
 end
 rcall('HSET', configKey, 'gen', generation)
 
 for _, i in ipairs(missing) do
-  local stockKey = KEYS[4 + i]
   local sold = tonumber(ARGV[4 + 4 * i])
   -- Never more sold than allocated: an allocation below what orders sold is raised to it.
   local allocated = math.max(tonumber(ARGV[3 + 4 * i]), sold)
-  writeStock(stockKey, { allocated = allocated, available = allocated - sold, held = 0, sold = sold, version = 1 })
-  local limit = tonumber(ARGV[5 + 4 * i])
-  if limit > 0 then
-    rcall('HSET', stockKey, 'limit', limit)
-  end
+  writeStock(KEYS[3 + i], { allocated = allocated, available = allocated - sold, held = 0, sold = sold, version = 1 })
   rcall('SADD', skusKey, ARGV[2 + 4 * i])
 end
 
 local now = nowMs()
 for i = 1, skuCount do
-  local c = readStock(KEYS[4 + i])
+  local c = readStock(KEYS[3 + i])
   c.generation = generation
   appendLedger(ledgerKey, maxLen, 'restore', ARGV[2 + 4 * i], c.allocated, c, c.available, nil, nil, nil, 'system', now)
 end

@@ -96,9 +96,6 @@ export class ShopConnection implements ShopClient {
     socket.on('chat', (message) => {
       if (message.eventId === eventId) state.addChat(message);
     });
-    socket.on('chat:deleted', (message) => {
-      if (message.eventId === eventId) state.deleteChat(message.id);
-    });
   }
 
   stop(): void {

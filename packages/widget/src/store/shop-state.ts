@@ -185,11 +185,6 @@ export class ShopState extends EventTarget {
     this.changed();
   }
 
-  deleteChat(id: string): void {
-    this.chat = this.chat.filter((m) => m.id !== id);
-    this.changed();
-  }
-
   setPending(sku: string, pending: boolean): void {
     if (pending) this.pending.add(sku);
     else this.pending.delete(sku);

@@ -1,18 +1,24 @@
 --[[
   Holds of one SKU live in three places, all passed in KEYS and grouped in a table `k`:
-    k.data     hash holdId -> "<qty>|<shopperId>|<expiresAtMs>"; the same hash counts, per shopper,
-               units held plus bought (the per-shopper limit) in fields "b:<shopperId>" (hold ids
-               start with h, so the two never meet; one key fewer per script call)
+    k.data     hash holdId -> "<qty>|<shopperId>|<expiresAtMs>" (encodeHold, decodeHold); the same
+               hash counts, per shopper, units held plus bought (the per-shopper limit) in fields
+               "b:<shopperId>" (hold ids start with h, so the two never meet; one key fewer per
+               script call)
     k.expiry   zset holdId scored by expiresAtMs (what expiry scans)
-    k.shoppers the event's zset of "<shopperId>|<holdId>|<qty>|<expiresAtMs>" at score 0, so one
-               shopper's holds are one ZRANGEBYLEX
+    k.shoppers the event's zset of "<shopperId>|<holdId>|<qty>|<expiresAtMs>" (shopperMember) at
+               score 0, so one shopper's holds are one ZRANGEBYLEX
   k.expired keeps tombstones of expired holds for an hour so release/commit can answer HOLD_EXPIRED.
+  packages/inventory/src/hold-record.ts decodes both forms for the store's reads.
 ]]
 --@include "stock"
 --@include "ledger"
 
 local TOMBSTONE_MS = 3600000
 local BUYER_FIELD = 'b:'
+
+local function encodeHold(qty, shopperId, expiresAt)
+  return qty .. '|' .. shopperId .. '|' .. expiresAt
+end
 
 local function decodeHold(record)
   local qty, shopperId, expiresAt = string.match(record, '^(%d+)|([^|]+)|(%d+)$')

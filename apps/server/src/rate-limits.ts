@@ -1,8 +1,8 @@
+import type { KeyBuilder } from '@liveshop/inventory';
 import { ErrorCode, LiveshopError } from '@liveshop/protocol';
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import type { ServerMetrics } from '../metrics/metrics.js';
-import type { ServerKeys } from './server-keys.js';
+import type { ServerMetrics } from './metrics/metrics.js';
 import { WindowCounter } from './window-counter.js';
 
 export interface RateLimitSettings {
@@ -29,6 +29,7 @@ type Action = 'reserve' | 'release' | 'join' | 'leave' | 'chat' | 'session' | 'e
  * other limit (per IP, and per-session chat) is counted in Redis, so it holds across processes; a
  * key that went over is then refused from memory until its window ends, so a flood costs no Redis
  * round trips. With the per-IP limit at 0 no per-IP limit exists and nothing extra reaches Redis.
+ * The synchronous check is measured in docs/benchmarks.md (Speed tricks on trial).
  */
 export class RateLimits {
   readonly #perSession: Partial<Record<Action, WindowCounter>>;
@@ -37,7 +38,7 @@ export class RateLimits {
 
   constructor(
     redis: Redis,
-    keys: ServerKeys,
+    keys: KeyBuilder,
     settings: RateLimitSettings,
     private readonly metrics: ServerMetrics,
   ) {

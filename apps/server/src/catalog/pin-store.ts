@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { ServerKeys } from './server-keys.js';
+import type { KeyBuilder } from '@liveshop/inventory';
 
 /**
  * The products a host has pinned, kept in Redis so every process and every re-join sees them.
@@ -8,7 +8,7 @@ import type { ServerKeys } from './server-keys.js';
 export class PinStore {
   constructor(
     private readonly redis: Redis,
-    private readonly keys: ServerKeys,
+    private readonly keys: KeyBuilder,
   ) {}
 
   async get(eventId: string): Promise<string[]> {

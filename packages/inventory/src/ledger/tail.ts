@@ -1,0 +1,53 @@
+import type { LedgerEntry } from '@liveshop/protocol';
+import type { Cluster, Redis } from 'ioredis';
+import type { KeyBuilder } from '../keys.js';
+import { parseStreamEntries, type StreamEntries } from './fields.js';
+
+export interface LedgerReadOptions {
+  /** Most entries per event (default: all there are). */
+  count?: number;
+  /** Wait up to this long for an entry when none is there yet (default: answer at once). */
+  blockMs?: number;
+}
+
+/**
+ * Reads the ledgers of several events, each after a position: plain XREAD without a consumer
+ * group, for a process that follows every change of the events it serves (the server's stock
+ * fan-out). A read that waits blocks its connection: give the tail a dedicated one.
+ */
+export class LedgerTail {
+  constructor(
+    private readonly redis: Redis | Cluster,
+    private readonly keys: KeyBuilder,
+  ) {}
+
+  /** The id of the event's newest entry (`'0-0'` when it has none): reading after it gets what comes next. */
+  async lastId(eventId: string): Promise<string> {
+    const last = (await this.redis.xrevrange(this.keys.ledger(eventId), '+', '-', 'COUNT', 1)) as StreamEntries;
+    return last[0]?.[0] ?? '0-0';
+  }
+
+  /**
+   * The entries after each event's id (`'0-0'`: from the start), oldest first, by event; an event
+   * without new entries is absent from the answer.
+   */
+  async readAfter(
+    after: ReadonlyMap<string, string>,
+    options: LedgerReadOptions = {},
+  ): Promise<Map<string, LedgerEntry[]>> {
+    const events = [...after.keys()];
+    const streamKeys = events.map((eventId) => this.keys.ledger(eventId));
+    const args: (string | number)[] = [];
+    if (options.count !== undefined) args.push('COUNT', options.count);
+    if (options.blockMs !== undefined) args.push('BLOCK', options.blockMs);
+    args.push('STREAMS', ...streamKeys, ...events.map((eventId) => after.get(eventId)!));
+    const reply = (await this.redis.call('XREAD', ...args)) as [key: string, entries: StreamEntries][] | null;
+    const eventOf = new Map(streamKeys.map((key, index) => [key, events[index]!]));
+    const entries = new Map<string, LedgerEntry[]>();
+    for (const [key, list] of reply ?? []) {
+      const eventId = eventOf.get(key);
+      if (eventId !== undefined) entries.set(eventId, parseStreamEntries(list));
+    }
+    return entries;
+  }
+}
