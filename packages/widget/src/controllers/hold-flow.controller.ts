@@ -133,7 +133,13 @@ export class HoldFlowController implements ReactiveController {
   }
 
   private detail(hold: HoldView): HoldDetail {
-    return { eventId: this.options.eventId(), sku: hold.sku, qty: hold.qty, holdId: hold.id, expiresAt: hold.expiresAt };
+    return {
+      eventId: this.options.eventId(),
+      sku: hold.sku,
+      qty: hold.qty,
+      holdId: hold.id,
+      expiresAt: hold.expiresAt,
+    };
   }
 
   private titleOf(sku: string): string {

@@ -230,9 +230,7 @@ export class LiveShop extends LiveShopElement {
       <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true" part="announcer">
         ${this.announcement}
       </div>
-      <live-shop-product-dialog
-        .threshold=${this.lowStockThreshold}
-      ></live-shop-product-dialog>
+      <live-shop-product-dialog .threshold=${this.lowStockThreshold}></live-shop-product-dialog>
     </div>`;
   }
 

@@ -5,7 +5,8 @@ import { LiveShopPinnedOverlay } from './pinned-overlay.component.js';
 export * from './pinned-overlay.component.js';
 
 // Guarded: a page that loads the script twice must not throw.
-if (!customElements.get('live-shop-pinned-overlay')) customElements.define('live-shop-pinned-overlay', LiveShopPinnedOverlay);
+if (!customElements.get('live-shop-pinned-overlay'))
+  customElements.define('live-shop-pinned-overlay', LiveShopPinnedOverlay);
 
 declare global {
   interface HTMLElementTagNameMap {

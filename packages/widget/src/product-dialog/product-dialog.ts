@@ -4,7 +4,8 @@ import { LiveShopProductDialog } from './product-dialog.component.js';
 export * from './product-dialog.component.js';
 
 // Guarded: a page that loads the script twice must not throw.
-if (!customElements.get('live-shop-product-dialog')) customElements.define('live-shop-product-dialog', LiveShopProductDialog);
+if (!customElements.get('live-shop-product-dialog'))
+  customElements.define('live-shop-product-dialog', LiveShopProductDialog);
 
 declare global {
   interface HTMLElementTagNameMap {
