@@ -5,7 +5,7 @@ export default defineProject({
     name: 'payments',
     include: ['test/**/*.test.ts'],
     environment: 'node',
-    testTimeout: 20_000,
+    testTimeout: 60_000,
     hookTimeout: 30_000,
   },
 });

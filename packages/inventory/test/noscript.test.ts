@@ -12,7 +12,7 @@ describe('after SCRIPT FLUSH (Redis restart, failover)', () => {
   let f: Fixture;
   beforeEach(async () => {
     f = createFixture();
-    await f.liveEvent('e', { tee: 10 }, { holdTtlSeconds: 0.05 });
+    await f.liveEvent('e', { tee: 10 }, { holdTtlSeconds: 1 });
   });
   afterEach(() => f.close());
 
@@ -27,7 +27,7 @@ describe('after SCRIPT FLUSH (Redis restart, failover)', () => {
     must(await store.release({ eventId: 'e', holdId: a.hold.id, idempotencyKey: `x-${tag}` }));
     must(await store.commit({ eventId: 'e', holdIds: [b.hold.id], orderId: `o-${tag}`, idempotencyKey: `c-${tag}` }));
     must(await store.reserve({ eventId: 'e', sku: 'tee', qty: 1, shopperId: 's', idempotencyKey: `r3-${tag}` }));
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
     expect(await store.expireDue('e')).toEqual({ expired: 1, more: false });
   }
 
