@@ -26,6 +26,7 @@ import { EventRooms } from './realtime/event-rooms.js';
 import { registerShopNamespace } from './realtime/shop-namespace.js';
 import { createSocketServer } from './realtime/socket-server.js';
 import { registerStaffNamespaces } from './realtime/staff-namespaces.js';
+import type { LiveshopServer } from './realtime/types.js';
 import { RedisAvailability } from './redis-availability.js';
 import { closeRedis, connectRedis, duplicateForReads, warnUnlessNoEviction } from './redis-connection.js';
 import { HoldSweeper } from './workers/hold-sweeper.js';
@@ -33,6 +34,16 @@ import { RedisReconciler } from './workers/redis-reconciler.js';
 import { StockFanout } from './workers/stock-fanout.js';
 
 const debug = createDebug('liveshop:server');
+
+/** How the process gets its connections; the start command's launcher sets it, nothing else needs to. */
+export interface StartMode {
+  /**
+   * A worker of the cluster launcher (`LIVESHOP_PROCESSES` > 1): the primary owns the public port
+   * and hands each connection to a worker (`@socket.io/sticky`), so this process does not listen
+   * on it. `attach` is called with the socket.io server once everything else is ready, last.
+   */
+  clusterWorker?: { attach(io: LiveshopServer): void };
+}
 
 /** A started server. */
 export interface RunningServer {
@@ -54,7 +65,7 @@ export interface RunningServer {
  * HTTP server. Rejects with a message naming the unreachable dependency when Redis or PostgreSQL
  * does not answer.
  */
-export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+export async function startServer(options: ServerOptions = {}, mode: StartMode = {}): Promise<RunningServer> {
   const config = resolveOptions(options);
   const cleanups: (() => Promise<unknown>)[] = [];
   const cleanup = async () => {
@@ -159,7 +170,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     registerStaffNamespaces({ host: sockets.host, moderator: sockets.moderator }, ctx);
 
     cleanups.push(() => closeSockets(sockets.io, httpServer));
-    const port = await listen(httpServer, config.port, config.host);
+    // A cluster worker reports the configured port: the primary listens on it.
+    const port = mode.clusterWorker ? config.port : await listen(httpServer, config.port, config.host);
     debug('listening on %s:%d (Redis %s, %s)', config.host, port, redactUrl(config.redisUrl), db.kind);
     let metricsUrl: string | undefined;
     if (config.metricsPort !== undefined) {
@@ -168,6 +180,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       metricsUrl = urlOf(config.host, await listen(monitoring, config.metricsPort, config.host));
     }
 
+    mode.clusterWorker?.attach(sockets.io);
     let closing: Promise<void> | undefined;
     return {
       url: urlOf(config.host, port),
