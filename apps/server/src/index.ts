@@ -1,4 +1,4 @@
-export { startServer, type RunningServer, type StartMode } from './server.js';
+export { startServer, type RunningServer } from './server.js';
 export { resolveOptions, DEMO_ADMIN_KEY, type ServerOptions } from './config/options.js';
 export { optionsFromEnv } from './config/env.js';
 export { Signer } from './auth/signing.js';

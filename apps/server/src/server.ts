@@ -26,7 +26,6 @@ import { EventRooms } from './realtime/event-rooms.js';
 import { registerShopNamespace } from './realtime/shop-namespace.js';
 import { createSocketServer } from './realtime/socket-server.js';
 import { registerStaffNamespaces } from './realtime/staff-namespaces.js';
-import type { LiveshopServer } from './realtime/types.js';
 import { RedisAvailability } from './redis-availability.js';
 import { closeRedis, connectRedis, duplicateForReads, warnUnlessNoEviction } from './redis-connection.js';
 import { HoldSweeper } from './workers/hold-sweeper.js';
@@ -34,16 +33,6 @@ import { RedisReconciler } from './workers/redis-reconciler.js';
 import { StockFanout } from './workers/stock-fanout.js';
 
 const debug = createDebug('liveshop:server');
-
-/** How the process gets its connections; the start command's launcher sets it, nothing else needs to. */
-export interface StartMode {
-  /**
-   * A worker of the cluster launcher (`LIVESHOP_PROCESSES` > 1): the primary owns the public port
-   * and hands each connection to a worker (`@socket.io/sticky`), so this process does not listen
-   * on it. `attach` is called with the socket.io server once everything else is ready, last.
-   */
-  clusterWorker?: { attach(io: LiveshopServer): void };
-}
 
 /** A started server. */
 export interface RunningServer {
@@ -65,7 +54,7 @@ export interface RunningServer {
  * HTTP server. Rejects with a message naming the unreachable dependency when Redis or PostgreSQL
  * does not answer.
  */
-export async function startServer(options: ServerOptions = {}, mode: StartMode = {}): Promise<RunningServer> {
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const config = resolveOptions(options);
   const cleanups: (() => Promise<unknown>)[] = [];
   const cleanup = async () => {
@@ -125,7 +114,14 @@ export async function startServer(options: ServerOptions = {}, mode: StartMode =
     const httpServer = createServer(app);
     const adapterRedis = duplicateForReads(redis);
     cleanups.push(() => closeRedis(adapterRedis));
-    const sockets = createSocketServer(httpServer, { adapterRedis, keys, allowedOrigins: config.allowedOrigins });
+    const sockets = createSocketServer(httpServer, {
+      adapterRedis,
+      keys,
+      allowedOrigins: config.allowedOrigins,
+      // Several processes on one port take connections in turn: a polling client's next request
+      // could reach another process, so only WebSocket is offered (docs/scaling.md).
+      websocketOnly: config.processes > 1,
+    });
     const rooms = new EventRooms(sockets.all);
     events.notifier = {
       status: (eventId, status) => rooms.emit(eventId, 'status', { eventId, status }),
@@ -170,8 +166,7 @@ export async function startServer(options: ServerOptions = {}, mode: StartMode =
     registerStaffNamespaces({ host: sockets.host, moderator: sockets.moderator }, ctx);
 
     cleanups.push(() => closeSockets(sockets.io, httpServer));
-    // A cluster worker reports the configured port: the primary listens on it.
-    const port = mode.clusterWorker ? config.port : await listen(httpServer, config.port, config.host);
+    const port = await listen(httpServer, config.port, config.host);
     debug('listening on %s:%d (Redis %s, %s)', config.host, port, redactUrl(config.redisUrl), db.kind);
     let metricsUrl: string | undefined;
     if (config.metricsPort !== undefined) {
@@ -180,7 +175,6 @@ export async function startServer(options: ServerOptions = {}, mode: StartMode =
       metricsUrl = urlOf(config.host, await listen(monitoring, config.metricsPort, config.host));
     }
 
-    mode.clusterWorker?.attach(sockets.io);
     let closing: Promise<void> | undefined;
     return {
       url: urlOf(config.host, port),

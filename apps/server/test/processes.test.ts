@@ -104,7 +104,9 @@ describe.skipIf(!TEST_DATABASE_URL)('two server processes on one port (LIVESHOP_
     expect(viewers.every((v) => v.latest.get('DROP')?.available === 0)).toBe(true);
 
     // An admin change, a pin from the host console, a chat line from a viewer: everyone gets each.
-    expect((await admin(server, 'PUT', '/api/admin/events/multi/stock', { items: [{ sku: 'TEE', quantity: 500 }] })).status).toBe(200);
+    expect(
+      (await admin(server, 'PUT', '/api/admin/events/multi/stock', { items: [{ sku: 'TEE', quantity: 500 }] })).status,
+    ).toBe(200);
     await eventually(() => viewers.every((v) => v.latest.get('TEE')?.available === 500));
     const token = (await admin(server, 'POST', '/api/admin/tokens', { role: 'host', eventId: 'multi' })).body.token;
     const host = await client(server, '/host', { token });
@@ -112,6 +114,10 @@ describe.skipIf(!TEST_DATABASE_URL)('two server processes on one port (LIVESHOP_
     await eventually(() => viewers.every((v) => v.pinned.at(-1)?.[0] === 'TEE'));
     expect((await request(viewers[0]!.socket, 'chat:send', { eventId: 'multi', text: 'hello both' })).ok).toBe(true);
     await eventually(() => viewers.every((v) => v.chat.includes('hello both')));
+
+    // Polling is refused outright (a polling session's next request could reach the other process).
+    const polling = await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`);
+    expect(polling.status).toBe(400);
 
     // Each viewer got each stock change at most once.
     for (const v of viewers) {

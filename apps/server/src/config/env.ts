@@ -57,7 +57,8 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
     name: 'LIVESHOP_DB_SCHEMA',
     option: 'dbSchema',
     schema: read.text,
-    meaning: "PostgreSQL schema of the server's tables (created when missing), e.g. for several deployments on one database",
+    meaning:
+      "PostgreSQL schema of the server's tables (created when missing), e.g. for several deployments on one database",
   },
   {
     name: 'LIVESHOP_DATA_DIR',

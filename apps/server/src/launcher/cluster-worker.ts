@@ -1,4 +1,3 @@
-import { setupWorker } from '@socket.io/sticky';
 import type { ServerOptions } from '../config/options.js';
 import { startServer, type RunningServer } from '../server.js';
 
@@ -6,25 +5,17 @@ import { startServer, type RunningServer } from '../server.js';
 export const WORKER_INDEX_VARIABLE = 'LIVESHOP_WORKER_INDEX';
 
 /** What a worker tells the primary. */
-export type WorkerMessage = { type: 'liveshop:ready' } | undefined;
+export type WorkerMessage = { type: 'liveshop:ready'; port: number } | undefined;
 
 /**
  * One worker of `LIVESHOP_PROCESSES=N`: a whole server (workers, fan-out, socket.io with the
- * Redis Streams adapter) that takes its connections from the primary instead of listening. Only
- * the first worker runs the demo's test stream. The primary hands it connections once it said it
- * is ready.
+ * Redis Streams adapter, WebSocket only) listening on the shared port, which node:cluster deals
+ * connections of in turn. Only the first worker runs the demo's test stream.
  */
 export async function runClusterWorker(options: ServerOptions): Promise<RunningServer> {
   const index = Number(process.env[WORKER_INDEX_VARIABLE] ?? '0');
-  const server = await startServer(
-    { ...options, demoStream: index === 0 ? options.demoStream : false },
-    {
-      clusterWorker: {
-        attach: (io) => setupWorker(io as unknown as Parameters<typeof setupWorker>[0]),
-      },
-    },
-  );
-  const ready: WorkerMessage = { type: 'liveshop:ready' };
+  const server = await startServer({ ...options, demoStream: index === 0 ? options.demoStream : false });
+  const ready: WorkerMessage = { type: 'liveshop:ready', port: server.port };
   process.send?.(ready);
   return server;
 }

@@ -24,11 +24,12 @@ export interface SocketServer {
  */
 export function createSocketServer(
   httpServer: HttpServer,
-  options: { adapterRedis: Redis; keys: KeyBuilder; allowedOrigins: string[] },
+  options: { adapterRedis: Redis; keys: KeyBuilder; allowedOrigins: string[]; websocketOnly?: boolean },
 ): SocketServer {
   const allowed = new Set(options.allowedOrigins);
   const io: LiveshopServer = new Server(httpServer, {
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
+    ...(options.websocketOnly ? { transports: ['websocket' as const] } : {}),
     serveClient: false,
     cors: { origin: allowed.size === 0 ? true : [...allowed] },
     allowRequest: (req, callback) => callback(null, originAllowed(req, allowed)),
