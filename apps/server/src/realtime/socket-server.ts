@@ -1,7 +1,7 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { NAMESPACES } from '@liveshop/protocol';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis-connection.js';
 import { Server } from 'socket.io';
 import type { KeyBuilder } from '@liveshop/inventory';
 import type { AnyNamespace, HostNamespace, LiveshopServer, ModeratorNamespace, ShopNamespace } from './types.js';
@@ -24,7 +24,7 @@ export interface SocketServer {
  */
 export function createSocketServer(
   httpServer: HttpServer,
-  options: { adapterRedis: Redis; keys: KeyBuilder; allowedOrigins: string[]; websocketOnly?: boolean },
+  options: { adapterRedis: RedisClient; keys: KeyBuilder; allowedOrigins: string[]; websocketOnly?: boolean },
 ): SocketServer {
   const allowed = new Set(options.allowedOrigins);
   const io: LiveshopServer = new Server(httpServer, {
