@@ -43,7 +43,12 @@ const options = new Command('soak')
   .opts<{ minutes: number; shoppers: number; viewers: number; redis: string; json?: boolean }>();
 
 const errors = new Map<string, number>();
-const fail = (what: string) => errors.set(what, (errors.get(what) ?? 0) + 1);
+const fail = (what: string) => {
+  const seen = errors.get(what) ?? 0;
+  // The first of each kind is shown as it happens, with when.
+  if (seen === 0) console.error(`soak: ${new Date().toISOString()} error: ${what}`);
+  errors.set(what, seen + 1);
+};
 const counts = { reserves: 0, holds: 0, soldOut: 0, releases: 0, joins: 0, leaves: 0, chats: 0, stockMessages: 0 };
 const log = (line: string) => {
   if (!options.json) console.log(line);
@@ -84,6 +89,10 @@ async function main(): Promise<number> {
   const startupLog = stderr.length;
 
   const stopped = { value: false };
+  // Interrupted: stop the load and fall through to the cleanup below (the server, the keys).
+  let interrupted = false;
+  process.once('SIGINT', () => (interrupted = true));
+  process.once('SIGTERM', () => (interrupted = true));
   const sockets = new Set<Socket>();
   try {
     const eventId = `soak${randomBytes(3).toString('hex')}`;
@@ -196,7 +205,7 @@ async function main(): Promise<number> {
     log(
       `soak: ${options.minutes} min, ${options.shoppers} shoppers, ${options.viewers} viewers, server pid ${server.pid} at ${url}`,
     );
-    while (Date.now() - started < durationMs && !exited) {
+    while (Date.now() - started < durationMs && !exited && !interrupted) {
       await pause(SAMPLE_MS);
       const rssMb = await rssOf(server.pid!);
       if (rssMb === undefined) break;
@@ -210,6 +219,7 @@ async function main(): Promise<number> {
     stopped.value = true;
     await Promise.race([Promise.allSettled(loads), pause(10_000)]);
     if (exited) fail('the server exited during the soak');
+    if (interrupted) fail('interrupted');
     for (const line of stderr.slice(startupLog).split('\n'))
       if (/error|failed|warning/i.test(line)) fail(`server log: ${line.slice(0, 200)}`);
 
