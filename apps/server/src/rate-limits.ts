@@ -1,6 +1,6 @@
 import type { KeyBuilder } from '@liveshop/inventory';
 import { ErrorCode, LiveshopError } from '@liveshop/protocol';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { ServerMetrics } from './metrics/metrics.js';
 import { WindowCounter } from './window-counter.js';
@@ -37,7 +37,7 @@ export class RateLimits {
   readonly #chatShopper: RateLimiterRedis;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     keys: KeyBuilder,
     settings: RateLimitSettings,
     private readonly metrics: ServerMetrics,

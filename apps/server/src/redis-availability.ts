@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
 import { redactUrl } from './config/options.js';
-import { COMMAND_TIMEOUT_MS } from './redis-connection.js';
+import { COMMAND_TIMEOUT_MS, type RedisClient } from './redis-connection.js';
 
 /** How often the connection is probed for a Redis that stopped answering without closing it. */
 const PROBE_INTERVAL_MS = 1_000;
@@ -48,7 +47,7 @@ export class RedisAvailability {
   readonly #onUp: (() => void)[] = [];
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly url: string,
   ) {
     // The error that closes a connection comes just before its 'close'; later ones are reconnect attempts.

@@ -1,5 +1,8 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { redactUrl } from './config/options.js';
+
+/** A connection to one Redis or to a Redis Cluster; every key of an event lives in one slot. */
+export type RedisClient = Redis | Cluster;
 
 const CONNECT_TIMEOUT_MS = 5_000;
 /**
@@ -29,13 +32,10 @@ const RESILIENT: RedisOptions = {
  * without waiting for earlier replies, so concurrent reserves already share the connection; its
  * auto-pipelining measured no faster on the reserve path here, so it stays off.
  */
-export async function connectRedis(url: string): Promise<Redis> {
-  const redis = new Redis(url, {
-    ...RESILIENT,
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    autoResendUnfulfilledCommands: false,
-  });
+export async function connectRedis(url: string): Promise<RedisClient> {
+  const redis: RedisClient = isClusterUrl(url)
+    ? new Cluster(clusterNodes(url), clusterOptions(url, { enableOfflineQueue: false, autoResendUnfulfilledCommands: false }))
+    : new Redis(url, { ...RESILIENT, lazyConnect: true, enableOfflineQueue: false, autoResendUnfulfilledCommands: false });
   let lastError: Error | undefined;
   const remember = (error: Error) => (lastError = error);
   redis.on('error', remember);
@@ -56,6 +56,49 @@ export async function connectRedis(url: string): Promise<Redis> {
   return redis;
 }
 
+/** `redis+cluster://…` or `rediss+cluster://…`: a Redis Cluster named by some of its nodes. */
+export function isClusterUrl(url: string): boolean {
+  return /^rediss?\+cluster:\/\//.test(url);
+}
+
+/** The nodes of `redis+cluster://[user:password@]host:port,host:port`. */
+function clusterNodes(url: string): { host: string; port: number }[] {
+  const rest = url.replace(/^rediss?\+cluster:\/\//, '').replace(/^[^@/]*@/, '').replace(/\/.*$/, '');
+  const nodes = rest
+    .split(',')
+    .filter(Boolean)
+    .map((node) => {
+      const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(node.trim());
+      if (!match) throw new Error(`Redis Cluster URL ${redactUrl(url)}: cannot read node "${node}"`);
+      return { host: match[1]!.replace(/^\[|\]$/g, ''), port: Number(match[2] ?? 6379) };
+    });
+  if (nodes.length === 0) throw new Error(`Redis Cluster URL ${redactUrl(url)} names no node`);
+  return nodes;
+}
+
+/**
+ * A cluster connection behaving like {@link RESILIENT} on each node; the credentials and TLS of
+ * the URL go to every node. Reads go to masters (a replica may lag behind a reserve just made).
+ */
+function clusterOptions(url: string, overrides: Pick<RedisOptions, 'enableOfflineQueue' | 'autoResendUnfulfilledCommands'>): ClusterOptions {
+  const auth = /^rediss?\+cluster:\/\/([^@/]*)@/.exec(url)?.[1];
+  const [username, password] = auth ? auth.split(':').map(decodeURIComponent) : [];
+  return {
+    lazyConnect: true,
+    enableOfflineQueue: overrides.enableOfflineQueue,
+    scaleReads: 'master',
+    clusterRetryStrategy: RESILIENT.retryStrategy,
+    slotsRefreshTimeout: CONNECT_TIMEOUT_MS,
+    redisOptions: {
+      ...RESILIENT,
+      ...overrides,
+      username: username || undefined,
+      password: password || undefined,
+      tls: url.startsWith('rediss+') ? {} : undefined,
+    },
+  };
+}
+
 /**
  * A second connection for loops that block on stream reads (the socket.io adapter, the ledger
  * fan-out). It keeps an offline queue: a loop whose read fails retries at once, and without a queue
@@ -64,19 +107,24 @@ export async function connectRedis(url: string): Promise<Redis> {
  * again after the reconnect, so the loop resumes at once instead of at the timeout. Errors are
  * reported by the main connection's availability watch, so this one's are dropped.
  */
-export function duplicateForReads(redis: Redis, options: RedisOptions = {}): Redis {
-  const duplicate = redis.duplicate({
-    ...RESILIENT,
-    enableOfflineQueue: true,
-    autoResendUnfulfilledCommands: true,
-    ...options,
-  });
+export function duplicateForReads<T extends RedisClient>(redis: T, options: RedisOptions = {}): T {
+  const reads = { enableOfflineQueue: true, autoResendUnfulfilledCommands: true };
+  let duplicate: RedisClient;
+  if (redis instanceof Cluster) {
+    duplicate = redis.duplicate(undefined, {
+      lazyConnect: options.lazyConnect ?? false,
+      enableOfflineQueue: true,
+      redisOptions: { ...redis.options.redisOptions, ...RESILIENT, ...reads },
+    });
+  } else {
+    duplicate = redis.duplicate({ ...RESILIENT, ...reads, ...options });
+  }
   duplicate.on('error', () => undefined);
-  return duplicate;
+  return duplicate as T;
 }
 
 /** Closes a connection politely when Redis answers, at once when it does not. */
-export async function closeRedis(redis: Redis): Promise<void> {
+export async function closeRedis(redis: RedisClient): Promise<void> {
   if (redis.status === 'ready') await redis.quit().catch(() => undefined);
   redis.disconnect();
 }
@@ -87,7 +135,7 @@ export async function closeRedis(redis: Redis): Promise<void> {
  * against what was restored. Redis that does not allow CONFIG GET (some managed services) gets a
  * warning to check it by hand.
  */
-export async function warnUnlessNoEviction(redis: Redis, url: string): Promise<void> {
+export async function warnUnlessNoEviction(redis: RedisClient, url: string): Promise<void> {
   let policy: string | undefined;
   try {
     const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];

@@ -119,7 +119,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const httpServer = createServer(app);
     const adapterRedis = duplicateForReads(redis);
     cleanups.push(() => closeRedis(adapterRedis));
-    const sockets = createSocketServer(httpServer, { adapterRedis, keys, allowedOrigins: config.allowedOrigins });
+    const sockets = createSocketServer(httpServer, {
+      adapterRedis,
+      keys,
+      allowedOrigins: config.allowedOrigins,
+      // Several processes on one port take connections in turn: a polling client's next request
+      // could reach another process, so only WebSocket is offered (docs/scaling.md).
+      websocketOnly: config.processes > 1,
+    });
     const rooms = new EventRooms(sockets.all);
     events.notifier = {
       status: (eventId, status) => rooms.emit(eventId, 'status', { eventId, status }),

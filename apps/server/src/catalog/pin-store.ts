@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis-connection.js';
 import type { KeyBuilder } from '@liveshop/inventory';
 
 /**
@@ -7,7 +7,7 @@ import type { KeyBuilder } from '@liveshop/inventory';
  */
 export class PinStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: KeyBuilder,
   ) {}
 

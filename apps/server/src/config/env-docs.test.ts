@@ -33,7 +33,8 @@ describe('the environment variables', () => {
       PORT: '9000',
       HOST: '127.0.0.1',
       REDIS_URL: 'redis://127.0.0.1:6379',
-      DATABASE_URL: 'memory://',
+      DATABASE_URL: 'postgres://liveshop@db.internal/shop',
+      LIVESHOP_DB_SCHEMA: 'shop_one',
       LIVESHOP_DATA_DIR: '/var/lib/liveshop',
       LIVESHOP_ADMIN_KEY: 'admin-key-123',
       LIVESHOP_METRICS_KEY: 'metrics-key-123',
@@ -47,6 +48,7 @@ describe('the environment variables', () => {
       LIVESHOP_DEMO: 'on',
       LIVESHOP_DEMO_STREAM: 'off',
       LIVESHOP_WORKERS: 'no',
+      LIVESHOP_PROCESSES: '4',
     };
     expect(Object.keys(samples).sort()).toEqual(environmentVariables.map((variable) => variable.name).sort());
     const resolved = resolveOptions(optionsFromEnv(samples));
@@ -62,6 +64,8 @@ describe('the environment variables', () => {
       demo: true,
       demoStream: false,
       workers: false,
+      dbSchema: 'shop_one',
+      processes: 4,
     });
   });
 

@@ -54,6 +54,13 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
     defaultText: 'unset: embedded PGlite in `pglite/` of `LIVESHOP_DATA_DIR`',
   },
   {
+    name: 'LIVESHOP_DB_SCHEMA',
+    option: 'dbSchema',
+    schema: read.text,
+    meaning:
+      "PostgreSQL schema of the server's tables (created when missing), e.g. for several deployments on one database",
+  },
+  {
     name: 'LIVESHOP_DATA_DIR',
     option: 'dataDir',
     schema: read.text,
@@ -136,6 +143,13 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
     option: 'workers',
     schema: read.onOff,
     meaning: 'run the background workers (the hold sweeper) in this process; the stock fan-out always runs',
+  },
+  {
+    name: 'LIVESHOP_PROCESSES',
+    option: 'processes',
+    schema: read.wholeNumber,
+    meaning:
+      'server processes the start command runs on the one port (node:cluster with sticky sessions, see docs/scaling.md); more than 1 needs `DATABASE_URL=postgres://…`',
   },
 ];
 

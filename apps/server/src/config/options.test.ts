@@ -50,6 +50,15 @@ describe('resolveOptions', () => {
     );
   });
 
+  it('takes a Redis Cluster URL and refuses several processes without PostgreSQL', () => {
+    expect(resolveOptions({ redisUrl: 'redis+cluster://10.0.0.1:7000,10.0.0.2:7000' }).redisUrl).toMatch(
+      /^redis\+cluster/,
+    );
+    expect(() => resolveOptions({ processes: 2 })).toThrow(/2 processes need PostgreSQL/);
+    expect(() => resolveOptions({ processes: 2, databaseUrl: 'memory://' })).toThrow(/belongs to one process/);
+    expect(resolveOptions({ processes: 2, databaseUrl: 'postgres://db/x' }).processes).toBe(2);
+  });
+
   it('redacts passwords in URLs', () => {
     expect(redactUrl('redis://user:secret@host:6379')).toBe('redis://user:***@host:6379');
     expect(redactUrl('redis://:secret@host')).toBe('redis://:***@host');

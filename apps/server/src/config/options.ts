@@ -6,7 +6,10 @@ export interface ServerOptions {
   port?: number;
   /** Interface to listen on. Default `0.0.0.0`. */
   host?: string;
-  /** Default `redis://127.0.0.1:6379`. */
+  /**
+   * Default `redis://127.0.0.1:6379`. `redis+cluster://host:port,host:port` (or `rediss+cluster://`)
+   * names a Redis Cluster by some of its nodes.
+   */
   redisUrl?: string;
   /** `postgres://…` selects PostgreSQL; unset selects PGlite in `dataDir`; `memory://` an in-memory PGlite. */
   databaseUrl?: string;
@@ -64,6 +67,12 @@ export interface ServerOptions {
    * own directory so the two ffmpeg processes never share one.
    */
   streamDir?: string;
+  /**
+   * How many server processes the start command (`main.js`) runs on the one port (node:cluster,
+   * sticky sessions); more than 1 needs PostgreSQL. `startServer` itself is always one process.
+   * Default 1.
+   */
+  processes?: number;
 }
 
 const port = z.number().int().min(0).max(65_535);
@@ -73,7 +82,7 @@ const optionsSchema = z.strictObject({
   host: z.string().min(1).default('0.0.0.0'),
   redisUrl: z
     .string()
-    .regex(/^rediss?:\/\//, 'redisUrl must start with redis:// or rediss://')
+    .regex(/^rediss?(\+cluster)?:\/\//, 'redisUrl must start with redis://, rediss:// or redis+cluster://')
     .default('redis://127.0.0.1:6379'),
   databaseUrl: z
     .string()
@@ -104,6 +113,7 @@ const optionsSchema = z.strictObject({
   stockIntervalMs: z.number().int().min(0).max(10_000).default(100),
   demoStream: z.boolean().default(true),
   streamDir: z.string().min(1).optional(),
+  processes: z.number().int().min(1).max(256).default(1),
 });
 
 export type ResolvedOptions = z.output<typeof optionsSchema> & { adminKey?: string };
@@ -119,6 +129,12 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     throw new Error(`invalid server options: ${problems.join('; ')}`);
   }
   const resolved: ResolvedOptions = parsed.data;
+  if (resolved.processes > 1 && !resolved.databaseUrl?.match(/^postgres(ql)?:\/\//)) {
+    throw new Error(
+      `invalid server options: processes: ${resolved.processes} processes need PostgreSQL (DATABASE_URL=postgres://…); ` +
+        `the embedded PGlite database ${resolved.databaseUrl ? '(memory://) ' : ''}belongs to one process`,
+    );
+  }
   if (!resolved.adminKey && resolved.demo) resolved.adminKey = DEMO_ADMIN_KEY;
   return resolved;
 }

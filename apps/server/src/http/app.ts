@@ -1,5 +1,5 @@
 import express, { type Express } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis-connection.js';
 import type { StaffTokens } from '../auth/staff-token.js';
 import type { EventService } from '../catalog/event-service.js';
 import type { SqlStore } from '../db/sql-store.js';
@@ -15,7 +15,7 @@ import { publicCors, securityHeaders } from './security.js';
 import { staticRouter, type StaticDirs } from './static-assets.js';
 
 export interface AppDeps {
-  redis: Redis;
+  redis: RedisClient;
   db: SqlStore;
   metrics: ServerMetrics;
   events: EventService;

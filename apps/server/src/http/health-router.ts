@@ -1,11 +1,11 @@
 import { Router } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis-connection.js';
 import type { SqlStore } from '../db/sql-store.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
 /** `GET /healthz`: 200 when Redis and the database answer, else 503. */
-export function healthRouter(deps: { redis: Redis; db: SqlStore }): Router {
+export function healthRouter(deps: { redis: RedisClient; db: SqlStore }): Router {
   const router = Router();
 
   router.get('/healthz', async (_req, res) => {

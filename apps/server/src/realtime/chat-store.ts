@@ -1,11 +1,11 @@
 import type { ChatMessage } from '@liveshop/protocol';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis-connection.js';
 import type { KeyBuilder } from '@liveshop/inventory';
 
 /** The last N chat messages of each event, in a capped Redis list (newest first). */
 export class ChatStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: KeyBuilder,
     private readonly keep: number,
   ) {}

@@ -1,7 +1,7 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { NAMESPACES } from '@liveshop/protocol';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis-connection.js';
 import { Server } from 'socket.io';
 import type { KeyBuilder } from '@liveshop/inventory';
 import type { AnyNamespace, HostNamespace, LiveshopServer, ModeratorNamespace, ShopNamespace } from './types.js';
@@ -24,11 +24,12 @@ export interface SocketServer {
  */
 export function createSocketServer(
   httpServer: HttpServer,
-  options: { adapterRedis: Redis; keys: KeyBuilder; allowedOrigins: string[] },
+  options: { adapterRedis: RedisClient; keys: KeyBuilder; allowedOrigins: string[]; websocketOnly?: boolean },
 ): SocketServer {
   const allowed = new Set(options.allowedOrigins);
   const io: LiveshopServer = new Server(httpServer, {
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
+    ...(options.websocketOnly ? { transports: ['websocket' as const] } : {}),
     serveClient: false,
     cors: { origin: allowed.size === 0 ? true : [...allowed] },
     allowRequest: (req, callback) => callback(null, originAllowed(req, allowed)),

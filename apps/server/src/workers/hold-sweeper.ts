@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { InventoryStore, KeyBuilder } from '@liveshop/inventory';
 import createDebug from 'debug';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis-connection.js';
 import type { EventRepository } from '../catalog/event-repository.js';
 import type { ServerMetrics } from '../metrics/metrics.js';
 import { superviseLoop, type SupervisedLoop } from './supervised-loop.js';
@@ -26,7 +26,7 @@ export class HoldSweeper {
 
   constructor(
     private readonly deps: {
-      redis: Redis;
+      redis: RedisClient;
       inventory: InventoryStore;
       repository: EventRepository;
       keys: KeyBuilder;

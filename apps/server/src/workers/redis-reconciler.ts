@@ -1,6 +1,6 @@
 import type { KeyBuilder } from '@liveshop/inventory';
 import createDebug from 'debug';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis-connection.js';
 import type { EventService } from '../catalog/event-service.js';
 import type { ServerMetrics } from '../metrics/metrics.js';
 import { superviseLoop, type SupervisedLoop } from './supervised-loop.js';
@@ -21,7 +21,7 @@ export class RedisReconciler {
   #wake: (() => void) | null = null;
 
   constructor(
-    private readonly deps: { redis: Redis; events: EventService; keys: KeyBuilder; metrics: ServerMetrics },
+    private readonly deps: { redis: RedisClient; events: EventService; keys: KeyBuilder; metrics: ServerMetrics },
     private readonly intervalMs = CHECK_INTERVAL_MS,
   ) {}
 

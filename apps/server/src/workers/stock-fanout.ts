@@ -1,7 +1,7 @@
 import { LedgerTail, type KeyBuilder } from '@liveshop/inventory';
 import type { LedgerEntry } from '@liveshop/protocol';
 import createDebug from 'debug';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { ServerMetrics } from '../metrics/metrics.js';
 import type { EventRooms } from '../realtime/event-rooms.js';
 import { StockCoalescer } from './stock-coalescer.js';
@@ -10,8 +10,10 @@ import { superviseLoop, type SupervisedLoop } from './supervised-loop.js';
 
 const debug = createDebug('liveshop:fanout');
 const READ_COUNT = 1_000;
-/** Also bounds how late the first push of a newly watched event can be if its wake-up races a read. */
+/** How long one read waits for an entry; also how soon a stopped reader notices. */
 const BLOCK_MS = 1_000;
+/** How often events without viewers are looked for. */
+const IDLE_CHECK_MS = 1_000;
 /** An event this process no longer has viewers of is dropped after this long. */
 const IDLE_UNWATCH_MS = 10_000;
 
@@ -19,42 +21,42 @@ interface Watched {
   /** Last ledger id read (or the ledger's last id when watching began). */
   lastId: string;
   idleSince: number | null;
+  /** The event's own reader: a dedicated connection, blocked on this one event's ledger. */
+  reader: Redis | Cluster;
+  loop: SupervisedLoop;
 }
 
 /**
- * The ledger fan-out: tails the ledger stream of every event this process has viewers of (one
- * XREAD BLOCK over all of them, on a dedicated connection), coalesces the changes per event, and
- * emits `stock` to this process's sockets only. Every process does the same, so each viewer gets
- * each message once however many processes there are, and changes made anywhere (another
- * process, the admin API, a POS webhook, the sweeper) reach everyone.
+ * The ledger fan-out: tails the ledger stream of every event this process has viewers of,
+ * coalesces the changes per event, and emits `stock` to this process's sockets only. Every
+ * process does the same, so each viewer gets each message once however many processes there are,
+ * and changes made anywhere (another process, the admin API, a POS webhook, the sweeper) reach
+ * everyone.
+ *
+ * One blocking XREAD per event, each on a connection of its own (decision 0136): an event's keys
+ * live in one Redis Cluster slot, but two events' usually do not, and one XREAD over several
+ * events' streams is refused by a cluster (CROSSSLOT). Per event, a read waits only for that
+ * event, a new event needs no wake-up of a read in progress, and a hot event never delays a quiet
+ * one. The cost is one Redis connection per watched event per process, opened on the first
+ * viewer and closed {@link IDLE_UNWATCH_MS} after the last one left.
  */
 export class StockFanout {
   readonly #watched = new Map<string, Watched>();
   readonly #pending = new Map<string, Promise<void>>();
   readonly #coalescer: StockCoalescer;
-  readonly #reader: Redis;
-  /** Reads on the dedicated connection, blocking. */
-  readonly #tail: LedgerTail;
   /** Finds where an event's ledger ends, on the shared connection. */
   readonly #ends: LedgerTail;
-  #readerId: number | null = null;
-  #blocked = false;
-  /** Resolves the idle wait of the loop (no events watched) when there is work or a stop. */
-  #wakeIdle: (() => void) | null = null;
-  #loop: SupervisedLoop | null = null;
+  #sweep: NodeJS.Timeout | null = null;
+  #stopped = false;
 
   constructor(
-    private readonly redis: Redis,
-    keys: KeyBuilder,
+    private readonly redis: Redis | Cluster,
+    private readonly keys: KeyBuilder,
     private readonly rooms: EventRooms,
     private readonly metrics: ServerMetrics,
     intervalMs: number,
   ) {
-    this.#reader = duplicateForReads(redis, { lazyConnect: true });
-    this.#tail = new LedgerTail(this.#reader, keys);
     this.#ends = new LedgerTail(redis, keys);
-    // A reconnect gets a new client id; fetch it again before the next read.
-    this.#reader.on('close', () => (this.#readerId = null));
     this.#coalescer = new StockCoalescer(intervalMs, (eventId, items, oldestAt) => {
       this.rooms.emitLocal(eventId, 'stock', { eventId, items });
       this.metrics.stockMessages.inc();
@@ -63,18 +65,22 @@ export class StockFanout {
   }
 
   start(): void {
-    this.#loop ??= superviseLoop('fanout', (signal) => this.#run(signal), {
-      onRestart: () => this.metrics.workerRestarts.labels('fanout').inc(),
-      onStop: () => {
-        this.#wakeIdle?.();
-        this.#reader.disconnect();
-      },
-    });
+    this.#stopped = false;
+    this.#sweep ??= setInterval(() => void this.#dropIdle(), IDLE_CHECK_MS).unref();
   }
 
   async stop(): Promise<void> {
-    await this.#loop?.stop();
+    this.#stopped = true;
+    if (this.#sweep) clearInterval(this.#sweep);
+    this.#sweep = null;
+    await Promise.allSettled(this.#pending.values());
+    await Promise.all([...this.#watched.keys()].map((eventId) => this.#unwatch(eventId)));
     this.#coalescer.close();
+  }
+
+  /** How many events this process tails (one reader connection each). */
+  get watchedEvents(): number {
+    return this.#watched.size;
   }
 
   /**
@@ -97,39 +103,35 @@ export class StockFanout {
 
   async #beginWatching(eventId: string): Promise<void> {
     const lastId = await this.#ends.lastId(eventId);
-    this.#watched.set(eventId, { lastId, idleSince: null });
+    if (this.#stopped) return;
+    const reader = duplicateForReads(this.redis, { lazyConnect: true });
+    const tail = new LedgerTail(reader, this.keys);
+    const watched: Watched = { lastId, idleSince: null, reader, loop: null as unknown as SupervisedLoop };
+    this.#watched.set(eventId, watched);
+    watched.loop = superviseLoop(`fanout ${eventId}`, (signal) => this.#run(eventId, watched, tail, signal), {
+      onRestart: () => this.metrics.workerRestarts.labels('fanout').inc(),
+      onStop: () => reader.disconnect(),
+    });
     debug('watching %s from %s', eventId, lastId);
-    this.#wake();
   }
 
-  /** Interrupts a blocked read so the next one includes the new stream. */
-  #wake(): void {
-    if (this.#blocked && this.#readerId !== null) {
-      this.redis.client('UNBLOCK', this.#readerId).catch(() => undefined);
-    }
-    this.#wakeIdle?.();
-  }
-
-  async #run(signal: AbortSignal): Promise<void> {
-    if (this.#reader.status === 'wait' || this.#reader.status === 'end') await this.#reader.connect();
+  async #run(eventId: string, watched: Watched, tail: LedgerTail, signal: AbortSignal): Promise<void> {
+    const { reader } = watched;
+    if (reader.status === 'wait' || reader.status === 'end') await reader.connect();
     while (!signal.aborted) {
-      this.#dropIdle();
-      if (this.#watched.size === 0) {
-        await new Promise<void>((resolve) => (this.#wakeIdle = resolve));
-        this.#wakeIdle = null;
-        continue;
-      }
-      this.#readerId ??= (await this.#reader.client('ID')) as number;
-      const after = new Map([...this.#watched].map(([eventId, watched]) => [eventId, watched.lastId]));
-      this.#blocked = true;
-      let read: Map<string, LedgerEntry[]>;
-      try {
-        read = await this.#tail.readAfter(after, { count: READ_COUNT, blockMs: BLOCK_MS });
-      } finally {
-        this.#blocked = false;
-      }
-      this.#deliver(read);
+      const read = await tail.readAfter(new Map([[eventId, watched.lastId]]), { count: READ_COUNT, blockMs: BLOCK_MS });
+      if (!signal.aborted) this.#deliver(read);
     }
+  }
+
+  async #unwatch(eventId: string): Promise<void> {
+    const watched = this.#watched.get(eventId);
+    if (!watched) return;
+    this.#watched.delete(eventId);
+    this.#coalescer.forget(eventId);
+    await watched.loop.stop();
+    watched.reader.disconnect();
+    debug('stopped watching %s', eventId);
   }
 
   #deliver(read: Map<string, LedgerEntry[]>): void {
@@ -148,16 +150,14 @@ export class StockFanout {
   }
 
   /** Stops tailing events that have had no viewers on this process for a while. */
-  #dropIdle(): void {
+  async #dropIdle(): Promise<void> {
     const now = Date.now();
+    const idle: string[] = [];
     for (const [eventId, watched] of this.#watched) {
       if (this.rooms.hasLocalMembers(eventId)) watched.idleSince = null;
       else if (watched.idleSince === null) watched.idleSince = now;
-      else if (now - watched.idleSince > IDLE_UNWATCH_MS) {
-        this.#watched.delete(eventId);
-        this.#coalescer.forget(eventId);
-        debug('stopped watching %s', eventId);
-      }
+      else if (now - watched.idleSince > IDLE_UNWATCH_MS) idle.push(eventId);
     }
+    await Promise.all(idle.map((eventId) => this.#unwatch(eventId)));
   }
 }

@@ -11,9 +11,11 @@ export interface LedgerReadOptions {
 }
 
 /**
- * Reads the ledgers of several events, each after a position: plain XREAD without a consumer
- * group, for a process that follows every change of the events it serves (the server's stock
- * fan-out). A read that waits blocks its connection: give the tail a dedicated one.
+ * Reads the ledgers of events, each after a position: plain XREAD without a consumer group, for a
+ * process that follows every change of the events it serves (the server's stock fan-out reads one
+ * event per call). One call is one XREAD: on a Redis Cluster it may name several events only when
+ * their keys share a slot (two events' usually do not: CROSSSLOT). A read that waits blocks its
+ * connection: give the tail a dedicated one.
  */
 export class LedgerTail {
   constructor(
