@@ -9,7 +9,9 @@ describe('StockCoalescer', () => {
   beforeEach(() => {
     vi.useFakeTimers({ now: 1_000_000 });
     sent = [];
-    coalescer = new StockCoalescer(100, (eventId, items) => sent.push({ eventId, items, at: Date.now() }));
+    coalescer = new StockCoalescer(100, (eventId, items) => {
+      sent.push({ eventId, items, at: Date.now() });
+    });
   });
   afterEach(() => {
     coalescer.close();

@@ -24,7 +24,7 @@ interface Watched {
 /**
  * The ledger fan-out: tails the ledger stream of every event this process has viewers of (one
  * XREAD BLOCK over all of them, on a dedicated connection), coalesces the changes per event, and
- * emits `stock` to this process's sockets only. Every process does the same, so each viewer gets
+ * broadcasts `stock` to this process's sockets only, in slices that leave reserves room to run. Every process does the same, so each viewer gets
  * each message once however many processes there are, and changes made anywhere (another
  * process, the admin API, a POS webhook, the sweeper) reach everyone.
  */
@@ -55,10 +55,12 @@ export class StockFanout {
     this.#ends = new LedgerTail(redis, keys);
     // A reconnect gets a new client id; fetch it again before the next read.
     this.#reader.on('close', () => (this.#readerId = null));
-    this.#coalescer = new StockCoalescer(intervalMs, (eventId, items, oldestAt) => {
-      this.rooms.emitLocal(eventId, 'stock', { eventId, items });
+    this.#coalescer = new StockCoalescer(intervalMs, async (eventId, items, oldestAt) => {
       this.metrics.stockMessages.inc();
       this.metrics.fanoutLag.observe(Math.max(0, Date.now() - oldestAt) / 1000);
+      const cost = await this.rooms.broadcastLocal(eventId, 'stock', { eventId, items });
+      debug('stock of %s to %d sockets: %d ms over %d slices', eventId, cost.sockets, cost.busyMs, cost.slices);
+      return cost.busyMs;
     });
   }
 
