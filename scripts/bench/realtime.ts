@@ -12,7 +12,7 @@
 import { parseArgs } from 'node:util';
 import { LoadGenerator } from './load/generator.js';
 import { assertOpenFiles } from './lib/limits.js';
-import { fmt, fmtCounts, fmtInt, printTable, progress, type Row } from './lib/report.js';
+import { fmt, fmtCounts, fmtInt, printTable, progress, writeBenchJson, type Row } from './lib/report.js';
 import { median } from './lib/stats.js';
 import { startBareTarget, startRealTarget, type BenchTarget } from './lib/targets.js';
 import { burstRound, type BurstSample } from './realtime/burst.js';
@@ -41,6 +41,7 @@ const { values: flags } = parseArgs({
     'burst-modes': { type: 'string', default: 'both' },
     redis: { type: 'string', default: 'auto' },
     'cpu-prof': { type: 'boolean', default: false },
+    json: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -57,7 +58,8 @@ if (flags.help) {
   --skip-throughput --skip-burst
   --burst-modes=both|watching|not       shoppers that joined the event's room, that did not, or both
   --redis=auto|private|shared   a private redis-server for the run (auto: when installed) or REDIS_URL
-  --cpu-prof              write V8 CPU profiles of both servers to $TMPDIR/liveshop-bench-profiles/`);
+  --cpu-prof              write V8 CPU profiles of both servers to $TMPDIR/liveshop-bench-profiles/
+  --json=PATH             also write every row (target rows with their Targets id) as JSON`);
   process.exit(0);
 }
 const num = (name: keyof typeof flags) => Number(flags[name]);
@@ -224,8 +226,62 @@ function report(
         target: '',
       });
     }
+    for (const name of ['bare', 'real']) {
+      const samples = of(tp, name);
+      if (!samples.length) continue;
+      rows.push({
+        what: `${name}: Redis command µs per reserve (INFO commandstats, median)`,
+        measured: fmt(median(samples.map((s) => s.redisUsecPerReserve)), 2),
+        target: '',
+      });
+      const commands = Object.keys(samples[0]!.redisCommands).sort();
+      rows.push({
+        what: `${name}: Redis commands per reserve: calls (µs)`,
+        measured: commands
+          .map((c) => {
+            const per = (f: 'callsPerReserve' | 'usecPerReserve') =>
+              median(samples.map((s) => s.redisCommands[c]?.[f] ?? 0));
+            return `${c} ${fmt(per('callsPerReserve'), 2)} (${fmt(per('usecPerReserve'), 2)})`;
+          })
+          .join(', '),
+        target: '',
+      });
+    }
+    const perReserve = (name: string, pick: (s: ThroughputSample) => number) => median(of(tp, name).map(pick));
+    const redisRatio =
+      perReserve('real', (s) => s.redisUsecPerReserve) / perReserve('bare', (s) => s.redisUsecPerReserve);
+    if (Number.isFinite(redisRatio)) {
+      const cpuRatio =
+        perReserve('real', (s) => s.cpuUsPerReserve.redis ?? Number.NaN) /
+        perReserve('bare', (s) => s.cpuUsPerReserve.redis ?? Number.NaN);
+      rows.push({
+        id: 'redis-per-reserve',
+        what: 'Redis cost per reserve real / bare (command time; Redis process CPU in brackets)',
+        measured: `${fmt(redisRatio, 2)}x (${fmt(
+          perReserve('real', (s) => s.redisUsecPerReserve),
+          2,
+        )} / ${fmt(
+          perReserve('bare', (s) => s.redisUsecPerReserve),
+          2,
+        )} µs; CPU ${fmt(cpuRatio, 2)}x)`,
+        target: '<= 2.00x',
+        pass: redisRatio <= 2,
+      });
+    }
+    const serverRatio =
+      perReserve('real', (s) => s.cpuUsPerReserve.server!) / perReserve('bare', (s) => s.cpuUsPerReserve.server!);
+    if (Number.isFinite(serverRatio)) {
+      rows.push({
+        id: 'server-per-reserve',
+        what: 'server CPU per reserve real / bare',
+        measured: `${fmt(serverRatio, 2)}x (${fmt(perReserve('real', (s) => s.cpuUsPerReserve.server!))} / ${fmt(perReserve('bare', (s) => s.cpuUsPerReserve.server!))} µs)`,
+        target: '<= 1.30x',
+        pass: serverRatio <= 1.3,
+      });
+    }
     if (Number.isFinite(realTp) && Number.isFinite(bareTp)) {
       rows.push({
+        id: 'throughput',
         what: 'throughput real / bare',
         measured: `${fmt(realTp / bareTp, 2)}x`,
         target: '>= 0.90x',
@@ -249,6 +305,7 @@ function report(
     if (Number.isFinite(realTp) && Number.isFinite(realCeiling)) {
       const share = realTp / realCeiling;
       rows.push({
+        id: 'throughput-ceiling',
         what: 'real socket path / EVALSHA ceiling',
         measured: `${fmt(100 * share)} %`,
         target: '>= 40 %',
@@ -272,6 +329,7 @@ function report(
           s.availableAfter === 0,
       );
       rows.push({
+        ...(name === 'real' && watching && { id: 'drop-watching-exact' as const }),
         what: `${name}: ${label}: holds / SOLD_OUT / other / left (each run)`,
         measured: samples.map((s) => `${s.holds}/${s.soldOut}/${fmtCounts(s.other)}/${s.availableAfter}`).join('; '),
         target: `${units}/${shoppers - units}/-/0`,
@@ -309,12 +367,14 @@ function report(
           target: '',
         });
         rows.push({
+          ...(name === 'real' && { id: 'drop-watching-stock' as const }),
           what: `${name}: ${label}: max stock messages/s to one shopper`,
           measured: fmtInt(maxRate),
           target: name === 'real' ? '<= 10' : '',
           pass: name === 'real' ? maxRate <= 10 : undefined,
         });
         rows.push({
+          ...(name === 'real' && { id: 'drop-watching-stock' as const }),
           what: `${name}: ${label}: shoppers whose last stock message ≠ final stock`,
           measured: fmtInt(mismatched),
           target: name === 'real' ? '0' : '',
@@ -327,6 +387,7 @@ function report(
     const limit = watching ? 1.3 : 1.2;
     if (Number.isFinite(bareP99) && Number.isFinite(realP99)) {
       rows.push({
+        id: watching ? 'drop-watching' : 'drop-not-watching',
         what: `${label}: p99 ack real / bare`,
         measured: `${fmt(realP99 / bareP99, 2)}x (${fmtInt(realP99)} / ${fmtInt(bareP99)} ms)`,
         target: `<= ${fmt(limit, 2)}x`,
@@ -335,6 +396,7 @@ function report(
     }
   }
   const failed = printTable('Realtime benchmark (pnpm bench:realtime)', rows);
+  if (flags.json) writeBenchJson(flags.json, 'realtime', rows);
   console.log(failed ? `\n${failed} target(s) missed` : '\nall targets met');
 }
 

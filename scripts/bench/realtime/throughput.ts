@@ -6,6 +6,7 @@
 import type { LoadGenerator } from '../load/generator.js';
 import type { BenchTarget } from '../lib/targets.js';
 import { cpuDelta, cpuSnapshot } from '../lib/cpu.js';
+import { commandStats, commandStatsDelta } from '../lib/commandstats.js';
 import { nowMs, summarize, type LatencySummary } from '../lib/stats.js';
 
 export interface ThroughputOptions {
@@ -28,6 +29,12 @@ export interface ThroughputSample {
   cpuUsPerReserve: Record<string, number>;
   /** The same as a share of one core over the window (1 = one core busy the whole time). */
   cores: Record<string, number>;
+  /**
+   * Redis's command time per acknowledged reserve in the window (`INFO commandstats`, every
+   * command: the reserve script and whatever else the server sent), µs, and the commands behind it.
+   */
+  redisUsecPerReserve: number;
+  redisCommands: Record<string, { callsPerReserve: number; usecPerReserve: number }>;
 }
 
 /** Units so large the window never sells out, and the same number as the per-shopper limit. */
@@ -63,11 +70,13 @@ export async function throughputRound(
     generator: generator.pids,
   };
   await new Promise((resolve) => setTimeout(resolve, options.warmupMs));
+  const statsBefore = await commandStats();
   const before = cpuSnapshot(groups);
   const windowStart = nowMs();
   const result = await loop;
   const windowMs = nowMs() - windowStart;
   const cpu = cpuDelta(before, cpuSnapshot(groups));
+  const stats = commandStatsDelta(statsBefore, await commandStats());
   const reservesInWindow = result.throughput * (windowMs / 1000);
   const closed = await generator.disconnect();
   return {
@@ -81,5 +90,12 @@ export async function throughputRound(
       Object.entries(cpu).map(([name, ms]) => [name, (ms * 1000) / reservesInWindow]),
     ),
     cores: Object.fromEntries(Object.entries(cpu).map(([name, ms]) => [name, ms / windowMs])),
+    redisUsecPerReserve: Object.values(stats).reduce((sum, s) => sum + s.usec, 0) / reservesInWindow,
+    redisCommands: Object.fromEntries(
+      Object.entries(stats).map(([name, s]) => [
+        name,
+        { callsPerReserve: s.calls / reservesInWindow, usecPerReserve: s.usec / reservesInWindow },
+      ]),
+    ),
   };
 }
