@@ -9,6 +9,8 @@ const POLLING_VIEWERS = 10;
 const UPGRADING_VIEWERS = 10;
 const BUYERS = 10;
 const UNITS = 600;
+const JOINERS = 300;
+const JOIN_UNITS = 400;
 
 let harness: Awaited<ReturnType<typeof startTestServer>>;
 const others: Socket[] = [];
@@ -16,6 +18,7 @@ const others: Socket[] = [];
 beforeAll(async () => {
   harness = await startTestServer({ shopperReservesPerSecond: 100_000 });
   await createEvent(harness.server, { id: 'sliced' }, { TEE: UNITS });
+  await createEvent(harness.server, { id: 'joining' }, { TEE: JOIN_UNITS });
 });
 afterAll(async () => {
   for (const socket of others) socket.disconnect();
@@ -78,5 +81,48 @@ describe('sliced stock broadcast', () => {
       expect(new Set(versions).size).toBe(versions.length);
       expect(tee(messages).at(-1)).toMatchObject({ available: 0, version: final!.version });
     }
+  });
+});
+
+describe('joins during a burst', () => {
+  it('leave every viewer knowing the final stock, from its join snapshot or a later push', async () => {
+    const { server } = harness;
+    const buyers = await Promise.all(Array.from({ length: BUYERS }, () => shopper(server)));
+    const viewers = await Promise.all(Array.from({ length: JOINERS }, () => shopper(server)));
+    // Each viewer's newest knowledge of TEE, by version, from the join ack and the pushes after it.
+    const known = viewers.map(({ socket }) => {
+      const latest = { version: -1, available: -1 };
+      const learn = (item: { sku: string; available: number; version: number }) => {
+        if (item.sku === 'TEE' && item.version > latest.version) Object.assign(latest, item);
+      };
+      socket.on('stock', (message: StockMessage) => message.items.forEach(learn));
+      return { socket, latest, learn };
+    });
+    const reserving = Promise.all(
+      buyers.flatMap(({ socket }) =>
+        Array.from({ length: JOIN_UNITS / BUYERS + 5 }, async (_, i) => {
+          await new Promise((resolve) => setTimeout(resolve, i * 3 * Math.random()));
+          return request(socket, 'reserve', { eventId: 'joining', sku: 'TEE', qty: 1, idempotencyKey: idem() });
+        }),
+      ),
+    );
+    // The joins go out in random order while the reserves are running.
+    const joining = Promise.all(
+      known.map(async (viewer) => {
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 150));
+        const ack = await request(viewer.socket, 'join', { eventId: 'joining' });
+        expect(ack.ok).toBe(true);
+        for (const product of ack.products as { sku: string; available: number; version: number }[]) {
+          viewer.learn(product);
+        }
+      }),
+    );
+    const [acks] = await Promise.all([reserving, joining]);
+    expect(acks.filter((ack) => ack.ok)).toHaveLength(JOIN_UNITS);
+
+    const [final] = (await server.inventory.snapshot('joining')).filter((s) => s.sku === 'TEE');
+    expect(final!.available).toBe(0);
+    await eventually(() => known.every((viewer) => viewer.latest.version === final!.version), 10_000);
+    expect(known.every((viewer) => viewer.latest.available === 0)).toBe(true);
   });
 });
