@@ -9,6 +9,7 @@
 import type { LoadGenerator } from '../load/generator.js';
 import type { BenchTarget } from '../lib/targets.js';
 import { summarize, type LatencySummary } from '../lib/stats.js';
+import { progress } from '../lib/report.js';
 
 export interface BurstOptions {
   shoppers: number;
@@ -64,7 +65,11 @@ export async function burstRound(
   // Let the connection storm settle so the burst starts from a quiet server.
   await new Promise((resolve) => setTimeout(resolve, 2000));
   const result = await generator.burst({ eventId, skus: [sku], runId: `bu${round}${mode}${target.name}` });
-  const availableAfter = await target.available(eventId, sku);
+  // A server that cannot answer after the burst (e.g. UNAVAILABLE) is a result, not a crash.
+  const availableAfter = await target.available(eventId, sku).catch((error: unknown) => {
+    progress(`  ${target.name}: stock after the burst unreadable: ${(error as Error).message.slice(0, 200)}`);
+    return Number.NaN;
+  });
   let stock: BurstSample['stock'];
   if (options.watching) {
     await new Promise((resolve) => setTimeout(resolve, TRAILING_MS));

@@ -16,29 +16,18 @@ export interface BroadcastCost {
   sockets: number;
 }
 
-/** The engine.io and ws internals the direct write reads; anything else takes socket.io's own path. */
-interface EngineConnection {
-  readyState: string;
-  writeBuffer: unknown[];
-  transport: {
-    name: string;
-    perMessageDeflate?: unknown;
-    socket?: { readyState: number; _socket?: { write(chunk: Buffer): boolean; writable: boolean } };
-  };
-}
+/** socket.io's per-connection writer: what its adapter calls for every socket of a broadcast. */
 interface LowLevelSocket {
   connected: boolean;
-  conn: EngineConnection;
   client: { writeToEngine(packets: unknown[], options: Record<string, unknown>): void };
 }
 
 /** One namespace's encoding of the message: socket.io packet string and the finished WebSocket frame. */
 interface Encoded {
   packets: unknown[];
-  frame: Buffer | null;
+  /** engine.io's write options, the frame among them; one object for every socket, as socket.io's adapter does. */
+  options: Record<string, unknown>;
 }
-
-const OPEN = 1;
 
 /**
  * A WebSocket text frame (server → client, unmasked, final) carrying `payload`, built once for all
@@ -67,34 +56,16 @@ function encode(namespace: AnyNamespace, event: string, payload: unknown): Encod
   const only = packets.length === 1 ? packets[0] : undefined;
   // "4" is the engine.io message packet type.
   const frame = typeof only === 'string' ? textFrame(Buffer.from(`4${only}`)) : null;
-  return { packets, frame };
+  return { packets, options: { preEncoded: true, ...(frame && { wsPreEncodedFrame: [frame] }) } };
 }
 
 /**
- * Writes one socket's copy: the finished frame straight to its TCP socket when it is an open
- * WebSocket with nothing queued ahead of it in engine.io (so its messages stay in order), else
- * through socket.io's own path (long-polling, an upgrade in progress, a backed-up connection).
+ * Hands one socket its copy: engine.io writes the finished frame as it is to a WebSocket (and
+ * queues it behind anything not yet written, so messages keep their order), and encodes the packet
+ * itself for long-polling.
  */
 function writeOne(socket: LowLevelSocket, encoded: Encoded): void {
-  const conn = socket.conn;
-  if (conn.readyState !== 'open') return;
-  const transport = conn.transport;
-  const tcp = transport.socket?._socket;
-  if (
-    encoded.frame &&
-    transport.name === 'websocket' &&
-    !transport.perMessageDeflate &&
-    transport.socket?.readyState === OPEN &&
-    tcp?.writable &&
-    conn.writeBuffer.length === 0
-  ) {
-    tcp.write(encoded.frame);
-    return;
-  }
-  socket.client.writeToEngine(encoded.packets, {
-    preEncoded: true,
-    ...(encoded.frame && { wsPreEncodedFrame: [encoded.frame] }),
-  });
+  socket.client.writeToEngine(encoded.packets, encoded.options);
 }
 
 const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
