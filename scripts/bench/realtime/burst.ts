@@ -8,7 +8,7 @@
  */
 import type { LoadGenerator } from '../load/generator.js';
 import type { BenchTarget } from '../lib/targets.js';
-import { summarize, type LatencySummary } from '../lib/stats.js';
+import { nowMs, summarize, type LatencySummary } from '../lib/stats.js';
 import { progress } from '../lib/report.js';
 
 export interface BurstOptions {
@@ -36,13 +36,21 @@ export interface BurstSample {
   latency: LatencySummary;
   /** First emit to last ack over all workers. */
   wallMs: number;
-  /** Watching only: stock messages heard, the most any shopper got in one second, and the shoppers whose last message is not the final stock. */
-  stock?: { messagesPerViewer: number; maxPerSecond: number; lastMismatch: number };
+  /**
+   * Watching only: stock messages heard, the most any shopper got in one second, the shoppers
+   * whose last message is not the final stock (after at most 15 s), and how long after the last
+   * ack the last of them heard it.
+   */
+  stock?: { messagesPerViewer: number; maxPerSecond: number; lastMismatch: number; settledMs: number };
   unexpectedDisconnects: number;
 }
 
-/** How long after the last ack a trailing stock message may still be on its way. */
-const TRAILING_MS = 1500;
+/**
+ * How long after the last ack every watching shopper may take to hear the final stock: a loaded
+ * server paces its broadcasts by their cost, so the trailing one can come seconds later.
+ */
+const TRAILING_MAX_MS = 15_000;
+const TRAILING_POLL_MS = 500;
 
 export async function burstRound(
   generator: LoadGenerator,
@@ -72,12 +80,21 @@ export async function burstRound(
   });
   let stock: BurstSample['stock'];
   if (options.watching) {
-    await new Promise((resolve) => setTimeout(resolve, TRAILING_MS));
-    const report = await generator.watchReport({ triggers: [], finalAvailable: availableAfter });
+    const burstEnd = nowMs();
+    let report = await generator.watchReport({ triggers: [], finalAvailable: availableAfter });
+    while (report.lastMismatch > 0 && nowMs() - burstEnd < TRAILING_MAX_MS) {
+      await new Promise((resolve) => setTimeout(resolve, TRAILING_POLL_MS));
+      report = await generator.watchReport({ triggers: [], finalAvailable: availableAfter });
+    }
+    const settledMs = nowMs() - burstEnd;
+    // Past the last message, so a late extra one would still count in the rate.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    report = await generator.watchReport({ triggers: [], finalAvailable: availableAfter });
     stock = {
       messagesPerViewer: report.totalMessages / Math.max(1, report.viewers),
       maxPerSecond: report.maxPerSecond,
       lastMismatch: report.lastMismatch,
+      settledMs,
     };
   }
   const closed = await generator.disconnect();
