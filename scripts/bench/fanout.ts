@@ -15,7 +15,7 @@ import { LoadGenerator } from './load/generator.js';
 import { setupBenchRedis } from './lib/bench-redis.js';
 import { assertOpenFiles } from './lib/limits.js';
 import { profileArgs } from './lib/profile.js';
-import { fmt, fmtCounts, fmtInt, printTable, progress, type Row } from './lib/report.js';
+import { fmt, fmtCounts, fmtInt, printTable, progress, writeBenchJson, type Row } from './lib/report.js';
 import { median } from './lib/stats.js';
 import { startBareTarget, startRealTarget, type BenchTarget } from './lib/targets.js';
 
@@ -34,6 +34,7 @@ const { values: flags } = parseArgs({
     'shopper-rate': { type: 'string', default: '1000' },
     redis: { type: 'string', default: 'auto' },
     'cpu-prof': { type: 'boolean', default: false },
+    json: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -47,7 +48,8 @@ if (flags.help) {
   --settle-ms=3000        wait before each RSS reading
   --shopper-rate=1000     real server's per-shopper reserve limit (per second)
   --redis=auto|private|shared   a private redis-server for the run (auto: when installed) or REDIS_URL
-  --cpu-prof              write V8 CPU profiles of both servers to $TMPDIR/liveshop-bench-profiles/`);
+  --cpu-prof              write V8 CPU profiles of both servers to $TMPDIR/liveshop-bench-profiles/
+  --json=PATH             also write every row (target rows with their Targets id) as JSON`);
   process.exit(0);
 }
 const num = (name: keyof typeof flags) => Number(flags[name]);
@@ -115,6 +117,11 @@ function report(samples: FanoutSample[], viewers: number): void {
       target: '',
     });
     rows.push({
+      what: `${name}: connect + join of ${fmtInt(viewers)} viewers (ms, each run)`,
+      measured: runs.map((s) => fmtInt(s.connectMs)).join(', '),
+      target: '',
+    });
+    rows.push({
       what: `${name}: delivery p50 / p95 / p99 / max (ms, median)`,
       measured: (['p50', 'p95', 'p99', 'max'] as const)
         .map((p) => fmt(median(runs.map((s) => s.delivery[p]))))
@@ -134,6 +141,7 @@ function report(samples: FanoutSample[], viewers: number): void {
     });
     const perViewer = median(runs.map((s) => s.rssPerViewerKb));
     rows.push({
+      ...(name === 'real' && { id: 'memory-per-viewer' as const }),
       what: `${name}: server RSS per idle viewer (KiB, median)`,
       measured: `${fmt(perViewer)} [${runs.map((s) => `${fmtInt(s.rssBeforeKb / 1024)}→${fmtInt(s.rssAfterKb / 1024)} MiB`).join(', ')}]`,
       target: name === 'real' ? '<= 30 KB' : '',
@@ -144,10 +152,22 @@ function report(samples: FanoutSample[], viewers: number): void {
   const realP99 = median(of('real').map((s) => s.delivery.p99));
   if (Number.isFinite(bareP99) && Number.isFinite(realP99)) {
     rows.push({
+      id: 'fanout-delivery',
       what: 'delivery p99 real / bare',
       measured: `${fmt(realP99 / bareP99, 2)}x`,
       target: '<= 1.20x',
       pass: realP99 / bareP99 <= 1.2,
+    });
+  }
+  const bareJoin = median(of('bare').map((s) => s.connectMs));
+  const realJoin = median(of('real').map((s) => s.connectMs));
+  if (Number.isFinite(bareJoin) && Number.isFinite(realJoin)) {
+    rows.push({
+      id: 'join-storm',
+      what: `join storm: connect + join of ${fmtInt(viewers)} real / bare (median)`,
+      measured: `${fmt(realJoin / bareJoin, 2)}x (${fmtInt(realJoin)} / ${fmtInt(bareJoin)} ms)`,
+      target: '<= 1.30x',
+      pass: realJoin / bareJoin <= 1.3,
     });
   }
   const bursts = of('real').flatMap((s) => (s.burst ? [s.burst] : []));
@@ -164,6 +184,7 @@ function report(samples: FanoutSample[], viewers: number): void {
     });
     const maxRate = Math.max(...bursts.map((b) => b.maxPerSecond));
     rows.push({
+      id: 'fanout-burst-rate',
       what: 'real burst: max stock messages/s to one viewer',
       measured: fmtInt(maxRate),
       target: '<= 10',
@@ -171,6 +192,7 @@ function report(samples: FanoutSample[], viewers: number): void {
     });
     const mismatched = bursts.reduce((sum, b) => sum + b.lastMismatch, 0);
     rows.push({
+      id: 'fanout-burst-last-stock',
       what: 'real burst: viewers whose last message ≠ final stock',
       measured: `${fmtInt(mismatched)} (final ${bursts.map((b) => b.finalAvailable).join(', ')})`,
       target: '0',
@@ -178,6 +200,7 @@ function report(samples: FanoutSample[], viewers: number): void {
     });
   }
   const failed = printTable('Fan-out benchmark (pnpm bench:fanout)', rows);
+  if (flags.json) writeBenchJson(flags.json, 'fanout', rows);
   console.log(failed ? `\n${failed} target(s) missed` : '\nall targets met');
 }
 

@@ -3,7 +3,8 @@
  * one run, on one Redis (docs/benchmarks.md, Targets):
  *  - reserve throughput through `/shop` with >= 200 concurrent clients, and `redis-benchmark`
  *    EVALSHA of the real reserve script as the ceiling;
- *  - the burst: 10,000 shoppers hit Buy Now once on one SKU with 500 units.
+ *  - the burst: 10,000 shoppers hit Buy Now once on one SKU with 500 units, watching the event
+ *    (joined its room, stock pushed to all of them during the burst) and not watching.
  * Runs are interleaved (bare, real, bare, real, ...) and medians reported, to spread the noise of
  * a shared 2-core machine over both. Exits non-zero only when something crashes, not on a missed
  * target. Flags: see `--help`.
@@ -11,7 +12,7 @@
 import { parseArgs } from 'node:util';
 import { LoadGenerator } from './load/generator.js';
 import { assertOpenFiles } from './lib/limits.js';
-import { fmt, fmtCounts, fmtInt, printTable, progress, type Row } from './lib/report.js';
+import { fmt, fmtCounts, fmtInt, printTable, progress, writeBenchJson, type Row } from './lib/report.js';
 import { median } from './lib/stats.js';
 import { startBareTarget, startRealTarget, type BenchTarget } from './lib/targets.js';
 import { burstRound, type BurstSample } from './realtime/burst.js';
@@ -37,8 +38,10 @@ const { values: flags } = parseArgs({
     'ceiling-requests': { type: 'string', default: '100000' },
     'skip-throughput': { type: 'boolean', default: false },
     'skip-burst': { type: 'boolean', default: false },
+    'burst-modes': { type: 'string', default: 'both' },
     redis: { type: 'string', default: 'auto' },
     'cpu-prof': { type: 'boolean', default: false },
+    json: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -53,8 +56,10 @@ if (flags.help) {
   --shopper-rate=1000     real server's per-shopper reserve limit (per second)
   --ceiling-requests=100000             redis-benchmark requests per run
   --skip-throughput --skip-burst
+  --burst-modes=both|watching|not       shoppers that joined the event's room, that did not, or both
   --redis=auto|private|shared   a private redis-server for the run (auto: when installed) or REDIS_URL
-  --cpu-prof              write V8 CPU profiles of both servers to $TMPDIR/liveshop-bench-profiles/`);
+  --cpu-prof              write V8 CPU profiles of both servers to $TMPDIR/liveshop-bench-profiles/
+  --json=PATH             also write every row (target rows with their Targets id) as JSON`);
   process.exit(0);
 }
 const num = (name: keyof typeof flags) => Number(flags[name]);
@@ -112,17 +117,25 @@ async function main(): Promise<void> {
     if (!flags['skip-burst']) {
       const generator = await LoadGenerator.start(4);
       try {
+        const modes = [
+          ...(flags['burst-modes'] !== 'not' ? [true] : []),
+          ...(flags['burst-modes'] !== 'watching' ? [false] : []),
+        ];
         for (let round = 1; round <= num('burst-rounds'); round += 1) {
-          for (const target of targets) {
-            progress(`burst round ${round}: ${target.name} (${shoppers} shoppers, ${num('units')} units)`);
-            const sample = await burstRound(generator, target, round, {
-              shoppers,
-              units: num('units'),
-            });
-            progress(
-              `  holds ${sample.holds}, SOLD_OUT ${sample.soldOut}, other ${fmtCounts(sample.other)}, p99 ${fmt(sample.latency.p99)} ms, connect ${fmtInt(sample.connectMs)} ms`,
-            );
-            bursts.push(sample);
+          for (const watching of modes) {
+            for (const target of targets) {
+              progress(
+                `burst round ${round}: ${target.name} (${shoppers} shoppers ${watching ? 'watching' : 'not watching'}, ${num('units')} units)`,
+              );
+              const sample = await burstRound(generator, target, round, { shoppers, units: num('units'), watching });
+              progress(
+                `  holds ${sample.holds}, SOLD_OUT ${sample.soldOut}, other ${fmtCounts(sample.other)}, p99 ${fmt(sample.latency.p99)} ms, wall ${fmtInt(sample.wallMs)} ms, connect${watching ? '+join' : ''} ${fmtInt(sample.connectMs)} ms` +
+                  (sample.stock
+                    ? `, stock ${fmt(sample.stock.messagesPerViewer)} msgs/viewer, max ${sample.stock.maxPerSecond}/s, last≠final ${sample.stock.lastMismatch} (all final ${fmtInt(sample.stock.settledMs)} ms after the burst)`
+                    : ''),
+              );
+              bursts.push(sample);
+            }
           }
         }
       } finally {
@@ -213,8 +226,55 @@ function report(
         target: '',
       });
     }
+    for (const name of ['bare', 'real']) {
+      const samples = of(tp, name);
+      if (!samples.length) continue;
+      rows.push({
+        what: `${name}: Redis script µs per reserve (INFO commandstats EVALSHA, median)`,
+        measured: fmt(median(samples.map((s) => s.redisUsecPerReserve)), 2),
+        target: '',
+      });
+      const commands = Object.keys(samples[0]!.redisCommands).sort();
+      rows.push({
+        what: `${name}: Redis commands per reserve: calls (µs)`,
+        measured: commands
+          .map((c) => {
+            const per = (f: 'callsPerReserve' | 'usecPerReserve') =>
+              median(samples.map((s) => s.redisCommands[c]?.[f] ?? 0));
+            return `${c} ${fmt(per('callsPerReserve'), 2)} (${fmt(per('usecPerReserve'), 2)})`;
+          })
+          .join(', '),
+        target: '',
+      });
+    }
+    const perReserve = (name: string, pick: (s: ThroughputSample) => number) => median(of(tp, name).map(pick));
+    const redisCpu = (name: string) => perReserve(name, (s) => s.cpuUsPerReserve.redis ?? Number.NaN);
+    const redisRatio = redisCpu('real') / redisCpu('bare');
+    if (Number.isFinite(redisRatio)) {
+      const scriptRatio =
+        perReserve('real', (s) => s.redisUsecPerReserve) / perReserve('bare', (s) => s.redisUsecPerReserve);
+      rows.push({
+        id: 'redis-per-reserve',
+        what: 'Redis CPU per reserve real / bare (Redis process; script time from INFO commandstats in brackets)',
+        measured: `${fmt(redisRatio, 2)}x (${fmt(redisCpu('real'))} / ${fmt(redisCpu('bare'))} µs; script ${fmt(scriptRatio, 2)}x)`,
+        target: '<= 2.00x',
+        pass: redisRatio <= 2,
+      });
+    }
+    const serverRatio =
+      perReserve('real', (s) => s.cpuUsPerReserve.server!) / perReserve('bare', (s) => s.cpuUsPerReserve.server!);
+    if (Number.isFinite(serverRatio)) {
+      rows.push({
+        id: 'server-per-reserve',
+        what: 'server CPU per reserve real / bare',
+        measured: `${fmt(serverRatio, 2)}x (${fmt(perReserve('real', (s) => s.cpuUsPerReserve.server!))} / ${fmt(perReserve('bare', (s) => s.cpuUsPerReserve.server!))} µs)`,
+        target: '<= 1.30x',
+        pass: serverRatio <= 1.3,
+      });
+    }
     if (Number.isFinite(realTp) && Number.isFinite(bareTp)) {
       rows.push({
+        id: 'throughput',
         what: 'throughput real / bare',
         measured: `${fmt(realTp / bareTp, 2)}x`,
         target: '>= 0.90x',
@@ -238,6 +298,7 @@ function report(
     if (Number.isFinite(realTp) && Number.isFinite(realCeiling)) {
       const share = realTp / realCeiling;
       rows.push({
+        id: 'throughput-ceiling',
         what: 'real socket path / EVALSHA ceiling',
         measured: `${fmt(100 * share)} %`,
         target: '>= 40 %',
@@ -245,9 +306,12 @@ function report(
       });
     }
   }
-  if (bursts.length) {
+  for (const watching of [true, false]) {
+    const ofMode = bursts.filter((s) => s.watching === watching);
+    if (!ofMode.length) continue;
+    const label = watching ? 'burst, watching' : 'burst, not watching';
     for (const name of ['bare', 'real']) {
-      const samples = of(bursts, name);
+      const samples = of(ofMode, name);
       if (!samples.length) continue;
       const exact = samples.every(
         (s) =>
@@ -258,36 +322,79 @@ function report(
           s.availableAfter === 0,
       );
       rows.push({
-        what: `${name}: burst holds / SOLD_OUT / other / left (each run)`,
+        ...(name === 'real' && watching && { id: 'drop-watching-exact' as const }),
+        what: `${name}: ${label}: holds / SOLD_OUT / other / left (each run)`,
         measured: samples.map((s) => `${s.holds}/${s.soldOut}/${fmtCounts(s.other)}/${s.availableAfter}`).join('; '),
         target: `${units}/${shoppers - units}/-/0`,
         pass: name === 'real' ? exact : undefined,
       });
       rows.push({
-        what: `${name}: burst ack p50 / p95 / p99 / max (ms, median)`,
+        what: `${name}: ${label}: ack p50 / p95 / p99 / max (ms, median)`,
         measured: ['p50', 'p95', 'p99', 'max']
           .map((p) => fmt(median(samples.map((s) => s.latency[p as 'p50']))))
           .join(' / '),
         target: '',
       });
       rows.push({
-        what: `${name}: burst wall time, first emit → last ack (ms)`,
+        what: `${name}: ${label}: ack p99 per run (ms)`,
+        measured: samples.map((s) => fmt(s.latency.p99)).join(', '),
+        target: '',
+      });
+      rows.push({
+        what: `${name}: ${label}: wall time, first emit → last ack (ms, median)`,
         measured: fmtInt(median(samples.map((s) => s.wallMs))),
         target: '',
       });
+      rows.push({
+        what: `${name}: ${label}: connect${watching ? ' + join' : ''} of ${fmtInt(shoppers)} (ms, each run)`,
+        measured: samples.map((s) => fmtInt(s.connectMs)).join(', '),
+        target: '',
+      });
+      const stock = samples.flatMap((s) => (s.stock ? [s.stock] : []));
+      if (stock.length) {
+        const maxRate = Math.max(...stock.map((s) => s.maxPerSecond));
+        const mismatched = stock.reduce((sum, s) => sum + s.lastMismatch, 0);
+        rows.push({
+          what: `${name}: ${label}: stock messages per shopper (mean, each run)`,
+          measured: stock.map((s) => fmt(s.messagesPerViewer)).join(', '),
+          target: '',
+        });
+        rows.push({
+          ...(name === 'real' && { id: 'drop-watching-stock' as const }),
+          what: `${name}: ${label}: max stock messages/s to one shopper`,
+          measured: fmtInt(maxRate),
+          target: name === 'real' ? '<= 10' : '',
+          pass: name === 'real' ? maxRate <= 10 : undefined,
+        });
+        rows.push({
+          what: `${name}: ${label}: every shopper on the final stock, ms after the burst (each run)`,
+          measured: stock.map((s) => fmtInt(s.settledMs)).join(', '),
+          target: '',
+        });
+        rows.push({
+          ...(name === 'real' && { id: 'drop-watching-stock' as const }),
+          what: `${name}: ${label}: shoppers whose last stock message ≠ final stock`,
+          measured: fmtInt(mismatched),
+          target: name === 'real' ? '0' : '',
+          pass: name === 'real' ? mismatched === 0 : undefined,
+        });
+      }
     }
-    const bareP99 = median(of(bursts, 'bare').map((s) => s.latency.p99));
-    const realP99 = median(of(bursts, 'real').map((s) => s.latency.p99));
+    const bareP99 = median(of(ofMode, 'bare').map((s) => s.latency.p99));
+    const realP99 = median(of(ofMode, 'real').map((s) => s.latency.p99));
+    const limit = watching ? 1.3 : 1.2;
     if (Number.isFinite(bareP99) && Number.isFinite(realP99)) {
       rows.push({
-        what: 'burst p99 ack real / bare',
-        measured: `${fmt(realP99 / bareP99, 2)}x`,
-        target: '<= 1.30x',
-        pass: realP99 / bareP99 <= 1.3,
+        id: watching ? 'drop-watching' : 'drop-not-watching',
+        what: `${label}: p99 ack real / bare`,
+        measured: `${fmt(realP99 / bareP99, 2)}x (${fmtInt(realP99)} / ${fmtInt(bareP99)} ms)`,
+        target: `<= ${fmt(limit, 2)}x`,
+        pass: realP99 / bareP99 <= limit,
       });
     }
   }
   const failed = printTable('Realtime benchmark (pnpm bench:realtime)', rows);
+  if (flags.json) writeBenchJson(flags.json, 'realtime', rows);
   console.log(failed ? `\n${failed} target(s) missed` : '\nall targets met');
 }
 

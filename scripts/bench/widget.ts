@@ -12,6 +12,7 @@
  *   page loads (default 15): target <= 50 ms.
  *
  * Builds the workspace first when the widget's bundle is missing. Env: REDIS_URL, CHROMIUM_PATH, BENCH_LOADS.
+ * `--json=PATH` also writes the figures as JSON rows (see lib/report.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { gzipSync } from 'node:zlib';
 import { launchChromium } from '../../test/e2e/support/browser.js';
 import { startDemoServer, type DemoServer } from '../../test/e2e/support/demo-server.js';
 import { median, percentile } from './lib/stats.js';
+import { writeBenchJson, type Row } from './lib/report.js';
 
 // playwright-core is a dependency of the test package; its types come through the launcher.
 type Browser = Awaited<ReturnType<typeof launchChromium>>;
@@ -149,6 +151,40 @@ try {
   console.log(
     `  join ack → first card   median ${median(firstCard).toFixed(1)} ms, p90 ${percentile(firstCardSorted, 0.9).toFixed(1)} ms, max ${Math.max(...firstCard).toFixed(1)} ms over ${firstCard.length} loads  target <= 50 ms  ${ok(median(firstCard) <= 50)}`,
   );
+  const json = process.argv.find((arg) => arg.startsWith('--json='))?.slice('--json='.length);
+  if (json) {
+    const rows: Row[] = [
+      {
+        id: 'widget-size',
+        what: 'widget core bundle gzip -9',
+        measured: `${kb(sizes.core)} (${sizes.core} B)`,
+        target: '<= 32 KB',
+        pass: sizes.core <= 32 * 1024,
+      },
+      {
+        id: 'widget-size',
+        what: 'hls.js fetched when the browser plays HLS natively',
+        measured: String(nativeFetch),
+        target: 'false',
+        pass: !nativeFetch,
+      },
+      {
+        id: 'widget-layout-shift',
+        what: 'layout shift while the widget loads, desktop / phone',
+        measured: `${clsDesktop.total.toFixed(4)} / ${clsPhone.total.toFixed(4)}`,
+        target: '0 / 0',
+        pass: clsDesktop.total === 0 && clsPhone.total === 0,
+      },
+      {
+        id: 'widget-first-card',
+        what: `join ack → first product card, median of ${firstCard.length} loads`,
+        measured: `${median(firstCard).toFixed(1)} ms (p90 ${percentile(firstCardSorted, 0.9).toFixed(1)}, max ${Math.max(...firstCard).toFixed(1)})`,
+        target: '<= 50 ms',
+        pass: median(firstCard) <= 50,
+      },
+    ];
+    writeBenchJson(json, 'widget', rows);
+  }
 } finally {
   await browser.close();
   await server.close();

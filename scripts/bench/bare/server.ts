@@ -1,7 +1,8 @@
 /**
  * The bare reference of docs/benchmarks.md's Targets: what a competent developer writes in an afternoon.
- * express + socket.io 4, one reserve Lua script, a naive `io.to(room).emit` on every change. No
- * auth, validation, limits, idempotency or ledger. Benchmarks run it in its own process, driven by
+ * express + socket.io 4, one reserve Lua script, and live stock pushed to the event's room with a
+ * plain throttle (the first change at once, then at most one message per 100 ms, the last one
+ * always sent). No auth, validation, limits, idempotency or ledger. Benchmarks run it in its own process, driven by
  * the same load generator as the real server, and report the real server as a ratio of it.
  *
  * Env: PORT (0 = random), REDIS_URL, BARE_PREFIX (Redis key prefix). Prints one JSON line
@@ -44,6 +45,29 @@ app.get('/stock/:eventId', async (req, res) => {
   res.json(await redis.hgetall(stockKey(req.params.eventId)));
 });
 
+const STOCK_INTERVAL_MS = 100;
+/** Per event: the latest stock of each SKU not yet pushed, when the last push went out, its timer. */
+const throttles = new Map<string, { pending: Map<string, number>; lastAt: number; timer?: NodeJS.Timeout }>();
+
+function pushStock(eventId: string): void {
+  const throttle = throttles.get(eventId)!;
+  throttle.timer = undefined;
+  const items = [...throttle.pending].map(([sku, available]) => ({ sku, available, version: 0 }));
+  throttle.pending.clear();
+  throttle.lastAt = Date.now();
+  shop.to(eventId).emit('stock', { eventId, items });
+}
+
+function stockChanged(eventId: string, sku: string, available: number): void {
+  let throttle = throttles.get(eventId);
+  if (!throttle) throttles.set(eventId, (throttle = { pending: new Map(), lastAt: -Infinity }));
+  throttle.pending.set(sku, available);
+  if (throttle.timer) return;
+  const wait = throttle.lastAt + STOCK_INTERVAL_MS - Date.now();
+  if (wait <= 0) pushStock(eventId);
+  else throttle.timer = setTimeout(() => pushStock(eventId), wait);
+}
+
 const httpServer = createServer(app);
 const io = new Server(httpServer, { transports: ['websocket'] });
 const shop = io.of('/shop');
@@ -66,7 +90,7 @@ shop.on('connection', (socket) => {
     if (result[0] === 1) {
       const [, id, available, expiresAt] = result as [number, string, number, number];
       ack({ ok: true, hold: { id, sku, qty, expiresAt }, available });
-      shop.to(eventId).emit('stock', { eventId, items: [{ sku, available, version: 0 }] });
+      stockChanged(eventId, sku, available);
     } else {
       ack({ ok: false, error: { code: 'SOLD_OUT', message: 'sold out' } });
     }

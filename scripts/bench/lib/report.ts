@@ -1,4 +1,6 @@
-/** The result table every benchmark prints: measured figure, target, PASS/FAIL. */
+/** The result table every benchmark prints: measured figure, target, PASS/FAIL; and its JSON. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 export interface Row {
   what: string;
@@ -6,6 +8,45 @@ export interface Row {
   target: string;
   /** `undefined` for informational rows without a target. */
   pass?: boolean;
+  /** The row of the Targets table (docs/benchmarks.md) this figure decides, for `pnpm bench`. */
+  id?: TargetId;
+}
+
+/** The rows of the Targets table, in its order (docs/benchmarks.md). */
+export const TARGET_IDS = [
+  'drop-watching',
+  'drop-watching-exact',
+  'drop-watching-stock',
+  'drop-not-watching',
+  'redis-per-reserve',
+  'server-per-reserve',
+  'throughput',
+  'throughput-ceiling',
+  'fanout-delivery',
+  'fanout-burst-rate',
+  'fanout-burst-last-stock',
+  'join-storm',
+  'memory-per-viewer',
+  'several-processes',
+  'checkout',
+  'pos-sold-out',
+  'widget-size',
+  'widget-layout-shift',
+  'widget-first-card',
+] as const;
+export type TargetId = (typeof TARGET_IDS)[number];
+
+/** What a bench writes with `--json=PATH`: every row it printed, target rows carrying their id. */
+export interface BenchJson {
+  bench: string;
+  finishedAt: string;
+  rows: Row[];
+}
+
+export function writeBenchJson(path: string, bench: string, rows: Row[]): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const body: BenchJson = { bench, finishedAt: new Date().toISOString(), rows };
+  writeFileSync(path, `${JSON.stringify(body, null, 2)}\n`);
 }
 
 export const fmt = (value: number, digits = 1) =>

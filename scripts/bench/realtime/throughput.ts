@@ -6,6 +6,7 @@
 import type { LoadGenerator } from '../load/generator.js';
 import type { BenchTarget } from '../lib/targets.js';
 import { cpuDelta, cpuSnapshot } from '../lib/cpu.js';
+import { commandStats, commandStatsDelta } from '../lib/commandstats.js';
 import { nowMs, summarize, type LatencySummary } from '../lib/stats.js';
 
 export interface ThroughputOptions {
@@ -28,6 +29,13 @@ export interface ThroughputSample {
   cpuUsPerReserve: Record<string, number>;
   /** The same as a share of one core over the window (1 = one core busy the whole time). */
   cores: Record<string, number>;
+  /**
+   * Redis's time executing scripts per acknowledged reserve in the window (`INFO commandstats`:
+   * EVALSHA and EVAL, the commands a script calls included), µs; and every command's calls and time
+   * per reserve (a script's inner commands are counted both there and under their own names).
+   */
+  redisUsecPerReserve: number;
+  redisCommands: Record<string, { callsPerReserve: number; usecPerReserve: number }>;
 }
 
 /** Units so large the window never sells out, and the same number as the per-shopper limit. */
@@ -63,11 +71,13 @@ export async function throughputRound(
     generator: generator.pids,
   };
   await new Promise((resolve) => setTimeout(resolve, options.warmupMs));
+  const statsBefore = await commandStats();
   const before = cpuSnapshot(groups);
   const windowStart = nowMs();
   const result = await loop;
   const windowMs = nowMs() - windowStart;
   const cpu = cpuDelta(before, cpuSnapshot(groups));
+  const stats = commandStatsDelta(statsBefore, await commandStats());
   const reservesInWindow = result.throughput * (windowMs / 1000);
   const closed = await generator.disconnect();
   return {
@@ -81,5 +91,12 @@ export async function throughputRound(
       Object.entries(cpu).map(([name, ms]) => [name, (ms * 1000) / reservesInWindow]),
     ),
     cores: Object.fromEntries(Object.entries(cpu).map(([name, ms]) => [name, ms / windowMs])),
+    redisUsecPerReserve: ((stats.evalsha?.usec ?? 0) + (stats.eval?.usec ?? 0)) / reservesInWindow,
+    redisCommands: Object.fromEntries(
+      Object.entries(stats).map(([name, s]) => [
+        name,
+        { callsPerReserve: s.calls / reservesInWindow, usecPerReserve: s.usec / reservesInWindow },
+      ]),
+    ),
   };
 }

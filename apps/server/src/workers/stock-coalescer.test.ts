@@ -9,7 +9,9 @@ describe('StockCoalescer', () => {
   beforeEach(() => {
     vi.useFakeTimers({ now: 1_000_000 });
     sent = [];
-    coalescer = new StockCoalescer(100, (eventId, items) => sent.push({ eventId, items, at: Date.now() }));
+    coalescer = new StockCoalescer(100, (eventId, items) => {
+      sent.push({ eventId, items, at: Date.now() });
+    });
   });
   afterEach(() => {
     coalescer.close();
@@ -72,5 +74,67 @@ describe('StockCoalescer', () => {
     coalescer.forget('e');
     vi.advanceTimersByTime(500);
     expect(sent).toHaveLength(1);
+  });
+});
+
+describe('StockCoalescer with a flush that takes time', () => {
+  const FLUSH_MS = 300;
+  const BUSY_MS = 250;
+  let flushes: { startedAt: number; endedAt: number | null; available: number[] }[];
+  let coalescer: StockCoalescer;
+
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    flushes = [];
+    // Each flush takes FLUSH_MS of wall time, of which BUSY_MS held the event loop.
+    coalescer = new StockCoalescer(100, (_eventId, items) => {
+      const flush = { startedAt: Date.now(), endedAt: null as number | null, available: items.map((i) => i.available) };
+      flushes.push(flush);
+      return new Promise<number>((resolve) =>
+        setTimeout(() => {
+          flush.endedAt = Date.now();
+          resolve(BUSY_MS);
+        }, FLUSH_MS),
+      );
+    });
+  });
+  afterEach(() => {
+    coalescer.close();
+    vi.useRealTimers();
+  });
+
+  it('never starts a flush before the last one ended, waits its cost after it, and ends on the final state', async () => {
+    // A random burst: 400 changes over 4 s, in random gaps.
+    let version = 0;
+    let available = 1_000;
+    while (version < 400) {
+      version += 1;
+      available -= 1;
+      coalescer.add('e', { sku: 'A', available, version }, Date.now());
+      coalescer.release();
+      await vi.advanceTimersByTimeAsync(Math.floor(Math.random() * 20));
+    }
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(flushes.length).toBeGreaterThan(1);
+    for (let i = 1; i < flushes.length; i += 1) {
+      const previous = flushes[i - 1]!;
+      expect(previous.endedAt).not.toBeNull();
+      expect(flushes[i]!.startedAt).toBeGreaterThanOrEqual(previous.endedAt! + BUSY_MS);
+      expect(flushes[i]!.startedAt).toBeGreaterThanOrEqual(previous.startedAt + 100);
+    }
+    expect(flushes.at(-1)!.available).toEqual([available]);
+    const all = flushes.flatMap((flush) => flush.available);
+    expect(all).toEqual([...all].sort((a, b) => b - a));
+  });
+
+  it('still sends the first change of a quiet room at once', async () => {
+    coalescer.add('e', { sku: 'A', available: 5, version: 1 }, Date.now());
+    coalescer.release();
+    expect(flushes).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(2_000);
+    coalescer.add('e', { sku: 'A', available: 4, version: 2 }, Date.now());
+    coalescer.release();
+    expect(flushes).toHaveLength(2);
+    expect(flushes[1]!.startedAt).toBe(Date.now());
   });
 });

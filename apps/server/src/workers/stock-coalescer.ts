@@ -6,18 +6,27 @@ interface RoomState {
   /** Ledger time (ms) of the oldest pending change, for the fan-out lag metric. */
   oldestAt: number;
   lastFlushAt: number;
+  /** Earliest time of the next flush after the last one's cost (see {@link StockFlush}). */
+  notBefore: number;
   timer: NodeJS.Timeout | undefined;
+  /** A flush that returned a promise has not settled yet. */
+  sending: boolean;
 }
 
-/** Receives one coalesced message for an event: the latest item of each SKU that changed. */
-export type StockFlush = (eventId: string, items: StockItem[], oldestChangeAt: number) => void;
+/**
+ * Receives one coalesced message for an event: the latest item of each SKU that changed. A flush
+ * that sends over several event-loop turns returns a promise of the milliseconds it held the loop:
+ * the room's next flush waits for it to settle (so messages never overtake each other) and then at
+ * least as long again as it cost, so broadcasting takes at most about half of a busy process's time.
+ */
+export type StockFlush = (eventId: string, items: StockItem[], oldestChangeAt: number) => void | Promise<number>;
 
 /**
  * Coalesces stock changes per event room: keeps the newest state of each SKU (generation, then
  * version), sends the first
- * change of a quiet period at once (leading edge), then at most one message per `intervalMs`.
- * The last message of a burst always carries each SKU's final state, because a pending flush is
- * never dropped, only merged into.
+ * change of a quiet period at once (leading edge), then at most one message per `intervalMs`, and
+ * no sooner after a slow flush than that flush's cost. The last message of a burst always carries
+ * each SKU's final state, because a pending flush is never dropped, only merged into.
  */
 export class StockCoalescer {
   readonly #rooms = new Map<string, RoomState>();
@@ -33,7 +42,14 @@ export class StockCoalescer {
   add(eventId: string, item: StockItem, at: number): void {
     let room = this.#rooms.get(eventId);
     if (!room) {
-      room = { pending: new Map(), oldestAt: at, lastFlushAt: -Infinity, timer: undefined };
+      room = {
+        pending: new Map(),
+        oldestAt: at,
+        lastFlushAt: -Infinity,
+        notBefore: -Infinity,
+        timer: undefined,
+        sending: false,
+      };
       this.#rooms.set(eventId, room);
     }
     if (room.pending.size === 0) room.oldestAt = at;
@@ -46,12 +62,16 @@ export class StockCoalescer {
   release(): void {
     for (const eventId of this.#dirty) {
       const room = this.#rooms.get(eventId);
-      if (!room || room.timer || room.pending.size === 0) continue;
-      const wait = room.lastFlushAt + this.intervalMs - this.now();
-      if (wait <= 0) this.#send(eventId, room);
-      else room.timer = setTimeout(() => this.#send(eventId, room), wait);
+      if (room) this.#schedule(eventId, room);
     }
     this.#dirty.clear();
+  }
+
+  #schedule(eventId: string, room: RoomState): void {
+    if (room.timer || room.sending || room.pending.size === 0) return;
+    const wait = Math.max(room.lastFlushAt + this.intervalMs, room.notBefore) - this.now();
+    if (wait <= 0) this.#send(eventId, room);
+    else room.timer = setTimeout(() => this.#send(eventId, room), wait);
   }
 
   /** Drops an event no longer watched on this process. */
@@ -71,7 +91,15 @@ export class StockCoalescer {
     const items = [...room.pending.values()];
     room.pending.clear();
     room.lastFlushAt = this.now();
-    this.flush(eventId, items, room.oldestAt);
+    const sending = this.flush(eventId, items, room.oldestAt);
+    if (!sending) return;
+    room.sending = true;
+    const settled = (busyMs: number) => {
+      room.sending = false;
+      room.notBefore = this.now() + busyMs;
+      if (this.#rooms.get(eventId) === room) this.#schedule(eventId, room);
+    };
+    sending.then(settled, () => settled(0));
   }
 }
 

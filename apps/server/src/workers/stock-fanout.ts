@@ -28,7 +28,8 @@ interface Watched {
 
 /**
  * The ledger fan-out: tails the ledger stream of every event this process has viewers of,
- * coalesces the changes per event, and emits `stock` to this process's sockets only. Every
+ * coalesces the changes per event, and broadcasts `stock` to this process's sockets only, in slices
+ * that leave reserves room to run. Every
  * process does the same, so each viewer gets each message once however many processes there are,
  * and changes made anywhere (another process, the admin API, a POS webhook, the sweeper) reach
  * everyone.
@@ -57,10 +58,12 @@ export class StockFanout {
     intervalMs: number,
   ) {
     this.#ends = new LedgerTail(redis, keys);
-    this.#coalescer = new StockCoalescer(intervalMs, (eventId, items, oldestAt) => {
-      this.rooms.emitLocal(eventId, 'stock', { eventId, items });
+    this.#coalescer = new StockCoalescer(intervalMs, async (eventId, items, oldestAt) => {
       this.metrics.stockMessages.inc();
       this.metrics.fanoutLag.observe(Math.max(0, Date.now() - oldestAt) / 1000);
+      const cost = await this.rooms.broadcastLocal(eventId, 'stock', { eventId, items });
+      debug('stock of %s to %d sockets: %d ms over %d slices', eventId, cost.sockets, cost.busyMs, cost.slices);
+      return cost.busyMs;
     });
   }
 
