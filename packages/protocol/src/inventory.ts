@@ -37,12 +37,25 @@ export interface Hold {
   expiresAt: number;
 }
 
-/** `restore`: the SKU's state as restored after Redis lost the event (one per SKU, with the new generation). */
-export const LEDGER_TYPES = ['allocate', 'reserve', 'release', 'expire', 'commit', 'pos', 'restore'] as const;
+/**
+ * `restore`: the SKU's state as restored after Redis lost the event (one per SKU, with the new
+ * generation). `refund`: refunded units of an order put back on sale (carries the order id).
+ */
+export const LEDGER_TYPES = ['allocate', 'reserve', 'release', 'expire', 'commit', 'pos', 'restore', 'refund'] as const;
 export type LedgerType = (typeof LEDGER_TYPES)[number];
 
 /** Who caused a stock movement. */
-export const LEDGER_SOURCES = ['shop', 'admin', 'host', 'sweeper', 'pos', 'checkout', 'system'] as const;
+export const LEDGER_SOURCES = [
+  'shop',
+  'admin',
+  'host',
+  'sweeper',
+  'pos',
+  'checkout',
+  'system',
+  'reconciler',
+  'external',
+] as const;
 export type LedgerSource = (typeof LEDGER_SOURCES)[number];
 
 /**

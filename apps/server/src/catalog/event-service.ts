@@ -197,6 +197,10 @@ export class EventService {
     const stock = await this.repository.transaction(async (tx) => {
       const event = await this.repository.lock(tx, eventId);
       if (!event) throw new LiveshopError(ErrorCode.NOT_FOUND, `event ${eventId} does not exist`);
+      const located = items.find((item) => item.locationId !== undefined);
+      if (located) {
+        throw new LiveshopError(ErrorCode.NOT_FOUND, `location ${located.locationId} does not exist`);
+      }
       const known = new Set(event.products.map((product) => product.sku));
       const unknown = items.find((item) => !known.has(item.sku));
       if (unknown) {

@@ -2,6 +2,7 @@ import {
   ErrorCode,
   LiveshopError,
   chatSendPayload,
+  checkoutPayload,
   joinPayload,
   parseInput,
   releasePayload,
@@ -102,6 +103,13 @@ export const SHOP_REQUESTS: RequestTable<ShopClientToServerEvents, ShopperConnec
         { id: shopperId, ip, role: 'shopper', author: shopperDisplayName(shopperId), rooms: socket.rooms },
         payload,
       ),
+  },
+
+  checkout: {
+    parse: checkedBy(checkoutPayload),
+    handle: () => {
+      throw new LiveshopError(ErrorCode.UNAVAILABLE, 'checkout is not available on this server yet');
+    },
   },
 };
 
