@@ -179,9 +179,7 @@ async function run(database: 'postgres' | 'pglite'): Promise<RunResult> {
     if (refused.length > 0)
       progress(`${database}: refused ${refused.length}, first ${JSON.stringify(refused[0]?.error)}`);
     const confirmed = acks.filter((ack) => ack.ok && ack.order.status === 'confirmed').length;
-    const snapshot = (await fetch(`${server.url}/api/events/${eventId}`).then((r) => r.json())) as {
-      products: { sku: string; available: number }[];
-    };
+    const snapshot = await eventSnapshot(server.url, eventId);
     const orders = (
       await http(
         'GET',
@@ -315,6 +313,20 @@ async function openPglite(dataDir: string): Promise<Sql> {
     close: () => db.close(),
   };
   return sql;
+}
+
+/** The public event snapshot, asked again for up to 10 s while the server answers an error. */
+async function eventSnapshot(
+  url: string,
+  eventId: string,
+): Promise<{ products: { sku: string; available: number }[] }> {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    const response = await fetch(`${url}/api/events/${eventId}`);
+    if (response.ok) return (await response.json()) as { products: { sku: string; available: number }[] };
+    if (Date.now() > until) throw new Error(`GET /api/events/${eventId} → ${response.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 async function postgresReachable(): Promise<boolean> {

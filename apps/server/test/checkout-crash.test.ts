@@ -26,6 +26,7 @@ import {
   startCheckoutServer,
   type CheckoutHarness,
 } from './checkout-harness.js';
+import { PrivateRedis } from './private-redis.js';
 import { spawnServer } from './spawn-server.js';
 
 /** The steps a checkout records, in order; a crash may fall after any of them. */
@@ -193,4 +194,30 @@ describe.skipIf(!TEST_DATABASE_URL)('a server process killed in the middle of a 
       redis.disconnect();
     }
   }, 90_000);
+});
+
+describe('Redis back empty after orders were taken', () => {
+  it('restores each SKU with the units of its confirmed orders sold, less refunds', async () => {
+    const redis = await PrivateRedis.start();
+    const h = await startCheckoutServer(Boolean(TEST_DATABASE_URL), { redisUrl: redis.url });
+    try {
+      const eventId = await newEvent(h.server, { TEE: 5 });
+      const a = await holding(h.server, eventId, 'TEE', 3);
+      const sold = await checkout(a.socket, checkoutOf(eventId, [a.hold.id]));
+      expect(sold.order.status).toBe('confirmed');
+      const refunded = await admin(h.server, 'POST', `/api/admin/orders/${sold.order.id}/refund`, {
+        lines: [{ sku: 'TEE', qty: 1 }],
+      });
+      expect(refunded.status).toBe(200);
+      closeClients();
+      await redis.restartEmpty();
+      await eventually(async () => (await h.server.inventory.snapshot(eventId)).length === 2, 15_000);
+      const tee = (await h.server.inventory.snapshot(eventId)).find((s) => s.sku === 'TEE');
+      expect(tee).toMatchObject({ allocated: 5, sold: 2, held: 0, available: 3 });
+    } finally {
+      closeClients();
+      await h.stop();
+      await redis.stop();
+    }
+  }, 60_000);
 });
