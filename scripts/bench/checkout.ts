@@ -68,8 +68,16 @@ async function http(method: string, url: string, body: unknown, adminKey: string
   return text ? (JSON.parse(text) as Record<string, unknown>) : {};
 }
 
-function emit(socket: Socket, event: string, payload: unknown): Promise<Record<string, any>> {
-  return socket.timeout(60_000).emitWithAck(event, payload) as Promise<Record<string, any>>;
+/** An ack as the bench reads it: `ok`, the error, and the fields of the request's answer. */
+interface Ack {
+  ok: boolean;
+  error?: { code: string; message: string };
+  hold: { id: string };
+  order: { status: string };
+}
+
+function emit(socket: Socket, event: string, payload: unknown): Promise<Ack> {
+  return socket.timeout(60_000).emitWithAck(event, payload) as Promise<Ack>;
 }
 
 async function run(database: 'postgres' | 'pglite'): Promise<RunResult> {
