@@ -33,6 +33,15 @@ const scriptErrors: Record<number, (detail: unknown[]) => ErrorBody> = {
     code: ErrorCode.ALLOCATION_BELOW_COMMITTED,
     message: `allocation cannot go below held + sold (${String(held)} held, ${String(sold)} sold)`,
   }),
+  [-12]: ([holdId, locationId]) => ({
+    code: ErrorCode.NOT_AVAILABLE_AT_LOCATION,
+    message: `location ${String(locationId)} cannot supply hold ${String(holdId)}`,
+  }),
+  [-13]: ([sku]) => ({ code: ErrorCode.CONFLICT, message: `sku ${String(sku)} has fewer units sold than refunded` }),
+  [-14]: ([sold]) => ({
+    code: ErrorCode.ALLOCATION_BELOW_COMMITTED,
+    message: `a location's units cannot go below the ${String(sold)} sold there`,
+  }),
   [-11]: ([maxQty]) => ({
     code: ErrorCode.LIMIT_EXCEEDED,
     message: `at most ${String(maxQty)} units per reserve`,

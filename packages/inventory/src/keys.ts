@@ -9,6 +9,7 @@ export interface SkuKeys {
   readonly shopperHolds: string;
   readonly expiredHolds: string;
   readonly ledger: string;
+  readonly locations: string;
 }
 
 /**
@@ -44,6 +45,7 @@ export class KeyBuilder {
         shopperHolds: this.shopperHolds(eventId),
         expiredHolds: this.expiredHolds(eventId, sku),
         ledger: this.ledger(eventId),
+        locations: this.locations(eventId, sku),
       });
       this.skuKeyCache.set(id, keys);
     }
@@ -102,6 +104,15 @@ export class KeyBuilder {
     return `${this.event(eventId)}expired:${sku}`;
   }
 
+  /**
+   * Hash: where the SKU's units are (see `lua/includes/locations.lua`): `a:<locationId>` → units
+   * of the allocation at that location, `s:<locationId>` → of those, units sold. Empty when the
+   * SKU has no located stock. The pooled counts of {@link stock} stay what viewers see.
+   */
+  locations(eventId: string, sku: string): string {
+    return `${this.event(eventId)}locations:${sku}`;
+  }
+
   /** Stream: one entry per stock movement. */
   ledger(eventId: string): string {
     return `${this.event(eventId)}ledger`;
@@ -117,8 +128,17 @@ export class KeyBuilder {
     return `${this.event(eventId)}idem:release:${shopperId}|${key}`;
   }
 
+  /**
+   * A commit's result, kept for the idempotency TTL. Orders commit under their order id, so this
+   * is also the index that tells whether an order's holds were committed (no ledger scan).
+   */
   commitIdempotency(eventId: string, key: string): string {
     return `${this.event(eventId)}idem:commit:${key}`;
+  }
+
+  /** A refund's restock result, by refund id. */
+  restockIdempotency(eventId: string, key: string): string {
+    return `${this.event(eventId)}idem:restock:${key}`;
   }
 
   allocateIdempotency(eventId: string, key: string): string {

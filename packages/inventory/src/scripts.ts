@@ -16,6 +16,9 @@ export const scripts = {
   expireDue: commands.expireDue,
   configure: commands.configure,
   restore: commands.restore,
+  extend: commands.extend,
+  restock: commands.restock,
+  allocateAt: commands.allocateAt,
 } as const satisfies Record<string, ScriptDefinition>;
 
 export type ScriptName = keyof typeof scripts;

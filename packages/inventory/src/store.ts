@@ -13,6 +13,12 @@ import {
   shopperIdSchema,
   skuSchema,
   unitsSchema,
+  idempotencyKeySchema,
+  locationIdSchema,
+  orderIdSchema,
+  qtySchema,
+  type LedgerSource,
+  type LocationDraw,
   type AllocateInput,
   type CommitInput,
   type CommitResult,
@@ -231,13 +237,15 @@ export class InventoryStore {
 
   /**
    * Turns holds into sold units for an order, all or nothing: if any hold is missing
-   * (`HOLD_NOT_FOUND`) or expired (`HOLD_EXPIRED`), nothing changes. Each hold gets a ledger entry
-   * carrying `orderId`. Replays by idempotency key.
+   * (`HOLD_NOT_FOUND`, also another shopper's when `shopperId` is given) or expired
+   * (`HOLD_EXPIRED`), or the pickup location lacks the units (`NOT_AVAILABLE_AT_LOCATION`),
+   * nothing changes. Each hold gets a ledger entry carrying `orderId`. Replays by idempotency key;
+   * an order commits under its order id, which {@link findCommit} reads.
    */
   async commit(input: CommitInput): Promise<InventoryResult<CommitResult>> {
     const parsed = validate(commitInput, input);
     if (!parsed.ok) return parsed;
-    const { eventId, holdIds, orderId, idempotencyKey } = parsed.value;
+    const { eventId, holdIds, orderId, idempotencyKey, shopperId, pickupLocationId, shipFrom, source } = parsed.value;
     if (new Set(holdIds).size !== holdIds.length) {
       return { ok: false, error: { code: ErrorCode.INVALID_INPUT, message: 'holdIds: a hold is listed twice' } };
     }
@@ -249,29 +257,170 @@ export class InventoryStore {
       k.config(eventId),
     ];
     const fingerprint = `${orderId}|${[...holdIds].sort().join(',')}`;
-    const args: (string | number)[] = [orderId, fingerprint, 'checkout', this.idempotencyTtl, this.ledgerMaxLength];
+    const args: (string | number)[] = [
+      orderId,
+      fingerprint,
+      source ?? 'checkout',
+      this.idempotencyTtl,
+      this.ledgerMaxLength,
+      shopperId ?? '',
+      pickupLocationId ?? '',
+      (shipFrom ?? []).join(','),
+    ];
     for (const holdId of holdIds) {
       const sku = skuOfHoldId(holdId);
       const s = k.forSku(eventId, sku);
-      keys.push(s.stock, s.holdExpiry, s.holdData, s.expiredHolds);
+      keys.push(s.stock, s.holdExpiry, s.holdData, s.expiredHolds, s.locations);
       args.push(holdId, sku);
     }
     const reply = await this.run.commit(keys.length, ...keys, ...args);
     if (reply[0] !== 1) return { ok: false, error: scriptError(reply) };
-    const items: CommitResult['items'] = [];
-    for (let i = 1; i + 4 < reply.length; i += 5) {
-      const holdId = reply[i] as string;
-      const [qty, available, version, generation] = reply.slice(i + 1, i + 5) as number[];
-      items.push({
-        holdId,
-        sku: skuOfHoldId(holdId),
-        qty,
-        available,
-        version,
-        generation,
-      } as CommitResult['items'][number]);
+    return { ok: true, orderId, items: commitItems(reply) };
+  }
+
+  /**
+   * Whether the order's holds were committed, and what the commit did: the commit's idempotency
+   * record under the order id (one GET; no ledger scan). Kept for the idempotency TTL (24 h by
+   * default), which is why orders are settled long before.
+   */
+  async findCommit(eventId: string, orderId: string): Promise<CommitResult | null> {
+    parseInput(eventIdSchema, eventId);
+    const stored = await this.redis.get(this.keys.commitIdempotency(eventId, orderId));
+    if (!stored) return null;
+    const fingerprint = stored.slice(0, stored.indexOf('\n'));
+    if (fingerprint.slice(0, fingerprint.indexOf('|')) !== orderId) return null;
+    return { orderId, items: commitItems(JSON.parse(stored.slice(stored.indexOf('\n') + 1)) as unknown[]) };
+  }
+
+  /**
+   * Extends a shopper's holds for a payment: each expires no sooner than `windowMs` from now,
+   * and never more than `capMs` past its expiry before the first extension. All or nothing:
+   * `HOLD_NOT_FOUND` (also another shopper's) or `HOLD_EXPIRED`. Resolves to the deadline (Redis
+   * clock, epoch ms) before which committing every hold succeeds.
+   */
+  async extendHolds(input: {
+    eventId: string;
+    shopperId: string;
+    holdIds: string[];
+    windowMs: number;
+    capMs: number;
+  }): Promise<InventoryResult<{ deadline: number; expiresAt: number[] }>> {
+    const { eventId, shopperId, holdIds } = input;
+    parseInput(eventIdSchema, eventId);
+    parseInput(shopperIdSchema, shopperId);
+    for (const holdId of holdIds) parseInput(holdIdSchema, holdId);
+    const keys = [this.keys.shopperHolds(eventId)];
+    for (const holdId of holdIds) {
+      const s = this.keys.forSku(eventId, skuOfHoldId(holdId));
+      keys.push(s.holdExpiry, s.holdData, s.expiredHolds);
     }
-    return { ok: true, orderId, items };
+    const reply = await this.run.extend(
+      keys.length,
+      ...keys,
+      shopperId,
+      String(Math.max(0, Math.round(input.windowMs))),
+      String(Math.max(0, Math.round(input.capMs))),
+      ...holdIds,
+    );
+    if (reply[0] !== 1) return { ok: false, error: scriptError(reply) };
+    return { ok: true, deadline: Number(reply[1]), expiresAt: reply.slice(2).map(Number) };
+  }
+
+  /**
+   * Puts refunded units back on sale, all or nothing, one `refund` ledger entry per line carrying
+   * the order id, and each line's units back at the locations its commit drew them from.
+   * Idempotent on `refundId`.
+   */
+  async restock(input: {
+    eventId: string;
+    orderId: string;
+    refundId: string;
+    /** Per line: the units, where the commit drew them, and whose allowance they go back to. */
+    lines: { sku: string; qty: number; draws: LocationDraw[]; shopperId?: string }[];
+  }): Promise<InventoryResult<{ items: { sku: string; available: number; version: number; generation: number }[] }>> {
+    const { eventId, orderId, refundId, lines } = input;
+    parseInput(eventIdSchema, eventId);
+    parseInput(orderIdSchema, orderId);
+    parseInput(idempotencyKeySchema, refundId);
+    const k = this.keys;
+    const keys = [k.ledger(eventId), k.restockIdempotency(eventId, refundId), k.config(eventId)];
+    const fingerprint = `${orderId}|${lines.map((l) => `${l.sku}:${l.qty}`).join(',')}`;
+    const args: string[] = [orderId, fingerprint, 'admin', this.idempotencyTtl, this.ledgerMaxLength];
+    for (const line of lines) {
+      parseInput(skuSchema, line.sku);
+      parseInput(qtySchema, line.qty);
+      const s = k.forSku(eventId, line.sku);
+      keys.push(s.stock, s.locations, s.holdData);
+      args.push(
+        line.sku,
+        String(line.qty),
+        line.draws.map((d) => `${d.locationId}=${d.qty}`).join(','),
+        line.shopperId ?? '',
+      );
+    }
+    const reply = await this.run.restock(keys.length, ...keys, ...args);
+    if (reply[0] !== 1) return { ok: false, error: scriptError(reply) };
+    const items = lines.map((line, i) => {
+      const [available, version, generation] = reply.slice(1 + 3 * i, 4 + 3 * i).map(Number) as [
+        number,
+        number,
+        number,
+      ];
+      return { sku: line.sku, available, version, generation };
+    });
+    return { ok: true, items };
+  }
+
+  /**
+   * Sets a SKU's units at one location; the SKU's allocation moves by the difference (viewers see
+   * the pooled count). `ALLOCATION_BELOW_COMMITTED` when the location would hold fewer than it sold,
+   * or the allocation would go below held + sold.
+   */
+  async allocateAt(input: {
+    eventId: string;
+    sku: string;
+    locationId: string;
+    units: number;
+    source?: LedgerSource;
+  }): Promise<InventoryResult<{ stock: SkuStock }>> {
+    const { eventId, sku, locationId, units } = input;
+    parseInput(eventIdSchema, eventId);
+    parseInput(skuSchema, sku);
+    parseInput(locationIdSchema, locationId);
+    parseInput(unitsSchema, units);
+    const s = this.keys.forSku(eventId, sku);
+    const reply = await this.run.allocateAt(
+      s.stock,
+      this.keys.skus(eventId),
+      s.ledger,
+      s.config,
+      s.locations,
+      sku,
+      locationId,
+      String(units),
+      input.source ?? 'admin',
+      this.ledgerMaxLength,
+    );
+    if (reply[0] !== 1) return { ok: false, error: scriptError(reply) };
+    const [, allocated, available, held, sold, version, generation] = reply as number[];
+    return { ok: true, stock: { sku, allocated, available, held, sold, version, generation } as SkuStock };
+  }
+
+  /** Units of the SKU at each location: allocated there and sold from there (empty without located stock). */
+  async locationStock(eventId: string, sku: string): Promise<Map<string, { allocated: number; sold: number }>> {
+    parseInput(eventIdSchema, eventId);
+    parseInput(skuSchema, sku);
+    const fields = await this.redis.hgetall(this.keys.locations(eventId, sku));
+    const byLocation = new Map<string, { allocated: number; sold: number }>();
+    for (const [field, value] of Object.entries(fields)) {
+      const id = field.slice(2);
+      const entry = byLocation.get(id) ?? { allocated: 0, sold: 0 };
+      if (field.startsWith('a:')) entry.allocated = Number(value);
+      else entry.sold = Number(value);
+      byLocation.set(id, entry);
+    }
+    for (const id of byLocation.keys()) if (!fields[`a:${id}`]) byLocation.delete(id);
+    return byLocation;
   }
 
   /**
@@ -378,4 +527,37 @@ export class InventoryStore {
   async now(): Promise<number> {
     return epochMsOfRedisTime(await this.redis.time());
   }
+}
+
+/** The items of a commit's reply: per hold its id, qty, available, version, generation and draws. */
+function commitItems(reply: unknown[]): CommitResult['items'] {
+  const items: CommitResult['items'] = [];
+  for (let i = 1; i + 5 < reply.length; i += 6) {
+    const holdId = String(reply[i]);
+    const [qty, available, version, generation] = reply.slice(i + 1, i + 5).map(Number) as [
+      number,
+      number,
+      number,
+      number,
+    ];
+    items.push({
+      holdId,
+      sku: skuOfHoldId(holdId),
+      qty,
+      available,
+      version,
+      generation,
+      draws: parseDraws(String(reply[i + 5] ?? '')),
+    });
+  }
+  return items;
+}
+
+/** `"<locationId>=<units>,…"` as the commit script writes it. */
+function parseDraws(text: string): LocationDraw[] {
+  if (!text) return [];
+  return text.split(',').map((part) => {
+    const at = part.lastIndexOf('=');
+    return { locationId: part.slice(0, at), qty: Number(part.slice(at + 1)) };
+  });
 }

@@ -23,9 +23,9 @@ describe('commit', () => {
       ok: true,
       orderId: 'o1',
       items: [
-        { holdId: ids[0], sku: 'tee', qty: 1, available: 6, version: 4, generation: 0 },
-        { holdId: ids[1], sku: 'hat', qty: 2, available: 8, version: 3, generation: 0 },
-        { holdId: ids[2], sku: 'tee', qty: 3, available: 6, version: 5, generation: 0 },
+        { holdId: ids[0], sku: 'tee', qty: 1, available: 6, version: 4, generation: 0, draws: [] },
+        { holdId: ids[1], sku: 'hat', qty: 2, available: 8, version: 3, generation: 0, draws: [] },
+        { holdId: ids[2], sku: 'tee', qty: 3, available: 6, version: 5, generation: 0, draws: [] },
       ],
     });
     expect(await f.store.snapshot('e')).toEqual([

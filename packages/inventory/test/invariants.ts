@@ -19,6 +19,7 @@ export async function invariantProblems(redis: Redis, store: InventoryStore, eve
     for (const [field, value] of Object.entries(fields)) {
       if (field.startsWith('h')) holdIds.push(field);
       else if (field.startsWith(store.keys.buyerField(''))) owned += Number(value);
+      else if (field.startsWith('x:') && fields[field.slice(2)] !== undefined) continue;
       else problems.push(`${s.sku}: unexpected hold data field ${field}`);
     }
     const holds = await Promise.all(holdIds.map((holdId) => store.getHold(eventId, holdId)));
@@ -72,6 +73,10 @@ export function replayLedger(entries: LedgerEntry[]): { stock: Map<string, Count
       case 'commit':
         next.held -= e.qty;
         next.sold += e.qty;
+        break;
+      case 'refund':
+        next.sold -= e.qty;
+        next.available += e.qty;
         break;
     }
     if (JSON.stringify(recorded) !== JSON.stringify(next)) {

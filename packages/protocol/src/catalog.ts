@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventIdSchema, MAX_HOLD_TTL_SECONDS, MAX_QTY, skuSchema } from './ids.js';
+import { eventIdSchema, locationIdSchema, MAX_HOLD_TTL_SECONDS, MAX_QTY, skuSchema } from './ids.js';
 
 export const EVENT_STATUSES = ['scheduled', 'live', 'ended'] as const;
 export type EventStatus = (typeof EVENT_STATUSES)[number];
@@ -83,9 +83,23 @@ export interface ProductView extends Product {
 
 export const setStockBody = z.strictObject({
   items: z
-    .array(z.strictObject({ sku: skuSchema, quantity: z.number().int().min(0).max(MAX_QTY) }))
+    .array(
+      z.strictObject({
+        sku: skuSchema,
+        quantity: z.number().int().min(0).max(MAX_QTY),
+        /**
+         * The location these units are at (`PUT /api/admin/locations`). Absent: the event's own
+         * pool, with no location. A SKU's allocation is the sum over its locations and pool.
+         */
+        locationId: locationIdSchema.optional(),
+      }),
+    )
     .min(1, 'items is empty')
-    .max(200, 'at most 200 items'),
+    .max(200, 'at most 200 items')
+    .refine(
+      (items) => new Set(items.map((i) => `${i.sku}|${i.locationId ?? ''}`)).size === items.length,
+      'a sku and location are listed twice',
+    ),
 });
 export type SetStockBody = z.infer<typeof setStockBody>;
 

@@ -19,6 +19,12 @@ export const ErrorCode = {
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   UNAVAILABLE: 'UNAVAILABLE',
   INTERNAL: 'INTERNAL',
+  /** The card's issuer said no (`reason` says why); nothing was charged, the holds are kept. */
+  PAYMENT_DECLINED: 'PAYMENT_DECLINED',
+  /** The payment got no decision (a processor error, the provider unreachable); nothing was charged. */
+  PAYMENT_FAILED: 'PAYMENT_FAILED',
+  /** A pickup location that does not have the units (or does not offer pickup). */
+  NOT_AVAILABLE_AT_LOCATION: 'NOT_AVAILABLE_AT_LOCATION',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -28,6 +34,12 @@ export interface ErrorBody {
   message: string;
   /** Field-level detail for `INVALID_INPUT` (path → message). */
   issues?: { path: string; message: string }[];
+  /**
+   * `PAYMENT_DECLINED`: why, as the provider reports it (`card_declined`, `insufficient_funds`,
+   * `expired_card`, `incorrect_cvc`, `incorrect_number`, `authentication_required`,
+   * `card_not_supported`, `currency_not_supported`), for a client to put in its own words.
+   */
+  reason?: string;
 }
 
 /** The HTTP status each code is sent with. */
@@ -48,6 +60,9 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   UNAVAILABLE: 503,
   INTERNAL: 500,
+  PAYMENT_DECLINED: 402,
+  PAYMENT_FAILED: 502,
+  NOT_AVAILABLE_AT_LOCATION: 409,
 };
 
 export const isErrorCode = (value: unknown): value is ErrorCode =>
@@ -60,13 +75,15 @@ export class LiveshopError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly issues?: ErrorBody['issues'],
+    readonly reason?: string,
   ) {
     super(message);
   }
 
   toBody(): ErrorBody {
-    return this.issues
-      ? { code: this.code, message: this.message, issues: this.issues }
-      : { code: this.code, message: this.message };
+    const body: ErrorBody = { code: this.code, message: this.message };
+    if (this.issues) body.issues = this.issues;
+    if (this.reason !== undefined) body.reason = this.reason;
+    return body;
   }
 }

@@ -27,6 +27,8 @@ export const holdIdSchema = z
   .regex(/^h[0-9a-z]+~[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'holdId is not a hold id');
 export const idempotencyKeySchema = token('idempotencyKey', 128);
 export const orderIdSchema = token('orderId', 64);
+/** A store or warehouse id (`PUT /api/admin/locations`). */
+export const locationIdSchema = token('locationId', 64);
 export const shopperIdSchema = token('shopperId', 64);
 export const qtySchema = z
   .number({ error: 'qty must be a number' })

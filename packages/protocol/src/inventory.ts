@@ -3,6 +3,7 @@ import {
   eventIdSchema,
   holdIdSchema,
   idempotencyKeySchema,
+  locationIdSchema,
   orderIdSchema,
   qtySchema,
   shopperIdSchema,
@@ -37,12 +38,25 @@ export interface Hold {
   expiresAt: number;
 }
 
-/** `restore`: the SKU's state as restored after Redis lost the event (one per SKU, with the new generation). */
-export const LEDGER_TYPES = ['allocate', 'reserve', 'release', 'expire', 'commit', 'pos', 'restore'] as const;
+/**
+ * `restore`: the SKU's state as restored after Redis lost the event (one per SKU, with the new
+ * generation). `refund`: refunded units of an order put back on sale (carries the order id).
+ */
+export const LEDGER_TYPES = ['allocate', 'reserve', 'release', 'expire', 'commit', 'pos', 'restore', 'refund'] as const;
 export type LedgerType = (typeof LEDGER_TYPES)[number];
 
 /** Who caused a stock movement. */
-export const LEDGER_SOURCES = ['shop', 'admin', 'host', 'sweeper', 'pos', 'checkout', 'system'] as const;
+export const LEDGER_SOURCES = [
+  'shop',
+  'admin',
+  'host',
+  'sweeper',
+  'pos',
+  'checkout',
+  'system',
+  'reconciler',
+  'external',
+] as const;
 export type LedgerSource = (typeof LEDGER_SOURCES)[number];
 
 /**
@@ -106,8 +120,21 @@ export const commitInput = z.strictObject({
   holdIds: z.array(holdIdSchema).min(1, 'holdIds is empty').max(50, 'at most 50 holds per commit'),
   orderId: orderIdSchema,
   idempotencyKey: idempotencyKeySchema,
+  /** When given, every hold must be this shopper's (another's is `HOLD_NOT_FOUND`). */
+  shopperId: shopperIdSchema.optional(),
+  /** Pickup: every unit must come from this location (`NOT_AVAILABLE_AT_LOCATION` otherwise). */
+  pickupLocationId: locationIdSchema.optional(),
+  /** Shipping: the locations to draw from after the unlocated pool, in order. */
+  shipFrom: z.array(locationIdSchema).max(200).optional(),
+  source: z.enum(LEDGER_SOURCES).optional(),
 });
 export type CommitInput = z.infer<typeof commitInput>;
+
+/** Units a commit drew from one location (`''`: the unlocated pool). */
+export interface LocationDraw {
+  locationId: string;
+  qty: number;
+}
 
 export interface ReserveResult {
   hold: Hold;
@@ -125,7 +152,16 @@ export interface ReleaseResult {
 }
 export interface CommitResult {
   orderId: string;
-  items: { holdId: string; sku: string; qty: number; available: number; version: number; generation: number }[];
+  items: {
+    holdId: string;
+    sku: string;
+    qty: number;
+    available: number;
+    version: number;
+    generation: number;
+    /** Where the units came from; empty when the SKU has no located stock. */
+    draws: LocationDraw[];
+  }[];
 }
 export interface ExpireResult {
   expired: number;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { EventSnapshot, EventStatus, LiveEvent, ProductView } from './catalog.js';
 import { EVENT_STATUSES } from './catalog.js';
+import type { CheckoutAck, CheckoutPayload } from './checkout.js';
 import type { ErrorBody } from './errors.js';
 import { eventIdSchema, holdIdSchema, idempotencyKeySchema, qtySchema, skuSchema } from './ids.js';
 
@@ -125,6 +126,13 @@ export interface ShopClientToServerEvents {
   reserve: (payload: ReservePayload, ack: AckFn<ReserveAck>) => void;
   release: (payload: ReleasePayload, ack: AckFn<ReleaseAck>) => void;
   'chat:send': (payload: ChatSendPayload, ack: AckFn<{ message: ChatMessage }>) => void;
+  /**
+   * Buys the connection's shopper's holds of one event (see `checkoutPayload`). Errors:
+   * `PAYMENT_DECLINED` (with `reason`), `PAYMENT_FAILED`, `HOLD_EXPIRED`, `HOLD_NOT_FOUND` (also a
+   * hold of another shopper), `NOT_AVAILABLE_AT_LOCATION`, `IDEMPOTENCY_CONFLICT`, `INVALID_INPUT`.
+   * The same `idempotencyKey` again answers the same order.
+   */
+  checkout: (payload: CheckoutPayload, ack: AckFn<CheckoutAck>) => void;
 }
 /** `/shop`: server → client. */
 export interface ShopServerToClientEvents {

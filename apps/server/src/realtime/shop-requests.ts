@@ -2,6 +2,7 @@ import {
   ErrorCode,
   LiveshopError,
   chatSendPayload,
+  checkoutPayload,
   joinPayload,
   parseInput,
   releasePayload,
@@ -102,6 +103,16 @@ export const SHOP_REQUESTS: RequestTable<ShopClientToServerEvents, ShopperConnec
         { id: shopperId, ip, role: 'shopper', author: shopperDisplayName(shopperId), rooms: socket.rooms },
         payload,
       ),
+  },
+
+  checkout: {
+    parse: checkedBy(checkoutPayload),
+    handle: async (payload, { ctx, shopperId, ip }) => {
+      // Checkouts count against the session's release limit (both end holds).
+      await ctx.limits.release(shopperId, ip);
+      const order = await ctx.checkout.checkout(shopperId, payload);
+      return { ok: true, order };
+    },
   },
 };
 

@@ -110,6 +110,9 @@ export const en: Strings = {
     PAYLOAD_TOO_LARGE: 'That is too long.',
     UNAVAILABLE: 'The shop cannot be reached right now. Please try again.',
     INTERNAL: 'Something went wrong on our side. Please try again.',
+    PAYMENT_DECLINED: 'Your card was declined. Nothing was charged.',
+    PAYMENT_FAILED: 'The payment did not go through. Nothing was charged.',
+    NOT_AVAILABLE_AT_LOCATION: 'This store cannot supply the item. Choose another store or shipping.',
   },
 };
 

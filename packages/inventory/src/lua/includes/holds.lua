@@ -8,6 +8,8 @@
     k.shoppers the event's zset of "<shopperId>|<holdId>|<qty>|<expiresAtMs>" (shopperMember) at
                score 0, so one shopper's holds are one ZRANGEBYLEX
   k.expired keeps tombstones of expired holds for an hour so release/commit can answer HOLD_EXPIRED.
+  A hold extended for a payment (extend-n.lua) keeps its expiry before the first extension in
+  k.data field "x:<holdId>" (the cap of its extensions); dropHold removes it with the hold.
   packages/inventory/src/hold-record.ts decodes both forms for the store's reads.
 ]]
 --@include "stock"
@@ -30,7 +32,7 @@ local function shopperMember(shopperId, holdId, qty, expiresAt)
 end
 
 local function dropHold(k, holdId, qty, shopperId, expiresAt)
-  rcall('HDEL', k.data, holdId)
+  rcall('HDEL', k.data, holdId, 'x:' .. holdId)
   rcall('ZREM', k.expiry, holdId)
   rcall('ZREM', k.shoppers, shopperMember(shopperId, holdId, qty, expiresAt))
 end
