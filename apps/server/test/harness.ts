@@ -164,11 +164,23 @@ export function request(socket: Socket, event: string, ...args: unknown[]): Prom
   return socket.timeout(5_000).emitWithAck(event, ...args) as Promise<Reply>;
 }
 
-/** Resolves once `predicate` holds, polling every 20 ms, or rejects after `timeoutMs`. */
+/**
+ * Resolves once `predicate` holds, polling every 20 ms, or rejects after `timeoutMs`. A predicate
+ * that throws (Redis still reconnecting, say) counts as not holding yet; the last error is
+ * reported if time runs out.
+ */
 export async function eventually(predicate: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
+  let lastError: unknown;
+  for (;;) {
+    try {
+      if (await predicate()) return;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error('condition not met in time', lastError === undefined ? {} : { cause: lastError });
+    }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
