@@ -19,6 +19,12 @@ export const ErrorCode = {
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   UNAVAILABLE: 'UNAVAILABLE',
   INTERNAL: 'INTERNAL',
+  /** A drop's product before its `startsAt`. */
+  NOT_ON_SALE: 'NOT_ON_SALE',
+  /** A moderator banned this shopper from the event: no chat, no reserve. */
+  BANNED: 'BANNED',
+  /** A moderator muted this shopper's chat for a while. */
+  MUTED: 'MUTED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -48,6 +54,9 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   UNAVAILABLE: 503,
   INTERNAL: 500,
+  NOT_ON_SALE: 409,
+  BANNED: 403,
+  MUTED: 403,
 };
 
 export const isErrorCode = (value: unknown): value is ErrorCode =>

@@ -3,4 +3,5 @@ export * from './ids.js';
 export * from './inventory.js';
 export * from './catalog.js';
 export * from './socket.js';
+export * from './consoles.js';
 export * from './validate.js';

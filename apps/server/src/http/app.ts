@@ -1,12 +1,13 @@
 import express, { type Express } from 'express';
 import type { Redis } from 'ioredis';
+import type { StaffTokenRegistry } from '../auth/staff-token-registry.js';
 import type { StaffTokens } from '../auth/staff-token.js';
 import type { EventService } from '../catalog/event-service.js';
 import type { SqlStore } from '../db/sql-store.js';
 import type { ServerMetrics } from '../metrics/metrics.js';
 import type { RateLimits } from '../rate-limits.js';
 import { requireAdmin } from './admin-auth.js';
-import { adminRouter } from './admin-router.js';
+import { adminRouter, type TokenSockets } from './admin-router.js';
 import { apiNotFound, errorHandler } from './error-handler.js';
 import { healthRouter } from './health-router.js';
 import { metricsRouter } from './metrics-router.js';
@@ -21,6 +22,8 @@ export interface AppDeps {
   events: EventService;
   limits: RateLimits;
   staffTokens: StaffTokens;
+  tokenRegistry: StaffTokenRegistry;
+  tokenSockets: TokenSockets;
   adminKey?: string;
   metricsKey?: string;
   /** `/metrics` is served by {@link createMonitoringApp} on another port instead. */
