@@ -290,6 +290,7 @@ export class LiveShop extends LiveShopElement {
               .pending=${state.pending.has(product.sku)}
               .notice=${state.notices.get(product.sku) ?? null}
               .locale=${this.resolvedLocale()}
+              .clockOffsetMs=${state.clockOffsetMs}
               ?pinned=${state.pinned.includes(product.sku)}
             ></live-shop-product-card>
           </li>`,
