@@ -12,6 +12,7 @@ async function main(): Promise<void> {
   if (server.adminKey && !process.env.LIVESHOP_ADMIN_KEY) {
     console.warn(`liveshop: demo admin key: ${server.adminKey} (set LIVESHOP_ADMIN_KEY to choose one)`);
   }
+  for (const link of await server.demoConsoleLinks()) console.warn(`liveshop: ${link}`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

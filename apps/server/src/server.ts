@@ -27,9 +27,10 @@ import { redactUrl, resolveOptions, type ServerOptions } from './config/options.
 import { openSqlStore } from './db/open.js';
 import type { SqlStore } from './db/sql-store.js';
 import { startDemoStream } from './demo/demo-assets.js';
+import { DEMO_EVENT } from './demo/demo-event.js';
 import { seedDemo } from './demo/seed-demo.js';
 import { createApp, createMonitoringApp } from './http/app.js';
-import { widgetBundleDir, type StaticDirs } from './http/static-assets.js';
+import { consolePagesDir, widgetBundleDir, type StaticDirs } from './http/static-assets.js';
 import { ServerMetrics } from './metrics/metrics.js';
 import { RateLimits } from './rate-limits.js';
 import { ChatStore } from './realtime/chat-store.js';
@@ -64,6 +65,8 @@ export interface RunningServer {
   detector?: AnomalyDetector;
   /** Issues a staff token and records it (as `POST /api/admin/tokens` does), e.g. for the demo's console links. */
   issueStaffToken(role: 'host' | 'moderator', eventId: string): Promise<{ token: string; id: string }>;
+  /** With the demo on: a line per console with a ready sign-in link to the demo event (fresh tokens); none otherwise. */
+  demoConsoleLinks(): Promise<string[]>;
   /** `http://<host>:<port>` of the separate monitoring port, when `metricsPort` is set. */
   metricsUrl?: string;
   /** Stops accepting connections, stops the workers, closes sockets, Redis and the database. Idempotent. */
@@ -124,7 +127,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     cleanups.push(() => reconciler.stop());
     availability.onUp(() => reconciler.trigger());
 
-    const staticDirs: StaticDirs = { widget: widgetBundleDir() };
+    const staticDirs: StaticDirs = { widget: widgetBundleDir(), console: consolePagesDir() };
     if (config.demo) {
       await seedDemo(events);
       staticDirs.demoPublic = demoPublicDir;
@@ -235,6 +238,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       metricsUrl = urlOf(config.host, await listen(monitoring, config.metricsPort, config.host));
     }
 
+    const issueStaffToken = async (role: 'host' | 'moderator', eventId: string) => {
+      const issued = staffTokens.issue(role, eventId);
+      await tokenRegistry.record(issued);
+      return { token: issued.token, id: issued.id };
+    };
     let closing: Promise<void> | undefined;
     return {
       url: urlOf(config.host, port),
@@ -245,10 +253,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       anomalies,
       posSignals,
       detector,
-      async issueStaffToken(role, eventId) {
-        const issued = staffTokens.issue(role, eventId);
-        await tokenRegistry.record(issued);
-        return { token: issued.token, id: issued.id };
+      issueStaffToken,
+      async demoConsoleLinks() {
+        if (!config.demo) return [];
+        const base = urlOf(config.host, port).replace('127.0.0.1', 'localhost');
+        const lines: string[] = [];
+        for (const role of ['host', 'moderator'] as const) {
+          const { token } = await issueStaffToken(role, DEMO_EVENT.id);
+          lines.push(`${role} console: ${base}/console/${role}#token=${token}`);
+        }
+        return lines;
       },
       close: () => (closing ??= cleanup()),
     };
