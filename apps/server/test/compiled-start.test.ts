@@ -117,6 +117,23 @@ describe('the compiled server started with plain node', () => {
     expect(((await event.json()) as { event: { id: string } }).event.id).toBe('demo');
   });
 
+  it('prints signed-in links to both consoles, which it serves with their scripts', async () => {
+    // Printed just after the line that says where it listens.
+    for (let waited = 0; !stderr.includes('moderator console:') && waited < 5_000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    for (const role of ['host', 'moderator']) {
+      const link = new RegExp(`${role} console: http://\\S+/console/${role}#token=t1\\.\\S+`).exec(stderr);
+      expect(link, `${role} link in:\n${stderr}`).not.toBeNull();
+      const page = await fetch(`${url}/console/${role}`);
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      const script = /<script type="module" crossorigin src="([^"]+)"/.exec(html)?.[1];
+      expect(script).toMatch(new RegExp(`^/console/assets/${role}-`));
+      expect((await fetch(`${url}${script}`)).status).toBe(200);
+    }
+  });
+
   it('keeps its embedded database in ./data of its working directory', () => {
     expect(existsSync(path.join(cwd, 'data/pglite'))).toBe(true);
   });
