@@ -51,10 +51,32 @@ describe('host console', () => {
       hasText: 'Trail Canvas Cap',
     });
     expect(await highlighted.count()).toBe(0);
-    const clicked = Date.now();
+    // Timed from the host's click in the host page to the first frame the viewer's page shows the
+    // highlight in (both pages read the same machine clock), not counting the test driver's own
+    // round trips.
+    await host.evaluate(() => {
+      const console = document.querySelector('liveshop-host-console')!;
+      console.shadowRoot!.addEventListener('click', () => ((window as { clickedAt?: number }).clickedAt = Date.now()), {
+        capture: true,
+      });
+    });
+    const seen = viewer.waitForFunction(
+      () => {
+        const cards = document
+          .querySelector('live-shop')
+          ?.shadowRoot?.querySelectorAll('.products live-shop-product-card');
+        const cap = [...(cards ?? [])].find((card) => card.shadowRoot?.textContent?.includes('Trail Canvas Cap'));
+        return cap?.hasAttribute('pinned') ? Date.now() : false;
+      },
+      undefined,
+      { polling: 'raf', timeout: 10_000 },
+    );
     await productRow(host, 'CAP-TRAIL').locator('button.pin').click();
-    await highlighted.waitFor({ timeout: 1_000 });
-    console.log(`pin to viewer highlight: ${Date.now() - clicked} ms`);
+    const highlightedAt = (await (await seen).jsonValue()) as number;
+    const clickedAt = await host.evaluate(() => (window as { clickedAt?: number }).clickedAt!);
+    console.log(`pin click to viewer highlight: ${highlightedAt - clickedAt} ms`);
+    expect(highlightedAt - clickedAt).toBeLessThan(1_000);
+    await highlighted.waitFor();
     await viewer.locator('live-shop-pinned-overlay live-shop-product-card', { hasText: 'Trail Canvas Cap' }).waitFor();
     await expect
       .poll(() => productRow(host, 'CAP-TRAIL').locator('button.pin').getAttribute('aria-pressed'))
@@ -98,6 +120,29 @@ describe('host console', () => {
     await host.locator('liveshop-host-console .connection').waitFor({ state: 'detached', timeout: 10_000 });
     await server.setStock([{ sku: 'TOTE-MARKET', quantity: 9 }]);
     await expect.poll(() => productRow(host, 'TOTE-MARKET').locator('[data-count=available]').textContent()).toBe('8');
+
+    // A sale (as checkout commits one) shows in the figures and the per-minute chart.
+    const held = await server.inventory.reserve({
+      eventId: 'demo',
+      sku: 'MUG-EMBER',
+      qty: 2,
+      shopperId: 'sConsoleBuyer01',
+      idempotencyKey: 'console-sale',
+    });
+    if (!held.ok) throw new Error(held.error.message);
+    const sold = await server.inventory.commit({
+      eventId: 'demo',
+      holdIds: [held.hold.id],
+      orderId: 'console-order',
+      idempotencyKey: 'console-order',
+    });
+    expect(sold.ok).toBe(true);
+    await expect.poll(() => host.locator('[data-figure=sold]').textContent(), { timeout: 8_000 }).toBe('2');
+    await expect.poll(() => productRow(host, 'MUG-EMBER').locator('[data-count=sold]').textContent()).toBe('2');
+    await productRow(host, 'TEE-ORIGIN').locator('button.pin').click();
+    await expect
+      .poll(() => productRow(host, 'TEE-ORIGIN').locator('button.pin').getAttribute('aria-pressed'))
+      .toBe('true');
 
     await mkdir(screenshotDir, { recursive: true });
     await host.locator('liveshop-sales-chart canvas').waitFor();
