@@ -28,6 +28,7 @@ async function main(): Promise<void> {
       console.warn(`liveshop: demo admin key: ${server.adminKey} (set LIVESHOP_ADMIN_KEY to choose one)`);
     }
   }
+  for (const link of await server.demoConsoleLinks()) console.warn(`liveshop: ${link}`);
   let stopping = false;
   const stop = (reason: string) => {
     if (stopping) return;

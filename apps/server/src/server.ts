@@ -9,7 +9,18 @@ import createDebug from 'debug';
 import { ShopperSessions } from './auth/shopper-session.js';
 import { sharedSigningSecret } from './auth/signing-secret.js';
 import { Signer } from './auth/signing.js';
+import { StaffTokenRegistry } from './auth/staff-token-registry.js';
 import { StaffTokens } from './auth/staff-token.js';
+import { Anomalies } from './anomalies/anomalies.js';
+import { AnomalyStore } from './anomalies/anomaly-store.js';
+import { PosSignals } from './anomalies/pos-signals.js';
+import { DropStore } from './catalog/drop-store.js';
+import { FiguresService } from './figures/figures-service.js';
+import { OrderFigures } from './figures/order-figures.js';
+import { ViewerCounts } from './figures/viewer-counts.js';
+import { ModerationService, restoreBans } from './moderation/moderation-service.js';
+import { ModerationStore } from './moderation/moderation-store.js';
+import type { TokenSockets } from './http/admin-router.js';
 import { EventRepository } from './catalog/event-repository.js';
 import { EventService } from './catalog/event-service.js';
 import { PinStore } from './catalog/pin-store.js';
@@ -17,9 +28,10 @@ import { redactUrl, resolveOptions, type ServerOptions } from './config/options.
 import { openSqlStore } from './db/open.js';
 import type { SqlStore } from './db/sql-store.js';
 import { startDemoStream } from './demo/demo-assets.js';
+import { DEMO_EVENT } from './demo/demo-event.js';
 import { seedDemo } from './demo/seed-demo.js';
 import { createApp, createMonitoringApp } from './http/app.js';
-import { widgetBundleDir, type StaticDirs } from './http/static-assets.js';
+import { consolePagesDir, widgetBundleDir, type StaticDirs } from './http/static-assets.js';
 import { ServerMetrics } from './metrics/metrics.js';
 import { CheckoutService } from './orders/checkout-service.js';
 import { LocationRepository } from './orders/location-repository.js';
@@ -31,7 +43,10 @@ import { ChatStore } from './realtime/chat-store.js';
 import { EventRooms } from './realtime/event-rooms.js';
 import { registerShopNamespace } from './realtime/shop-namespace.js';
 import { createSocketServer } from './realtime/socket-server.js';
-import { registerStaffNamespaces } from './realtime/staff-namespaces.js';
+import { disconnectToken, registerStaffNamespaces } from './realtime/staff-namespaces.js';
+import { shopperRoom } from './realtime/shop-namespace.js';
+import { AnomalyDetector } from './workers/anomaly-detector.js';
+import { FiguresPublisher } from './workers/figures-publisher.js';
 import { RedisAvailability } from './redis-availability.js';
 import { closeRedis, connectRedis, duplicateForReads, warnUnlessNoEviction } from './redis-connection.js';
 import { HoldSweeper } from './workers/hold-sweeper.js';
@@ -48,6 +63,16 @@ export interface RunningServer {
   inventory: InventoryStore;
   /** The admin key in effect (the demo default when none was configured), if any. */
   adminKey: string | undefined;
+  /** The anomaly signal API (`raise`), for sources outside the ledger. */
+  anomalies: Anomalies;
+  /** The POS rules' typed signals, for the webhook routes and the sync outbox. */
+  posSignals: PosSignals;
+  /** The anomaly detector of this process (running only while it holds the lock), when workers run here. */
+  detector?: AnomalyDetector;
+  /** Issues a staff token and records it (as `POST /api/admin/tokens` does), e.g. for the demo's console links. */
+  issueStaffToken(role: 'host' | 'moderator', eventId: string): Promise<{ token: string; id: string }>;
+  /** With the demo on: a line per console with a ready sign-in link to the demo event (fresh tokens); none otherwise. */
+  demoConsoleLinks(): Promise<string[]>;
   /** `http://<host>:<port>` of the separate monitoring port, when `metricsPort` is set. */
   metricsUrl?: string;
   /** Runs one pass of the order reconciler now (it also runs at start and every interval, with `workers`). */
@@ -83,11 +108,28 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const signer = new Signer(config.sessionSecret ?? (await sharedSigningSecret(db)));
     const sessions = new ShopperSessions(signer);
     const staffTokens = new StaffTokens(signer);
+    const tokenRegistry = new StaffTokenRegistry(db);
     const metrics = new ServerMetrics();
+    const nodeId = randomBytes(6).toString('hex');
     const repository = new EventRepository(db);
     const orders = new OrderRepository(db);
     const locations = new LocationRepository(db);
-    const events = new EventService(repository, inventory, new PinStore(redis, keys), orders);
+    const events = new EventService(repository, inventory, new PinStore(redis, keys), orders, new DropStore(db));
+    const anomalies = new Anomalies(new AnomalyStore(db), metrics);
+    const posSignals = new PosSignals(anomalies);
+    events.allocations = {
+      clamped: ({ eventId, sku, requested, kept, held, sold }) =>
+        anomalies.report({
+          rule: 'allocation_clamped',
+          eventId,
+          severity: 'warning',
+          sku,
+          message: `${sku}: allocation ${requested} could not be applied below ${held} held + ${sold} sold; it stays ${kept}`,
+          data: { requested, kept, held, sold },
+        }),
+    };
+    const moderationStore = new ModerationStore(db);
+    events.onRestored = (eventId) => restoreBans(moderationStore, inventory, eventId);
     // Before anything is served: what Redis lost while no process watched is back first.
     const reconciler = new RedisReconciler({ redis, events, keys, metrics });
     // Redis answered the connect; should it stall or drop right after, the process still starts
@@ -100,7 +142,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     cleanups.push(() => reconciler.stop());
     availability.onUp(() => reconciler.trigger());
 
-    const staticDirs: StaticDirs = { widget: widgetBundleDir() };
+    const staticDirs: StaticDirs = { widget: widgetBundleDir(), console: consolePagesDir() };
     if (config.demo) {
       await seedDemo(events);
       staticDirs.demoPublic = demoPublicDir;
@@ -140,6 +182,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }
 
     const limits = new RateLimits(redis, keys, config, metrics);
+    const tokenSockets: TokenSockets = { disconnect: () => undefined };
     const app = createApp({
       redis,
       db,
@@ -152,6 +195,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       checkout,
       refunds,
       inventory,
+      tokenRegistry,
+      tokenSockets,
       adminKey: config.adminKey,
       metricsKey: config.metricsKey,
       metricsElsewhere: config.metricsPort !== undefined,
@@ -174,7 +219,28 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     events.notifier = {
       status: (eventId, status) => rooms.emit(eventId, 'status', { eventId, status }),
       pinned: (eventId, skus) => rooms.emit(eventId, 'pinned', { eventId, skus }),
+      drop: (eventId, sku, startsAt) => rooms.emit(eventId, 'drop', { eventId, sku, startsAt }),
     };
+    tokenSockets.disconnect = (tokenId) => disconnectToken(sockets, tokenId);
+    anomalies.push = (anomaly) => rooms.emitStaff('moderator', anomaly.eventId, 'anomaly', anomaly);
+    const chat = new ChatStore(redis, keys, config.chatHistory);
+    const moderation = new ModerationService({
+      redis,
+      keys,
+      inventory,
+      chat,
+      rooms,
+      store: moderationStore,
+      shopperIps: async (shopperId) => {
+        const found = await sockets.shop.in(shopperRoom(shopperId)).fetchSockets();
+        return [...new Set(found.map((socket) => socket.data.ip).filter(Boolean))];
+      },
+    });
+    const viewers = new ViewerCounts(redis, keys, nodeId);
+    const figures = new FiguresService({ redis, keys, inventory, events, viewers, orders: new OrderFigures(db) });
+    const figuresPublisher = new FiguresPublisher({ rooms, viewers, figures, metrics });
+    figuresPublisher.start();
+    cleanups.push(() => figuresPublisher.stop());
     metrics.socketCounts = () => ({
       '/shop': sockets.shop.sockets.size,
       '/host': sockets.host.sockets.size,
@@ -185,24 +251,24 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const fanout = new StockFanout(redis, inventory.keys, rooms, metrics, config.stockIntervalMs);
     fanout.start();
     cleanups.push(() => fanout.stop());
+    let detector: AnomalyDetector | undefined;
     if (config.workers) {
-      const sweeper = new HoldSweeper({
-        redis,
-        inventory,
-        repository,
-        keys,
-        metrics,
-        nodeId: randomBytes(6).toString('hex'),
-      });
+      const sweeper = new HoldSweeper({ redis, inventory, repository, keys, metrics, nodeId });
       sweeper.start();
-      events.onCatalogChange = () => sweeper.refresh();
       cleanups.push(() => sweeper.stop());
+      detector = new AnomalyDetector({ redis, keys, repository, anomalies, metrics, nodeId });
+      detector.start();
+      cleanups.push(() => detector!.stop());
+      events.onCatalogChange = () => {
+        sweeper.refresh();
+        detector?.refresh();
+      };
     }
 
     const ctx = {
       inventory,
       events,
-      chat: new ChatStore(redis, keys, config.chatHistory),
+      chat,
       rooms,
       limits,
       metrics,
@@ -210,6 +276,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       staffTokens,
       fanout,
       checkout,
+      tokenRegistry,
+      moderation,
+      anomalies,
+      figures,
     };
     registerShopNamespace(sockets.shop, ctx);
     registerStaffNamespaces({ host: sockets.host, moderator: sockets.moderator }, ctx);
@@ -224,6 +294,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       metricsUrl = urlOf(config.host, await listen(monitoring, config.metricsPort, config.host));
     }
 
+    const issueStaffToken = async (role: 'host' | 'moderator', eventId: string) => {
+      const issued = staffTokens.issue(role, eventId);
+      await tokenRegistry.record(issued);
+      return { token: issued.token, id: issued.id };
+    };
     let closing: Promise<void> | undefined;
     return {
       url: urlOf(config.host, port),
@@ -232,6 +307,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       adminKey: config.adminKey,
       metricsUrl,
       settleOrders: () => orderReconciler.settleNow(),
+      anomalies,
+      posSignals,
+      detector,
+      issueStaffToken,
+      async demoConsoleLinks() {
+        if (!config.demo) return [];
+        const base = urlOf(config.host, port).replace('127.0.0.1', 'localhost');
+        const lines: string[] = [];
+        for (const role of ['host', 'moderator'] as const) {
+          const { token } = await issueStaffToken(role, DEMO_EVENT.id);
+          lines.push(`${role} console: ${base}/console/${role}#token=${token}`);
+        }
+        return lines;
+      },
       close: () => (closing ??= cleanup()),
     };
   } catch (error) {

@@ -57,7 +57,7 @@ async function startCompiled(
   keyPrefix: string,
   nodeArgs: string[] = [],
   extraEnv: NodeJS.ProcessEnv = {},
-): Promise<{ child: ChildProcess; url: string }> {
+): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.NODE_OPTIONS;
   delete env.DATABASE_URL;
@@ -82,7 +82,7 @@ async function startCompiled(
     });
     child.once('exit', (code) => reject(new Error(`the server exited with ${code} before listening:\n${stderr}`)));
   });
-  return { child, url };
+  return { child, url, stderr: () => stderr };
 }
 
 async function stop(child: ChildProcess): Promise<number | null> {
@@ -153,10 +153,13 @@ describe('the compiled server started with plain node', () => {
   let child: ChildProcess;
   let url: string;
   const keyPrefix = randomId('tc');
+  let stderrOf: () => string = () => '';
 
   beforeAll(async () => {
     cwd = await mkdtemp(path.join(tmpdir(), 'liveshop-start-'));
-    ({ child, url } = await startCompiled(cwd, keyPrefix));
+    let output: () => string;
+    ({ child, url, stderr: output } = await startCompiled(cwd, keyPrefix));
+    stderrOf = output;
   }, 60_000);
 
   afterAll(async () => {
@@ -182,6 +185,23 @@ describe('the compiled server started with plain node', () => {
     const event = await fetch(`${url}/api/events/demo`);
     expect(event.status).toBe(200);
     expect(((await event.json()) as { event: { id: string } }).event.id).toBe('demo');
+  });
+
+  it('prints signed-in links to both consoles, which it serves with their scripts', async () => {
+    // Printed just after the line that says where it listens.
+    for (let waited = 0; !stderrOf().includes('moderator console:') && waited < 5_000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    for (const role of ['host', 'moderator']) {
+      const link = new RegExp(`${role} console: http://\\S+/console/${role}#token=t1\\.\\S+`).exec(stderrOf());
+      expect(link, `${role} link in:\n${stderrOf()}`).not.toBeNull();
+      const page = await fetch(`${url}/console/${role}`);
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      const script = /<script type="module" crossorigin src="([^"]+)"/.exec(html)?.[1];
+      expect(script).toMatch(new RegExp(`^/console/assets/${role}-`));
+      expect((await fetch(`${url}${script}`)).status).toBe(200);
+    }
   });
 
   it('keeps its embedded database in ./data of its working directory', () => {

@@ -46,6 +46,11 @@ const scriptErrors: Record<number, (detail: unknown[]) => ErrorBody> = {
     code: ErrorCode.LIMIT_EXCEEDED,
     message: `at most ${String(maxQty)} units per reserve`,
   }),
+  [-15]: () => ({ code: ErrorCode.BANNED, message: 'you are banned from this event' }),
+  [-16]: ([startsAt]) => ({
+    code: ErrorCode.NOT_ON_SALE,
+    message: `on sale from ${new Date(Number(startsAt)).toISOString()}`,
+  }),
 };
 
 /** Turns a script's error reply (`[code, ...detail]`, code < 0) into an error body. */

@@ -25,7 +25,14 @@ export interface EventConfig {
 /** An event's config as read back, with its stock generation (0 until the first restore). */
 export interface StoredEventConfig extends EventConfig {
   generation: number;
+  /** Drops: SKU → when it goes on sale (epoch ms, Redis clock); absent when the event has none. */
+  onSaleAt?: Record<string, number>;
 }
+
+/** The config hash field of a drop's start time (`reserve-8.lua` reads it). */
+export const ON_SALE_FIELD = 'onsale:';
+/** The config hash field marking a shopper banned from the event (`reserve-8.lua` reads it). */
+export const BAN_FIELD = 'ban:';
 
 /** The config hash field of a SKU's per-shopper limit (`lua/includes/limits.lua` writes it). */
 const LIMIT_FIELD = 'limit:';
@@ -70,8 +77,10 @@ export async function readEventConfig(
   const fields = await redis.hgetall(keys.config(eventId));
   if (!fields.status) return null;
   const limits: Record<string, number> = {};
+  const onSaleAt: Record<string, number> = {};
   for (const [field, value] of Object.entries(fields)) {
     if (field.startsWith(LIMIT_FIELD)) limits[field.slice(LIMIT_FIELD.length)] = Number(value);
+    else if (field.startsWith(ON_SALE_FIELD)) onSaleAt[field.slice(ON_SALE_FIELD.length)] = Number(value);
   }
   const stored: StoredEventConfig = {
     status: fields.status as EventConfig['status'],
@@ -79,6 +88,7 @@ export async function readEventConfig(
     limits,
     generation: Number(fields.gen ?? 0),
   };
+  if (Object.keys(onSaleAt).length > 0) stored.onSaleAt = onSaleAt;
   if (fields.maxQty) stored.maxQtyPerReserve = Number(fields.maxQty);
   return stored;
 }

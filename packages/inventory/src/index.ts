@@ -5,3 +5,4 @@ export type { EventConfig, StoredEventConfig } from './event-config.js';
 export type { InventoryResult } from './result.js';
 export { scripts, type ScriptDefinition } from './scripts.js';
 export { LedgerTail, type LedgerReadOptions } from './ledger/tail.js';
+export { LedgerGroupReader } from './ledger/group.js';

@@ -155,6 +155,34 @@ export class KeyBuilder {
     return `${this.event(eventId)}chat`;
   }
 
+  /** Hash: shopperId → epoch ms when the shopper's chat mute ends. */
+  mutes(eventId: string): string {
+    return `${this.event(eventId)}mutes`;
+  }
+
+  /**
+   * Set of the events an IP was banned from with a shopper: a session minted from that IP later
+   * starts banned in them (a ban must survive a dropped session token).
+   */
+  bannedIp(ip: string): string {
+    return `${this.prefix}:banned-ip|${ip}`;
+  }
+
+  /** Hash: server process id → `<viewers>|<epoch ms>`, each process's `/shop` viewers of the event. */
+  viewers(eventId: string): string {
+    return `${this.event(eventId)}viewers`;
+  }
+
+  /** Hash: epoch ms of a minute's start → units sold in it (kept by the anomaly detector). */
+  salesPerMinute(eventId: string): string {
+    return `${this.event(eventId)}sales-per-minute`;
+  }
+
+  /** String: the process running the anomaly detector (a lock renewed while it runs). */
+  detectorLock(): string {
+    return `${this.prefix}:detector-lock`;
+  }
+
   /** String: the process sweeping the event's expired holds this pass. */
   sweepLock(eventId: string): string {
     return `${this.event(eventId)}sweep-lock`;

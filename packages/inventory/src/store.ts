@@ -34,7 +34,14 @@ import type { Cluster, Redis } from 'ioredis';
 import { z } from 'zod';
 import createDebug from 'debug';
 import { scriptError } from './errors.js';
-import { readEventConfig, writeEventConfig, type EventConfig, type StoredEventConfig } from './event-config.js';
+import {
+  BAN_FIELD,
+  ON_SALE_FIELD,
+  readEventConfig,
+  writeEventConfig,
+  type EventConfig,
+  type StoredEventConfig,
+} from './event-config.js';
 import { holdNonce, skuOfHoldId } from './hold-id.js';
 import { decodeHoldRecord, decodeShopperHold, shopperHoldsRange } from './hold-record.js';
 import { KeyBuilder } from './keys.js';
@@ -123,6 +130,34 @@ export class InventoryStore {
   /** Stores status, hold TTL and limits where the scripts read them; call it whenever they change. */
   configureEvent(eventId: string, config: Partial<EventConfig>): Promise<void> {
     return writeEventConfig(this.run, this.keys, eventId, config);
+  }
+
+  /**
+   * Makes a SKU a drop: reserves before `startsAt` (epoch ms, Redis clock) are `NOT_ON_SALE`;
+   * `null` puts it on sale now. Kept in the event's config hash, where reserve reads it.
+   */
+  async setOnSaleAt(eventId: string, sku: string, startsAt: number | null): Promise<void> {
+    parseInput(eventIdSchema, eventId);
+    parseInput(skuSchema, sku);
+    const key = this.keys.config(eventId);
+    if (startsAt === null) await this.redis.hdel(key, ON_SALE_FIELD + sku);
+    else await this.redis.hset(key, ON_SALE_FIELD + sku, String(Math.trunc(startsAt)));
+  }
+
+  /** Bans shoppers from the event (reserve answers `BANNED`), or lifts their bans. */
+  async setBanned(eventId: string, shopperIds: string[], banned: boolean): Promise<void> {
+    parseInput(eventIdSchema, eventId);
+    for (const shopperId of shopperIds) parseInput(shopperIdSchema, shopperId);
+    if (shopperIds.length === 0) return;
+    const key = this.keys.config(eventId);
+    const fields = shopperIds.map((shopperId) => BAN_FIELD + shopperId);
+    if (banned) await this.redis.hset(key, ...fields.flatMap((field) => [field, '1']));
+    else await this.redis.hdel(key, ...fields);
+  }
+
+  /** Whether the shopper is banned from the event. */
+  async isBanned(eventId: string, shopperId: string): Promise<boolean> {
+    return (await this.redis.hexists(this.keys.config(eventId), BAN_FIELD + shopperId)) === 1;
   }
 
   getEventConfig(eventId: string): Promise<StoredEventConfig | null> {

@@ -79,6 +79,8 @@ export interface ProductView extends Product {
   version: number;
   /** The event's stock generation (see `SkuStock.generation`); always sent, absent taken as 0. */
   generation?: number;
+  /** A drop: the product goes on sale at this time (epoch ms, server clock); absent when on sale. */
+  onSaleAt?: number;
 }
 
 export const setStockBody = z.strictObject({
@@ -116,6 +118,15 @@ export const issueTokenBody = z.strictObject({
     .max(7 * 24 * 3600)
     .optional(),
 });
+/** What `POST /api/admin/tokens` answers: the token, its id (for `DELETE /api/admin/tokens/:id`) and claims. */
+export interface IssuedToken {
+  token: string;
+  id: string;
+  role: 'host' | 'moderator';
+  eventId: string;
+  /** Epoch ms. */
+  expiresAt: number;
+}
 export type StaffRole = z.infer<typeof issueTokenBody>['role'];
 
 /** `GET /api/events/:id` */

@@ -25,6 +25,12 @@ export const ErrorCode = {
   PAYMENT_FAILED: 'PAYMENT_FAILED',
   /** A pickup location that does not have the units (or does not offer pickup). */
   NOT_AVAILABLE_AT_LOCATION: 'NOT_AVAILABLE_AT_LOCATION',
+  /** A drop's product before its `startsAt`. */
+  NOT_ON_SALE: 'NOT_ON_SALE',
+  /** A moderator banned this shopper from the event: no chat, no reserve. */
+  BANNED: 'BANNED',
+  /** A moderator muted this shopper's chat for a while. */
+  MUTED: 'MUTED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -63,6 +69,9 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   PAYMENT_DECLINED: 402,
   PAYMENT_FAILED: 502,
   NOT_AVAILABLE_AT_LOCATION: 409,
+  NOT_ON_SALE: 409,
+  BANNED: 403,
+  MUTED: 403,
 };
 
 export const isErrorCode = (value: unknown): value is ErrorCode =>

@@ -2,6 +2,20 @@ import { z } from 'zod';
 import type { EventSnapshot, EventStatus, LiveEvent, ProductView } from './catalog.js';
 import { EVENT_STATUSES } from './catalog.js';
 import type { CheckoutAck, CheckoutPayload } from './checkout.js';
+import type {
+  Anomaly,
+  AnomalyAckPayload,
+  BanPayload,
+  ChatDeletePayload,
+  ChatDeletedMessage,
+  DropMessage,
+  DropPayload,
+  EventFigures,
+  FiguresPayload,
+  ModerationNotice,
+  ModerationState,
+  MutePayload,
+} from './consoles.js';
 import type { ErrorBody } from './errors.js';
 import { eventIdSchema, holdIdSchema, idempotencyKeySchema, qtySchema, skuSchema } from './ids.js';
 
@@ -81,6 +95,11 @@ export interface ChatMessage {
   /** Epoch milliseconds. */
   at: number;
   role: 'shopper' | 'host' | 'moderator';
+  /**
+   * The author's shopper id, for moderating (mute, ban): sent on `/host` and `/moderator` only,
+   * never to viewers.
+   */
+  shopperId?: string;
 }
 export interface HoldView {
   id: string;
@@ -101,6 +120,11 @@ export interface JoinAck extends EventSnapshot {
    * reload (or a second tab) shows them again. Absent on `/host` and `/moderator`.
    */
   holds?: HoldView[];
+}
+/** `/moderator` join: the snapshot plus the recent anomalies (newest first) and who is muted or banned. */
+export interface ModeratorJoinAck extends JoinAck {
+  anomalies: Anomaly[];
+  moderation: ModerationState;
 }
 export interface ReserveAck {
   hold: HoldView;
@@ -142,6 +166,10 @@ export interface ShopServerToClientEvents {
   pinned: (payload: PinnedMessage) => void;
   status: (payload: { eventId: string; status: EventStatus }) => void;
   chat: (payload: ChatMessage) => void;
+  /** A moderator deleted a chat message: remove it. */
+  'chat:deleted': (payload: ChatDeletedMessage) => void;
+  /** A host scheduled a drop: the SKU goes on sale at `startsAt` (server clock). */
+  drop: (payload: DropMessage) => void;
 }
 
 /** `/host`: client → server (a host token is scoped to one event). */
@@ -149,16 +177,33 @@ export interface HostClientToServerEvents {
   join: (payload: JoinPayload, ack: AckFn<JoinAck>) => void;
   pin: (payload: PinPayload, ack: AckFn<{ skus: string[] }>) => void;
   status: (payload: StatusPayload, ack: AckFn<{ status: EventStatus }>) => void;
+  drop: (payload: DropPayload, ack: AckFn<{ drop: DropMessage }>) => void;
+  figures: (payload: FiguresPayload, ack: AckFn<{ figures: EventFigures }>) => void;
   'chat:send': (payload: ChatSendPayload, ack: AckFn<{ message: ChatMessage }>) => void;
 }
-export type HostServerToClientEvents = ShopServerToClientEvents;
+/** `/host` and `/moderator`: server → client, the viewers' messages plus the staff's own. */
+export interface StaffServerToClientEvents extends ShopServerToClientEvents {
+  /** `/host`: the event's live figures, every few seconds while a host watches. */
+  figures: (payload: EventFigures) => void;
+  /** `/moderator`: the detector raised an anomaly. */
+  anomaly: (payload: Anomaly) => void;
+  /** `/moderator`: a moderator acknowledged an anomaly. */
+  'anomaly:acked': (payload: { eventId: string; id: string; ackedAt: number; ackedBy: string }) => void;
+  /** `/moderator` and `/host`: a moderator muted, banned or deleted. */
+  moderation: (payload: ModerationNotice) => void;
+}
+export type HostServerToClientEvents = StaffServerToClientEvents;
 
 /** `/moderator`: client → server (a moderator token is scoped to one event). */
 export interface ModeratorClientToServerEvents {
-  join: (payload: JoinPayload, ack: AckFn<JoinAck>) => void;
+  join: (payload: JoinPayload, ack: AckFn<ModeratorJoinAck>) => void;
   'chat:send': (payload: ChatSendPayload, ack: AckFn<{ message: ChatMessage }>) => void;
+  'chat:delete': (payload: ChatDeletePayload, ack: AckFn<{ messageId: string }>) => void;
+  mute: (payload: MutePayload, ack: AckFn<{ shopperId: string; until: number }>) => void;
+  ban: (payload: BanPayload, ack: AckFn<{ shopperId: string }>) => void;
+  'anomaly:ack': (payload: AnomalyAckPayload, ack: AckFn<{ id: string; ackedAt: number; ackedBy: string }>) => void;
 }
-export type ModeratorServerToClientEvents = ShopServerToClientEvents;
+export type ModeratorServerToClientEvents = StaffServerToClientEvents;
 
 /**
  * Messages between server processes (socket.io `serverSideEmit`): none. Broadcasts reach every

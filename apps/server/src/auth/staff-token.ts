@@ -9,6 +9,8 @@ export const DEFAULT_STAFF_TOKEN_TTL_SECONDS = 12 * 3600;
 
 /** What a host or moderator token grants: one role on one event until `expiresAt`. */
 export interface StaffClaims {
+  /** The token's id: what revokes it, and what records name as the actor. */
+  id: string;
   role: StaffRole;
   eventId: string;
   /** Epoch milliseconds. */
@@ -31,11 +33,10 @@ export class StaffTokens {
     ttlSeconds = DEFAULT_STAFF_TOKEN_TTL_SECONDS,
   ): { token: string } & StaffClaims {
     const expiresAt = this.now() + ttlSeconds * 1000;
-    // The nonce keeps two tokens issued in the same millisecond distinct, for audit logs.
-    const body = Buffer.from(
-      JSON.stringify({ r: role, e: eventId, x: expiresAt, n: randomBytes(6).toString('base64url') }),
-    ).toString('base64url');
-    return { token: `t1.${body}.${this.signer.sign(PURPOSE, body)}`, role, eventId, expiresAt };
+    // The nonce is the token's id: random, so two tokens issued in the same millisecond differ.
+    const id = randomBytes(9).toString('base64url');
+    const body = Buffer.from(JSON.stringify({ r: role, e: eventId, x: expiresAt, n: id })).toString('base64url');
+    return { token: `t1.${body}.${this.signer.sign(PURPOSE, body)}`, id, role, eventId, expiresAt };
   }
 
   /** Verifies signature and expiry; throws `UNAUTHORIZED` naming which check failed. */
@@ -50,8 +51,9 @@ export class StaffTokens {
       r: StaffRole;
       e: string;
       x: number;
+      n: string;
     };
     if (!(claims.x > this.now())) throw new LiveshopError(ErrorCode.UNAUTHORIZED, 'the token has expired');
-    return { role: claims.r, eventId: claims.e, expiresAt: claims.x };
+    return { id: String(claims.n), role: claims.r, eventId: claims.e, expiresAt: claims.x };
   }
 }

@@ -28,7 +28,9 @@ describe('StaffTokens', () => {
   it('carries role, event and expiry', () => {
     const tokens = new StaffTokens(signer, () => 1_000);
     const issued = tokens.issue('host', 'ev1', 60);
-    expect(tokens.verify(issued.token)).toEqual({ role: 'host', eventId: 'ev1', expiresAt: 61_000 });
+    expect(tokens.verify(issued.token)).toEqual({ id: issued.id, role: 'host', eventId: 'ev1', expiresAt: 61_000 });
+    expect(issued.id).toMatch(/^[A-Za-z0-9_-]{12}$/);
+    expect(tokens.issue('host', 'ev1', 60).id).not.toBe(issued.id);
   });
 
   it('refuses expired, tampered and foreign tokens with UNAUTHORIZED', () => {

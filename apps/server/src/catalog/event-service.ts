@@ -12,6 +12,7 @@ import {
 import type { InventoryStore } from '@liveshop/inventory';
 import type { z } from 'zod';
 import type { SqlExecutor } from '../db/sql-store.js';
+import type { DropStore } from './drop-store.js';
 import type { PinStore } from './pin-store.js';
 import type { OrderRepository } from '../orders/order-repository.js';
 import type { CatalogEvent, EventRepository } from './event-repository.js';
@@ -20,6 +21,12 @@ import type { CatalogEvent, EventRepository } from './event-repository.js';
 export interface EventNotifier {
   status(eventId: string, status: EventStatus): void;
   pinned(eventId: string, skus: string[]): void;
+  drop(eventId: string, sku: string, startsAt: number): void;
+}
+
+/** Told about findings the anomaly detector reports (an allocation that could not be applied). */
+export interface AllocationWatcher {
+  clamped(finding: { eventId: string; sku: string; requested: number; kept: number; held: number; sold: number }): void;
 }
 
 const CATALOG_CACHE_MS = 2_000;
@@ -39,15 +46,19 @@ export type Reconciled = 'unchanged' | 'restored' | 'repaired' | 'gone';
  */
 export class EventService {
   readonly #cache = new Map<string, { event: CatalogEvent | null; at: number }>();
-  notifier: EventNotifier = { status: () => undefined, pinned: () => undefined };
+  notifier: EventNotifier = { status: () => undefined, pinned: () => undefined, drop: () => undefined };
   /** Called after an event is created or changes status on this process (the sweeper re-reads its list). */
   onCatalogChange: (eventId: string) => void = () => undefined;
+  /** Called after Redis got an event back from PostgreSQL, for what other owners keep in Redis (bans). */
+  onRestored: (eventId: string) => Promise<void> = async () => undefined;
+  allocations: AllocationWatcher = { clamped: () => undefined };
 
   constructor(
     private readonly repository: EventRepository,
     private readonly inventory: InventoryStore,
     private readonly pins: PinStore,
     private readonly orders?: OrderRepository,
+    private readonly drops?: DropStore,
   ) {}
 
   /**
@@ -112,7 +123,11 @@ export class EventService {
       const event = await this.repository.lock(tx, eventId);
       if (!event) return 'gone';
       const allocations = await this.repository.allocations(tx, eventId);
-      if (await this.#restore(tx, event, allocations)) return 'restored';
+      if (await this.#restore(tx, event, allocations)) {
+        await this.#restoreDrops(eventId);
+        await this.onRestored(eventId);
+        return 'restored';
+      }
       let repaired = await this.#repairConfig(event);
       for (const stock of await this.inventory.snapshot(eventId)) {
         const units = allocations.get(stock.sku);
@@ -125,6 +140,14 @@ export class EventService {
               `liveshop: event ${eventId}: sku ${stock.sku} keeps allocation ${stock.allocated}: ${result.error.message}`,
             );
             await this.repository.setAllocation(tx, eventId, stock.sku, stock.allocated);
+            this.allocations.clamped({
+              eventId,
+              sku: stock.sku,
+              requested: units,
+              kept: stock.allocated,
+              held: stock.held,
+              sold: stock.sold,
+            });
           }
           repaired = true;
         }
@@ -197,6 +220,7 @@ export class EventService {
    */
   async setStock(eventId: string, items: SetStockBody['items']): Promise<{ items: SkuStock[] }> {
     let refusal: LiveshopError | undefined;
+    let clamped: { sku: string; quantity: number } | undefined;
     const stock = await this.repository.transaction(async (tx) => {
       const event = await this.repository.lock(tx, eventId);
       if (!event) throw new LiveshopError(ErrorCode.NOT_FOUND, `event ${eventId} does not exist`);
@@ -231,6 +255,7 @@ export class EventService {
             });
         if (!result.ok) {
           refusal = new LiveshopError(result.error.code, `sku ${item.sku}: ${result.error.message}`);
+          if (result.error.code === ErrorCode.ALLOCATION_BELOW_COMMITTED) clamped = item;
           break;
         }
         await this.repository.setAllocation(tx, eventId, item.sku, item.quantity, located ?? '');
@@ -238,6 +263,19 @@ export class EventService {
       }
       return applied;
     });
+    if (clamped) {
+      const current = (await this.inventory.snapshot(eventId)).find((row) => row.sku === clamped!.sku);
+      if (current) {
+        this.allocations.clamped({
+          eventId,
+          sku: current.sku,
+          requested: clamped.quantity,
+          kept: current.allocated,
+          held: current.held,
+          sold: current.sold,
+        });
+      }
+    }
     if (refusal) throw refusal;
     return { items: stock };
   }
@@ -258,6 +296,37 @@ export class EventService {
     this.onCatalogChange(eventId);
     this.notifier.status(eventId, status);
     return { status };
+  }
+
+  /**
+   * Makes a product a drop: reserves of it before `startsAt` (epoch ms) are `NOT_ON_SALE`, and
+   * every viewer is told (`drop`). Recorded in PostgreSQL first, then written where the reserve
+   * script reads it; a `startsAt` already past puts the product on sale now.
+   */
+  async setDrop(
+    eventId: string,
+    sku: string,
+    startsAt: number,
+    actor: string,
+  ): Promise<{ sku: string; startsAt: number }> {
+    const event = await this.require(eventId);
+    if (!event.products.some((product) => product.sku === sku)) {
+      throw new LiveshopError(ErrorCode.NOT_FOUND, `sku ${sku} is not a product of event ${eventId}`);
+    }
+    if (!this.drops) throw new LiveshopError(ErrorCode.UNAVAILABLE, 'drops are not kept by this server');
+    await this.drops.set(eventId, sku, startsAt, actor);
+    await this.inventory.setOnSaleAt(eventId, sku, startsAt > (await this.inventory.now()) ? startsAt : null);
+    this.notifier.drop(eventId, sku, startsAt);
+    return { sku, startsAt };
+  }
+
+  /** Writes the event's drops still to come back into Redis (after Redis lost the event). */
+  async #restoreDrops(eventId: string): Promise<void> {
+    if (!this.drops) return;
+    const now = await this.inventory.now();
+    for (const [sku, startsAt] of await this.drops.list(eventId)) {
+      if (startsAt > now) await this.inventory.setOnSaleAt(eventId, sku, startsAt);
+    }
   }
 
   /** Pins up to three of the event's products (an empty list unpins), then tells every viewer. */
@@ -285,17 +354,22 @@ export class EventService {
       this.pins.get(eventId),
     ]);
     const bySku = new Map(stock.map((item) => [item.sku, item]));
+    const onSaleAt = config?.onSaleAt ?? {};
+    const now = Date.now();
     const { products, ...details } = event;
     return {
       event: { ...details, status: config?.status ?? details.status },
       products: products.map((product): ProductView => {
         const item = bySku.get(product.sku);
-        return {
+        const view: ProductView = {
           ...product,
           available: item?.available ?? 0,
           version: item?.version ?? 0,
           generation: item?.generation ?? 0,
         };
+        const opens = onSaleAt[product.sku];
+        if (opens !== undefined && opens > now) view.onSaleAt = opens;
+        return view;
       }),
       pinned,
     };

@@ -86,6 +86,7 @@ describe.each(targets)('migrations on $name', (target) => {
         '0002-durable-stock',
         '0003-reserve-cap',
         '0010-orders',
+        '0020-consoles',
       ]);
       expect(await migrate(store, schema)).toEqual([]);
       const { rows } = await store.query<{ column_name: string }>(
@@ -155,7 +156,13 @@ describe.runIf(TEST_DATABASE_URL)('migrations from processes starting together',
     try {
       expect(opened.filter((result) => result.status === 'rejected')).toEqual([]);
       const applied = await Promise.all(stores.map((store) => migrate(store, schema)));
-      expect(applied.flat().sort()).toEqual(['0001-catalog', '0002-durable-stock', '0003-reserve-cap', '0010-orders']);
+      expect(applied.flat().sort()).toEqual([
+        '0001-catalog',
+        '0002-durable-stock',
+        '0003-reserve-cap',
+        '0010-orders',
+        '0020-consoles',
+      ]);
     } finally {
       await Promise.all(stores.map((store) => store.close()));
       await dropSchema(schema);

@@ -14,6 +14,8 @@ import {
   setStatusBody,
   setStockBody,
 } from '@liveshop/protocol';
+import { z } from 'zod';
+import type { StaffTokenRegistry } from '../auth/staff-token-registry.js';
 import type { StaffTokens } from '../auth/staff-token.js';
 import type { EventService } from '../catalog/event-service.js';
 import type { CheckoutService } from '../orders/checkout-service.js';
@@ -21,10 +23,21 @@ import type { LocationRepository } from '../orders/location-repository.js';
 import type { OrderRepository } from '../orders/order-repository.js';
 import type { RefundService } from '../orders/refund-service.js';
 
+const tokenIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'not a token id');
+
+/** Closes the sockets of a revoked token, on every process; set once the socket server exists. */
+export interface TokenSockets {
+  disconnect(tokenId: string): void;
+}
+
 /**
- * `/api/admin/*`: create events, set stock and status, issue host and moderator tokens; orders
- * (list, get, refund, the merchant's own cart's commit) and locations. Mounted behind
- * `requireAdmin` and the body parser, in that order (see `createApp`).
+ * `/api/admin/*`: create events, set stock and status, issue, list and revoke host and moderator
+ * tokens; orders (list, get, refund, the merchant's own cart's commit) and locations. Mounted
+ * behind `requireAdmin` and the body parser, in that order (see `createApp`).
  */
 export function adminRouter(deps: {
   events: EventService;
@@ -33,8 +46,10 @@ export function adminRouter(deps: {
   locations: LocationRepository;
   checkout: CheckoutService;
   refunds: RefundService;
+  tokenRegistry: StaffTokenRegistry;
+  tokenSockets: TokenSockets;
 }): Router {
-  const { events, staffTokens, orders, locations, checkout, refunds } = deps;
+  const { events, staffTokens, orders, locations, checkout, refunds, tokenRegistry, tokenSockets } = deps;
   const router = Router();
 
   router.post('/events', async (req, res) => {
@@ -57,7 +72,23 @@ export function adminRouter(deps: {
   router.post('/tokens', async (req, res) => {
     const body = parseInput(issueTokenBody, req.body);
     await events.require(body.eventId);
-    res.status(201).json(staffTokens.issue(body.role, body.eventId, body.ttlSeconds));
+    const issued = staffTokens.issue(body.role, body.eventId, body.ttlSeconds);
+    // Recorded before it is handed out: a token that exists can always be revoked.
+    await tokenRegistry.record(issued);
+    res.status(201).json(issued);
+  });
+
+  router.get('/tokens', async (req, res) => {
+    const eventId = parseInput(eventIdSchema, req.query.eventId);
+    res.json({ tokens: await tokenRegistry.list(eventId) });
+  });
+
+  router.delete('/tokens/:id', async (req, res) => {
+    const id = parseInput(tokenIdSchema, req.params.id);
+    const revoked = await tokenRegistry.revoke(id);
+    if (!revoked) throw new LiveshopError(ErrorCode.NOT_FOUND, `no token has id ${id}`);
+    tokenSockets.disconnect(id);
+    res.json({ token: revoked });
   });
 
   router.post('/events/:id/commit', async (req, res) => {

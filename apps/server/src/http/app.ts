@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import type { RedisClient } from '../redis-connection.js';
+import type { StaffTokenRegistry } from '../auth/staff-token-registry.js';
 import type { StaffTokens } from '../auth/staff-token.js';
 import type { EventService } from '../catalog/event-service.js';
 import type { SqlStore } from '../db/sql-store.js';
@@ -11,7 +12,7 @@ import type { OrderRepository } from '../orders/order-repository.js';
 import type { RefundService } from '../orders/refund-service.js';
 import type { RateLimits } from '../rate-limits.js';
 import { requireAdmin } from './admin-auth.js';
-import { adminRouter } from './admin-router.js';
+import { adminRouter, type TokenSockets } from './admin-router.js';
 import { apiNotFound, errorHandler } from './error-handler.js';
 import { healthRouter } from './health-router.js';
 import { metricsRouter } from './metrics-router.js';
@@ -31,6 +32,8 @@ export interface AppDeps {
   checkout: CheckoutService;
   refunds: RefundService;
   inventory: InventoryStore;
+  tokenRegistry: StaffTokenRegistry;
+  tokenSockets: TokenSockets;
   adminKey?: string;
   metricsKey?: string;
   /** `/metrics` is served by {@link createMonitoringApp} on another port instead. */

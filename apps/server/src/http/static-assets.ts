@@ -10,6 +10,13 @@ export interface StaticDirs {
   widget?: string;
   /** The demo HLS stream, served at `/stream/`. */
   stream?: string;
+  /** The built consoles (`@liveshop/console`'s `dist/pages/`), served at `/console/host` and `/console/moderator`. */
+  console?: string;
+}
+
+/** The folder of the built console pages, found through `@liveshop/console`'s exports. */
+export function consolePagesDir(): string {
+  return path.dirname(fileURLToPath(import.meta.resolve('@liveshop/console/pages/host.html')));
 }
 
 /**
@@ -35,6 +42,16 @@ export function staticRouter(dirs: StaticDirs): Router {
         setHeaders: (res, file) => res.set('cache-control', file.endsWith('.m3u8') ? 'no-cache' : 'public, max-age=60'),
       }),
     );
+  }
+  if (dirs.console) {
+    const pages = dirs.console;
+    // Page names without `.html`; the token travels in the fragment, so these never see it.
+    for (const page of ['host', 'moderator']) {
+      router.get(`/console/${page}`, (_req, res) => {
+        res.set('cache-control', 'no-cache').sendFile(path.join(pages, `${page}.html`));
+      });
+    }
+    router.use('/console/assets', express.static(path.join(pages, 'assets'), { maxAge: '1y', immutable: true }));
   }
   if (dirs.demoPublic) router.use(express.static(dirs.demoPublic, { maxAge: '1m' }));
   return router;

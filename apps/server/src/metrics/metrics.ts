@@ -82,6 +82,13 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  readonly anomalies = new Counter({
+    name: 'liveshop_anomalies_total',
+    help: 'Anomalies raised (stored and pushed to moderators) by this process, by rule and severity',
+    labelNames: ['rule', 'severity'] as const,
+    registers: [this.registry],
+  });
+
   readonly #reserveByCode = new Map<string, Counter.Internal>();
 
   constructor() {

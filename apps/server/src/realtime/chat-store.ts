@@ -20,6 +20,21 @@ export class ChatStore {
       .exec();
   }
 
+  /** Removes a message from the history; resolves false when it is not (or no longer) there. */
+  async remove(eventId: string, messageId: string): Promise<boolean> {
+    if (this.keep === 0) return false;
+    const key = this.keys.chat(eventId);
+    const raw = await this.redis.lrange(key, 0, this.keep - 1);
+    for (const entry of raw) {
+      try {
+        if ((JSON.parse(entry) as ChatMessage).id === messageId) return (await this.redis.lrem(key, 0, entry)) > 0;
+      } catch {
+        // A corrupt entry is skipped.
+      }
+    }
+    return false;
+  }
+
   /** The most recent messages, oldest first. */
   async recent(eventId: string): Promise<ChatMessage[]> {
     if (this.keep === 0) return [];

@@ -9,6 +9,8 @@ const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F]/g;
 
 export interface ChatSender {
   id: string;
+  /** A shopper's id, checked against mutes and bans and shown to staff; absent for staff. */
+  shopperId?: string;
   ip: string;
   role: ChatMessage['role'];
   author: string;
@@ -29,6 +31,7 @@ export async function sendChat(
   }
   const text = input.text.replace(CONTROL_CHARACTERS, '').trim();
   if (!text) throw new LiveshopError(ErrorCode.INVALID_INPUT, 'text: message is empty');
+  if (sender.shopperId) await ctx.moderation.checkChat(input.eventId, sender.shopperId);
   await ctx.limits.chat(sender.id, sender.ip);
   const message: ChatMessage = {
     id: randomBytes(9).toString('base64url'),
@@ -38,9 +41,11 @@ export async function sendChat(
     at: Date.now(),
     role: sender.role,
   };
+  if (sender.shopperId) message.shopperId = sender.shopperId;
   await ctx.chat.append(message);
-  ctx.rooms.emit(input.eventId, 'chat', message);
-  return { ok: true, message };
+  ctx.rooms.emitChat(message);
+  const { shopperId: _authorId, ...echo } = message;
+  return { ok: true, message: sender.shopperId ? echo : message };
 }
 
 /** A stable, short display name for an anonymous shopper. */

@@ -7,6 +7,10 @@ import type { ServerMetrics } from '../metrics/metrics.js';
 import type { ChatStore } from './chat-store.js';
 import type { EventRooms } from './event-rooms.js';
 import type { RateLimits } from '../rate-limits.js';
+import type { StaffTokenRegistry } from '../auth/staff-token-registry.js';
+import type { Anomalies } from '../anomalies/anomalies.js';
+import type { FiguresService } from '../figures/figures-service.js';
+import type { ModerationService } from '../moderation/moderation-service.js';
 
 /** Starts tailing an event's ledger on this process before a socket takes its snapshot. */
 export interface LedgerWatch {
@@ -25,4 +29,8 @@ export interface RealtimeContext {
   staffTokens: StaffTokens;
   fanout: LedgerWatch;
   checkout: CheckoutService;
+  tokenRegistry: StaffTokenRegistry;
+  moderation: ModerationService;
+  anomalies: Anomalies;
+  figures: FiguresService;
 }

@@ -1,6 +1,7 @@
-import type { ShopServerToClientEvents } from '@liveshop/protocol';
+import type { ChatMessage, ShopServerToClientEvents, StaffServerToClientEvents } from '@liveshop/protocol';
+import { NAMESPACES } from '@liveshop/protocol';
 import { slicedBroadcast, type BroadcastCost } from './sliced-broadcast.js';
-import type { AnyNamespace } from './types.js';
+import type { AnyNamespace, StaffNamespace } from './types.js';
 
 /** The socket.io room of an event; the same name in `/shop`, `/host` and `/moderator`. */
 export const roomOf = (eventId: string): string => `ev:${eventId}`;
@@ -9,6 +10,7 @@ export const roomOf = (eventId: string): string => `ev:${eventId}`;
 export const eventOfRoom = (room: string): string | null => (room.startsWith('ev:') ? room.slice(3) : null);
 
 type Events = ShopServerToClientEvents;
+type StaffEvents = StaffServerToClientEvents;
 
 /**
  * Sends to everyone watching an event, in every namespace. `emit` goes through the Redis Streams
@@ -40,6 +42,52 @@ export class EventRooms {
     payload: Parameters<Events[E]>[0],
   ): Promise<BroadcastCost> {
     return slicedBroadcast(this.namespaces, roomOf(eventId), event, payload);
+  }
+
+  /**
+   * A chat message to everyone watching the event: staff get the author's shopper id (to mute or
+   * ban), viewers do not.
+   */
+  emitChat(message: ChatMessage): void {
+    const room = roomOf(message.eventId);
+    const { shopperId: _authorId, ...forViewers } = message;
+    for (const namespace of this.namespaces) {
+      if (namespace.name === NAMESPACES.shop) namespace.to(room).emit('chat', forViewers);
+      else namespace.to(room).emit('chat', message);
+    }
+  }
+
+  /** Sends to the event's staff on one staff namespace (`/host` or `/moderator`), on every process. */
+  emitStaff<E extends keyof StaffEvents>(
+    namespace: 'host' | 'moderator',
+    eventId: string,
+    event: E,
+    ...args: Parameters<StaffEvents[E]>
+  ): void {
+    const target = this.namespaces.find((candidate) => candidate.name === NAMESPACES[namespace]);
+    (target as unknown as StaffNamespace | undefined)?.to(roomOf(eventId)).emit(event, ...args);
+  }
+
+  /** Sends to the event's staff on this process only. */
+  emitStaffLocal<E extends keyof StaffEvents>(
+    namespace: 'host' | 'moderator',
+    eventId: string,
+    event: E,
+    ...args: Parameters<StaffEvents[E]>
+  ): void {
+    const target = this.namespaces.find((candidate) => candidate.name === NAMESPACES[namespace]);
+    (target as unknown as StaffNamespace | undefined)?.local.to(roomOf(eventId)).emit(event, ...args);
+  }
+
+  /** This process's sockets in each event room of a namespace, by event id. */
+  localAudience(namespace: keyof typeof NAMESPACES): Map<string, number> {
+    const target = this.namespaces.find((candidate) => candidate.name === NAMESPACES[namespace]);
+    const counts = new Map<string, number>();
+    for (const [room, members] of target?.adapter.rooms ?? []) {
+      const eventId = eventOfRoom(room);
+      if (eventId !== null) counts.set(eventId, members.size);
+    }
+    return counts;
   }
 
   /** Whether any socket of this process watches the event. */

@@ -94,7 +94,9 @@ export async function joinEvent(
     shopperId ? ctx.inventory.listShopperHolds(eventId, shopperId) : undefined,
   ]);
   if (!holds) return { ok: true, ...snapshot, chat, serverTime };
-  return { ok: true, ...snapshot, chat, serverTime, holds: runningHolds(holds, serverTime) };
+  // Viewers never see who wrote a message; staff do (to mute or ban).
+  const forViewers = chat.map(({ shopperId: _authorId, ...message }) => message);
+  return { ok: true, ...snapshot, chat: forViewers, serverTime, holds: runningHolds(holds, serverTime) };
 }
 
 /**

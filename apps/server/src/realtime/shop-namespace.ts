@@ -6,6 +6,9 @@ import { HOST_REQUESTS, MODERATOR_REQUESTS } from './staff-requests.js';
 import type { ShopNamespace } from './types.js';
 
 const SHOP_EVENTS = eventsOf(SHOP_REQUESTS);
+
+/** The room of every `/shop` connection of one shopper. */
+export const shopperRoom = (shopperId: string): string => `shopper:${shopperId}`;
 /** Requests only staff namespaces answer: a shopper asking for one is told where it belongs. */
 const STAFF_ONLY = new Set(
   [...eventsOf(HOST_REQUESTS), ...eventsOf(MODERATOR_REQUESTS)].filter((event) => !SHOP_EVENTS.has(event)),
@@ -26,23 +29,26 @@ export function registerShopNamespace(shop: ShopNamespace, ctx: RealtimeContext)
       next();
       return;
     }
-    // A new session is a fresh per-shopper allowance: minting them is limited per IP.
-    ctx.limits.session(ip).then(
-      () => next(),
-      (error: unknown) => next(connectRefusal(error)),
-    );
+    // A new session is a fresh per-shopper allowance: minting them is limited per IP. A session
+    // minted from the IP of a banned shopper starts banned where that shopper was, before the
+    // connection can send anything.
+    ctx.limits
+      .session(ip)
+      .then(async () => {
+        socket.data.shopperId = ctx.sessions.create().shopperId;
+        await ctx.moderation.inheritBans(socket.data.shopperId, ip).catch(() => undefined);
+      })
+      .then(
+        () => next(),
+        (error: unknown) => next(connectRefusal(error)),
+      );
   });
 
   shop.on('connection', (socket) => {
-    const known = socket.data.shopperId;
-    if (known) {
-      socket.emit('session', { session: ctx.sessions.tokenFor(known), shopperId: known });
-    } else {
-      const fresh = ctx.sessions.create();
-      socket.data.shopperId = fresh.shopperId;
-      socket.emit('session', fresh);
-    }
     const { shopperId, ip } = socket.data;
+    socket.emit('session', { session: ctx.sessions.tokenFor(shopperId), shopperId });
+    // Moderators find a shopper's connections (and their IPs) through this room, on every process.
+    void socket.join(shopperRoom(shopperId));
     serveRequests(socket, SHOP_REQUESTS, { ctx, socket, shopperId, ip }, (event) =>
       STAFF_ONLY.has(event)
         ? { code: ErrorCode.UNAUTHORIZED, message: `${event} needs a host or moderator token on /host or /moderator` }

@@ -100,7 +100,7 @@ export const SHOP_REQUESTS: RequestTable<ShopClientToServerEvents, ShopperConnec
     handle: (payload, { ctx, socket, shopperId, ip }) =>
       sendChat(
         ctx,
-        { id: shopperId, ip, role: 'shopper', author: shopperDisplayName(shopperId), rooms: socket.rooms },
+        { id: shopperId, shopperId, ip, role: 'shopper', author: shopperDisplayName(shopperId), rooms: socket.rooms },
         payload,
       ),
   },

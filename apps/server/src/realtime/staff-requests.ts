@@ -1,9 +1,15 @@
 import {
   ErrorCode,
   LiveshopError,
+  anomalyAckPayload,
+  banPayload,
+  chatDeletePayload,
   chatSendPayload,
+  dropPayload,
   eventIdSchema,
+  figuresPayload,
   joinPayload,
+  mutePayload,
   parseInput,
   pinPayload,
   statusPayload,
@@ -46,8 +52,67 @@ const scopedBy =
     return parseInput(schema, payload);
   };
 
-/** Every request `/moderator` answers; `/host` answers these too. */
+const chatSend = {
+  parse: scopedBy(chatSendPayload),
+  handle: (payload: z.output<typeof chatSendPayload>, { ctx, socket, role }: StaffConnection) =>
+    sendChat(
+      ctx,
+      { id: socket.data.shopperId, ip: socket.data.ip, role, author: DISPLAY_NAMES[role], rooms: socket.rooms },
+      payload,
+    ),
+};
+
+/** Every request `/moderator` answers: chat moderation and the anomaly feed. */
 export const MODERATOR_REQUESTS: RequestTable<ModeratorClientToServerEvents, StaffConnection> = {
+  join: {
+    parse: scopedBy(joinPayload),
+    handle: async ({ eventId }, { ctx, socket }) => {
+      await ctx.limits.join(socket.data.shopperId, socket.data.ip);
+      const joined = await joinEvent(ctx, socket, eventId);
+      if (!joined.ok) return joined;
+      const [anomalies, moderation] = await Promise.all([ctx.anomalies.recent(eventId), ctx.moderation.state(eventId)]);
+      return { ...joined, anomalies, moderation };
+    },
+  },
+
+  'chat:send': chatSend,
+
+  'chat:delete': {
+    parse: scopedBy(chatDeletePayload),
+    handle: async ({ eventId, messageId }, { ctx, claims }) => {
+      await ctx.moderation.deleteMessage(eventId, messageId, claims.id);
+      return { ok: true, messageId };
+    },
+  },
+
+  mute: {
+    parse: scopedBy(mutePayload),
+    handle: async ({ eventId, shopperId, minutes }, { ctx, claims }) => {
+      const { until } = await ctx.moderation.mute(eventId, shopperId, minutes, claims.id);
+      return { ok: true, shopperId, until };
+    },
+  },
+
+  ban: {
+    parse: scopedBy(banPayload),
+    handle: async ({ eventId, shopperId }, { ctx, claims }) => {
+      await ctx.moderation.ban(eventId, shopperId, claims.id);
+      return { ok: true, shopperId };
+    },
+  },
+
+  'anomaly:ack': {
+    parse: scopedBy(anomalyAckPayload),
+    handle: async ({ eventId, id }, { ctx, claims }) => {
+      const acked = await ctx.anomalies.ack(eventId, id, claims.id);
+      ctx.rooms.emitStaff('moderator', eventId, 'anomaly:acked', { eventId, ...acked });
+      return { ok: true, ...acked };
+    },
+  },
+};
+
+/** Every request `/host` answers: the show, its products and its figures. */
+export const HOST_REQUESTS: RequestTable<HostClientToServerEvents, StaffConnection> = {
   join: {
     parse: scopedBy(joinPayload),
     handle: async ({ eventId }, { ctx, socket }) => {
@@ -56,20 +121,7 @@ export const MODERATOR_REQUESTS: RequestTable<ModeratorClientToServerEvents, Sta
     },
   },
 
-  'chat:send': {
-    parse: scopedBy(chatSendPayload),
-    handle: (payload, { ctx, socket, role }) =>
-      sendChat(
-        ctx,
-        { id: socket.data.shopperId, ip: socket.data.ip, role, author: DISPLAY_NAMES[role], rooms: socket.rooms },
-        payload,
-      ),
-  },
-};
-
-/** Every request `/host` answers. */
-export const HOST_REQUESTS: RequestTable<HostClientToServerEvents, StaffConnection> = {
-  ...MODERATOR_REQUESTS,
+  'chat:send': chatSend,
 
   pin: {
     parse: scopedBy(pinPayload),
@@ -79,5 +131,18 @@ export const HOST_REQUESTS: RequestTable<HostClientToServerEvents, StaffConnecti
   status: {
     parse: scopedBy(statusPayload),
     handle: async ({ eventId, status }, { ctx }) => ({ ok: true, ...(await ctx.events.setStatus(eventId, status)) }),
+  },
+
+  drop: {
+    parse: scopedBy(dropPayload),
+    handle: async ({ eventId, sku, startsAt }, { ctx, claims }) => {
+      const drop = await ctx.events.setDrop(eventId, sku, startsAt, claims.id);
+      return { ok: true, drop: { eventId, ...drop } };
+    },
+  },
+
+  figures: {
+    parse: scopedBy(figuresPayload),
+    handle: async ({ eventId }, { ctx }) => ({ ok: true, figures: await ctx.figures.figures(eventId) }),
   },
 };

@@ -5,6 +5,7 @@ import type {
   ShopClientToServerEvents,
   ShopServerToClientEvents,
   SocketData,
+  StaffServerToClientEvents,
 } from '@liveshop/protocol';
 import type { Namespace, Server, Socket } from 'socket.io';
 
@@ -16,20 +17,22 @@ export type ShopNamespace = Namespace<
 >;
 export type HostNamespace = Namespace<
   HostClientToServerEvents,
-  ShopServerToClientEvents,
+  StaffServerToClientEvents,
   InterServerEvents,
   SocketData
 >;
 export type ModeratorNamespace = Namespace<
   ModeratorClientToServerEvents,
-  ShopServerToClientEvents,
+  StaffServerToClientEvents,
   InterServerEvents,
   SocketData
 >;
+/** A staff namespace as broadcasting to it sees it. */
+export type StaffNamespace = Namespace<never, StaffServerToClientEvents, InterServerEvents, SocketData>;
 export type ShopSocket = Socket<ShopClientToServerEvents, ShopServerToClientEvents, InterServerEvents, SocketData>;
 export type StaffSocket =
-  | Socket<HostClientToServerEvents, ShopServerToClientEvents, InterServerEvents, SocketData>
-  | Socket<ModeratorClientToServerEvents, ShopServerToClientEvents, InterServerEvents, SocketData>;
+  | Socket<HostClientToServerEvents, StaffServerToClientEvents, InterServerEvents, SocketData>
+  | Socket<ModeratorClientToServerEvents, StaffServerToClientEvents, InterServerEvents, SocketData>;
 export type LiveshopServer = Server<ShopClientToServerEvents, ShopServerToClientEvents, InterServerEvents, SocketData>;
 
 /** Every namespace's server → client map is the shop's, so one type covers broadcasting to any of them. */

@@ -3,8 +3,12 @@
   batch, so a dead sweeper never leaks units), then checks status, stock and the per-shopper limit,
   and creates a hold that expires after the event's hold TTL.
 
+  A shopper banned from the event (`ban:<shopperId>` in the config hash) is refused, and so is a
+  reserve of a drop's SKU before it goes on sale (`onsale:<sku>`, epoch ms by Redis's clock).
+
   Input:
-    KEYS[1]  event config hash (status, ttlMs, gen, maxQty, and the SKU's `limit:<sku>`)
+    KEYS[1]  event config hash (status, ttlMs, gen, maxQty, the SKU's `limit:<sku>` and
+             `onsale:<sku>`, the shopper's `ban:<shopperId>`)
     KEYS[2]  SKU stock hash
     KEYS[3]  SKU hold expiry zset
     KEYS[4]  SKU hold data hash (holds, and b:<shopper> -> units held + bought)
@@ -28,6 +32,7 @@
     {-3, status} event not live      {-4, available} sold out
     {-5, limit, owned} over limit    {-6} idempotency conflict
     {-11, maxQty} more units than one reserve may take
+    {-15} shopper banned             {-16, startsAt} SKU not on sale yet
 ]]
 local rcall = redis.call
 local configKey = KEYS[1]
@@ -57,13 +62,18 @@ elseif prior then
   return { 1, holdId, tonumber(expiresAt), tonumber(available), tonumber(version), tonumber(generation) }
 end
 
--- The SKU's per-shopper limit rides along with the event's settings: one call instead of two.
-local config = rcall('HMGET', configKey, 'status', 'ttlMs', 'gen', 'maxQty', LIMIT_FIELD .. sku)
+-- The SKU's per-shopper limit, its drop time and the shopper's ban ride along with the event's
+-- settings: one call instead of four.
+local config = rcall('HMGET', configKey, 'status', 'ttlMs', 'gen', 'maxQty', LIMIT_FIELD .. sku,
+  'onsale:' .. sku, 'ban:' .. shopperId)
 if not config[1] then
   return { -1 }
 end
 if config[1] ~= 'live' then
   return { -3, config[1] }
+end
+if config[7] then
+  return { -15 }
 end
 local maxQty = tonumber(config[4])
 if maxQty and qty > maxQty then
@@ -77,6 +87,10 @@ local limit = tonumber(config[5] or 0)
 c.generation = tonumber(config[3]) or 0
 
 local now = nowMs()
+local onSale = tonumber(config[6])
+if onSale and now < onSale then
+  return { -16, onSale }
+end
 -- The reclaimed counts stay in `c`: a refusal below writes them, a new hold writes them with its own.
 local reclaimed = expireDueHolds(k, sku, now, tonumber(ARGV[6]), c, 'system', maxLen)
 if c.available < qty then

@@ -27,6 +27,8 @@ export interface Strings {
   inStock: string;
   onlyLeft: (count: number) => string;
   soldOut: string;
+  /** A drop's product before it goes on sale; `time` counts down (m:ss). */
+  onSaleIn: (time: string) => string;
   backInStock: (title: string) => string;
   announceOnlyLeft: (title: string, count: number) => string;
   announceSoldOut: (title: string) => string;
@@ -72,6 +74,7 @@ export const en: Strings = {
   inStock: 'In stock',
   onlyLeft: (count) => `Only ${count} left`,
   soldOut: 'Sold out',
+  onSaleIn: (time) => `On sale in ${time}`,
   backInStock: (title) => `${title} is back in stock`,
   announceOnlyLeft: (title, count) => `${title}: only ${count} left`,
   announceSoldOut: (title) => `${title} is sold out`,
@@ -113,6 +116,9 @@ export const en: Strings = {
     PAYMENT_DECLINED: 'Your card was declined. Nothing was charged.',
     PAYMENT_FAILED: 'The payment did not go through. Nothing was charged.',
     NOT_AVAILABLE_AT_LOCATION: 'This store cannot supply the item. Choose another store or shipping.',
+    NOT_ON_SALE: 'Not on sale yet.',
+    BANNED: 'You cannot take part in this show.',
+    MUTED: 'You are muted for now.',
   },
 };
 
@@ -130,6 +136,7 @@ const de: Translation = {
   inStock: 'Auf Lager',
   onlyLeft: (count) => `Nur noch ${count}`,
   soldOut: 'Ausverkauft',
+  onSaleIn: (time) => `Verkauf ab ${time}`,
   buyNow: 'Jetzt kaufen',
   buyNowFor: (title) => `Jetzt kaufen: ${title}`,
   checkout: 'Zur Kasse',

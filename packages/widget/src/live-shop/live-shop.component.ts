@@ -267,6 +267,7 @@ export class LiveShop extends LiveShopElement {
               .threshold=${this.lowStockThreshold}
               .pending=${state.pending.has(product.sku)}
               .notice=${state.notices.get(product.sku) ?? null}
+              .clockOffsetMs=${state.clockOffsetMs}
               ?pinned=${state.pinned.includes(product.sku)}
             ></live-shop-product-card>
           </li>`,

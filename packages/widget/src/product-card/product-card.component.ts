@@ -3,6 +3,7 @@ import { html, nothing } from 'lit';
 import { LiveShopPart } from '../base/live-shop-part.js';
 import { sharedStyles } from '../base/shared.styles.js';
 import { BuyRequestEvent, DetailsRequestEvent } from '../events/requests.js';
+import { formatCountdown } from '../format/countdown.js';
 import { formatPrice } from '../format/price.js';
 import { DEFAULT_LOW_STOCK_THRESHOLD, stockLevel } from '../store/stock-level.js';
 import { productCardStyles } from './product-card.styles.js';
@@ -12,7 +13,8 @@ import { productCardStyles } from './product-card.styles.js';
  *
  * Stock reads "In stock", "Only N left" at or below `threshold`, or "Sold out", which disables
  * Buy Now. The button is also disabled while a reserve for this product is in flight, so a double
- * tap cannot send a second one. The image opens the details dialog.
+ * tap cannot send a second one, and until a drop's `onSaleAt`, counting down to it. The image
+ * opens the details dialog.
  *
  * @csspart base - The card.
  * @csspart image - The product image button.
@@ -33,6 +35,7 @@ export class LiveShopProductCard extends LiveShopPart {
     notice: {},
     pinned: { type: Boolean, reflect: true },
     variant: { reflect: true },
+    clockOffsetMs: { type: Number },
   };
 
   /** The product and its live stock. */
@@ -47,6 +50,9 @@ export class LiveShopProductCard extends LiveShopPart {
   declare pinned: boolean;
   /** `full` for the product list, `compact` over the video. */
   declare variant: 'full' | 'compact';
+  /** Server clock minus this device's, so a drop's countdown ends when the server opens it. */
+  declare clockOffsetMs: number;
+  private tick: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     super();
@@ -55,6 +61,12 @@ export class LiveShopProductCard extends LiveShopPart {
     this.notice = null;
     this.pinned = false;
     this.variant = 'full';
+    this.clockOffsetMs = 0;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.tick);
   }
 
   override render() {
@@ -65,16 +77,19 @@ export class LiveShopProductCard extends LiveShopPart {
     const stockText = level === 'out' ? s.soldOut : level === 'low' ? s.onlyLeft(product.available) : s.inStock;
     const price = formatPrice(product.priceCents, product.currency, this.locale || undefined);
     const compact = this.variant === 'compact';
+    const opensIn = (product.onSaleAt ?? 0) - Date.now() - this.clockOffsetMs;
+    clearTimeout(this.tick);
+    if (opensIn > 0) this.tick = setTimeout(() => this.requestUpdate(), Math.min(1000, opensIn));
     const buy = html`<button
       class="button buy"
       part="buy-button"
       type="button"
-      ?disabled=${level === 'out' || this.pending}
+      ?disabled=${level === 'out' || this.pending || opensIn > 0}
       aria-label=${s.buyNowFor(product.title)}
       aria-describedby="stock"
       @click=${this.onBuy}
     >
-      ${this.pending ? s.reserving : level === 'out' ? s.soldOut : s.buyNow}
+      ${this.pending ? s.reserving : level === 'out' ? s.soldOut : opensIn > 0 ? s.onSaleIn(formatCountdown(opensIn)) : s.buyNow}
     </button>`;
     return html`<article class="card" part="base" aria-labelledby="title" data-level=${level}>
       <button class="media" part="image" type="button" aria-label=${s.details(product.title)} @click=${this.onDetails}>

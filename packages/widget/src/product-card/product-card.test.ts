@@ -30,6 +30,15 @@ describe('<live-shop-product-card>', () => {
     expect(q(el, 'img').getAttribute('width')).toBe('160');
   });
 
+  it('counts down to a drop with Buy Now disabled, then opens it', async () => {
+    const el = await card({ product: product({ available: 5, onSaleAt: Date.now() + 1_500 }) });
+    const buy = q<HTMLButtonElement>(el, '[part=buy-button]');
+    expect(buy.disabled).toBe(true);
+    expect(buy.textContent?.trim()).toMatch(/^On sale in 0:0[12]$/);
+    await expect.poll(() => buy.textContent?.trim(), { timeout: 3_000 }).toBe('Buy now');
+    expect(buy.disabled).toBe(false);
+  });
+
   it('shows title and a price formatted for the currency and locale', async () => {
     const el = await card({ product: product({ priceCents: 123456, currency: 'EUR' }), locale: 'de-DE' });
     expect(q(el, '[part=price]').textContent).toBe('1.234,56\u00a0€');

@@ -96,6 +96,12 @@ export class ShopConnection implements ShopClient {
     socket.on('chat', (message) => {
       if (message.eventId === eventId) state.addChat(message);
     });
+    socket.on('chat:deleted', (message) => {
+      if (message.eventId === eventId) state.removeChat(message.messageId);
+    });
+    socket.on('drop', (message) => {
+      if (message.eventId === eventId) state.setOnSaleAt(message.sku, message.startsAt);
+    });
   }
 
   stop(): void {

@@ -119,6 +119,19 @@ describe('ShopState', () => {
     expect(state.chat[0]!.id).toBe('m5');
   });
 
+  it('removes a message a moderator deleted, and marks a drop on its product', () => {
+    const state = joined();
+    state.addChat({ id: 'keep', eventId: 'demo', author: 'a', text: 'hi', at: 1, role: 'shopper' });
+    state.addChat({ id: 'spam', eventId: 'demo', author: 'b', text: 'spam', at: 2, role: 'shopper' });
+    state.removeChat('spam');
+    expect(state.chat.map((message) => message.id)).toEqual(['keep']);
+    state.setOnSaleAt('mug', 12_345);
+    expect(state.product('mug')?.onSaleAt).toBe(12_345);
+    expect(state.products.find((product) => product.sku === 'mug')?.onSaleAt).toBe(12_345);
+    state.setOnSaleAt('ghost', 1);
+    expect(state.product('ghost')).toBeUndefined();
+  });
+
   it("makes a snapshot's holds the ones shown, keeping holds placed after the join was sent", () => {
     const state = new ShopState();
     const hold = (id: string) => ({ id, sku: 'mug', qty: 1, expiresAt: Date.now() + 60_000 });

@@ -185,6 +185,21 @@ export class ShopState extends EventTarget {
     this.changed();
   }
 
+  /** A moderator deleted a message. */
+  removeChat(messageId: string): void {
+    this.chat = this.chat.filter((m) => m.id !== messageId);
+    this.changed();
+  }
+
+  /** A drop: the product goes on sale at `startsAt` (server clock). */
+  setOnSaleAt(sku: string, startsAt: number): void {
+    const product = this.bySku.get(sku);
+    if (!product) return;
+    this.bySku.set(sku, { ...product, onSaleAt: startsAt });
+    this.products = this.products.map((p) => this.bySku.get(p.sku) ?? p);
+    this.changed();
+  }
+
   setPending(sku: string, pending: boolean): void {
     if (pending) this.pending.add(sku);
     else this.pending.delete(sku);

@@ -1,0 +1,2 @@
+/** The moderator console page's entry: defines `<liveshop-moderator-console>`. */
+import './moderator/moderator-console.js';

@@ -1,0 +1,69 @@
+import type { LedgerEntry } from '@liveshop/protocol';
+import type { Cluster, Redis } from 'ioredis';
+import type { KeyBuilder } from '../keys.js';
+import { parseStreamEntries, type StreamEntries } from './fields.js';
+
+/**
+ * Reads the ledgers of several events through one consumer group (XREADGROUP + XACK): the group
+ * remembers what was read and acknowledged, so a worker that stops (or another process that takes
+ * its place under the same consumer name) resumes with the entries delivered but never
+ * acknowledged, then the new ones. A read that waits blocks its connection: give it a dedicated one.
+ */
+export class LedgerGroupReader {
+  readonly #ready = new Set<string>();
+
+  constructor(
+    private readonly redis: Redis | Cluster,
+    private readonly keys: KeyBuilder,
+    readonly group: string,
+    readonly consumer: string,
+  ) {}
+
+  /** Creates the group on the event's ledger (from its first entry) unless it exists. */
+  async ensureGroup(eventId: string): Promise<void> {
+    if (this.#ready.has(eventId)) return;
+    try {
+      await this.redis.xgroup('CREATE', this.keys.ledger(eventId), this.group, '0', 'MKSTREAM');
+    } catch (error) {
+      if (!String((error as Error).message).includes('BUSYGROUP')) throw error;
+    }
+    this.#ready.add(eventId);
+  }
+
+  /** Forgets which groups exist (after Redis lost its data, they must be created again). */
+  reset(): void {
+    this.#ready.clear();
+  }
+
+  /**
+   * Entries of each event for this consumer, oldest first: `pending` ones delivered before and not
+   * acknowledged, or (by default) new ones, waiting up to `blockMs` when there are none.
+   */
+  async read(
+    eventIds: string[],
+    options: { pending?: boolean; count?: number; blockMs?: number } = {},
+  ): Promise<Map<string, LedgerEntry[]>> {
+    const entries = new Map<string, LedgerEntry[]>();
+    if (eventIds.length === 0) return entries;
+    const streamKeys = eventIds.map((eventId) => this.keys.ledger(eventId));
+    const args: (string | number)[] = ['GROUP', this.group, this.consumer, 'COUNT', options.count ?? 500];
+    if (!options.pending && options.blockMs !== undefined) args.push('BLOCK', options.blockMs);
+    args.push('STREAMS', ...streamKeys, ...eventIds.map(() => (options.pending ? '0' : '>')));
+    const reply = (await this.redis.call('XREADGROUP', ...args)) as [key: string, list: StreamEntries][] | null;
+    const eventOf = new Map(streamKeys.map((key, index) => [key, eventIds[index]!]));
+    for (const [key, list] of reply ?? []) {
+      const eventId = eventOf.get(key);
+      if (eventId === undefined) continue;
+      // A pending read lists entries trimmed since as [id, null]: acknowledged here, never decoded.
+      const gone = list.filter(([, fields]) => !Array.isArray(fields)).map(([id]) => id);
+      await this.ack(eventId, gone);
+      entries.set(eventId, parseStreamEntries(list.filter(([, fields]) => Array.isArray(fields))));
+    }
+    return entries;
+  }
+
+  /** Acknowledges entries of one event: they are not delivered again. */
+  async ack(eventId: string, ids: string[]): Promise<void> {
+    if (ids.length > 0) await this.redis.xack(this.keys.ledger(eventId), this.group, ...ids);
+  }
+}
