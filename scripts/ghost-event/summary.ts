@@ -237,6 +237,12 @@ function hintsFor(report: GhostReport): string[] {
         '--checkout needs a server version with checkout.',
     );
   }
+  if (unknownCheckout && /not offered/i.test(unknownCheckout)) {
+    hints.push(
+      `This server does not handle checkout with the test card (it answered INVALID_INPUT: ${unknownCheckout}); ` +
+        '--checkout needs a server offering the test payment provider (demo mode, or its testPayments option).',
+    );
+  }
   if (report.connect.shoppers.failed + report.connect.viewers.failed > 0) {
     hints.push(
       'Connections failed: check the URL, and that the open-file limit of the shell that starts the server ' +

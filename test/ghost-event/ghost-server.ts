@@ -32,6 +32,8 @@ export async function startGhostTestServer(ipRateLimitPerSecond = 0): Promise<Gh
     adminKey,
     ipRateLimitPerSecond,
     demo: false,
+    // --checkout pays with the test card.
+    testPayments: true,
   });
   const api = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${server.url}${path}`, {

@@ -211,7 +211,15 @@ describe('Redis back empty after orders were taken', () => {
       expect(refunded.status).toBe(200);
       closeClients();
       await redis.restartEmpty();
-      await eventually(async () => (await h.server.inventory.snapshot(eventId)).length === 2, 15_000);
+      // Redis answers nothing until it is back; then the event is restored.
+      await eventually(
+        () =>
+          h.server.inventory.snapshot(eventId).then(
+            (stock) => stock.length === 2,
+            () => false,
+          ),
+        15_000,
+      );
       const tee = (await h.server.inventory.snapshot(eventId)).find((s) => s.sku === 'TEE');
       expect(tee).toMatchObject({ allocated: 5, sold: 2, held: 0, available: 3 });
     } finally {

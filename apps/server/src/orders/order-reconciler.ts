@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { InventoryStore } from '@liveshop/inventory';
 import type { PaymentProviders } from '@liveshop/payments';
 import createDebug from 'debug';
@@ -50,12 +51,11 @@ export class OrderReconciler {
     this.#loop ??= superviseLoop(
       'order-reconciler',
       async (signal) => {
+        // The first pass is the caller's, at start; then one per interval.
         while (!signal.aborted) {
+          await sleep(intervalMs, undefined, { signal }).catch(() => undefined);
+          if (signal.aborted) return;
           await this.settleNow();
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, intervalMs);
-            signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-          });
         }
       },
       { onRestart: () => this.deps.metrics?.workerRestarts.labels('order-reconciler').inc() },
