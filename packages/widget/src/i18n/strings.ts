@@ -1,4 +1,5 @@
 import type { ErrorCode } from '@liveshop/protocol';
+import type { CheckoutStrings } from '../checkout-dialog/checkout-strings.js';
 
 /**
  * Every piece of text the widget shows. Functions take the values they interpolate, so a
@@ -116,8 +117,14 @@ export const en: Strings = {
   },
 };
 
-/** A translation may leave out any string; English fills the gaps. */
-export type Translation = Partial<Omit<Strings, 'errors'>> & { errors?: Partial<Strings['errors']> };
+/**
+ * A translation may leave out any string; English fills the gaps. `checkout` holds the text of
+ * the checkout dialog, which loads with the dialog.
+ */
+export type Translation = Partial<Omit<Strings, 'errors'>> & {
+  errors?: Partial<Strings['errors']>;
+  checkout?: Partial<CheckoutStrings>;
+};
 
 const de: Translation = {
   live: 'Live',
@@ -135,7 +142,13 @@ const de: Translation = {
   checkout: 'Zur Kasse',
   release: 'Freigeben',
   send: 'Senden',
-  errors: { SOLD_OUT: 'Leider gerade ausverkauft.' },
+  errors: {
+    SOLD_OUT: 'Leider gerade ausverkauft.',
+    HOLD_EXPIRED: 'Deine Reservierung ist abgelaufen.',
+    PAYMENT_DECLINED: 'Deine Karte wurde abgelehnt. Es wurde nichts abgebucht.',
+    PAYMENT_FAILED: 'Die Zahlung ist nicht durchgegangen. Es wurde nichts abgebucht.',
+    NOT_AVAILABLE_AT_LOCATION: 'Dieser Laden hat den Artikel nicht. Wähle einen anderen Laden oder Versand.',
+  },
 };
 
 /** Built-in translations by primary language subtag. */
