@@ -6,6 +6,7 @@ import { mount, product, until } from '../test-support/fixtures.js';
 import './checkout-dialog.js';
 import type { LiveShopCheckoutDialog } from './checkout-dialog.js';
 import { CheckoutSubmitRequestEvent } from './checkout-requests.js';
+import { resolveCheckoutStrings } from './checkout-strings.js';
 import type { CheckoutAck, CheckoutPayload, OrderView, PickupLocation } from '@liveshop/protocol';
 
 const hold = (overrides: Partial<HoldView> = {}): HoldView => ({
@@ -204,31 +205,34 @@ describe('<live-shop-checkout-dialog>', () => {
     expect(sent[1]!.idempotencyKey).toBe(sent[0]!.idempotencyKey);
   });
 
-  it('says every error code the server can answer in words; the checkout ones in German too', async () => {
+  it('says every error code the server can answer in words, the checkout ones in German too; the merchant may reword any', async () => {
     const { dialog } = await setup();
     let code: ErrorCode = 'INTERNAL';
     answering(dialog, () => ({ ok: false, error: { code, message: 'server text, not shown' } }));
     await fillContact(dialog);
     await fillAddress(dialog);
+    const shown: Record<string, Record<string, string>> = { 'en-US': {}, 'de-DE': {} };
     for (const locale of ['en-US', 'de-DE']) {
+      dialog.locale = locale;
       dialog.strings = resolveStrings(locale);
+      await dialog.updateComplete;
       for (code of Object.values(ErrorCode)) {
+        expect(q<HTMLButtonElement>(dialog, '[part=pay-button]').disabled, `${locale} ${code}`).toBe(false);
         await userEvent.click(q(dialog, '[part=pay-button]'));
-        const expected = dialog.strings.errors[code];
+        const expected = resolveCheckoutStrings(locale).errors?.[code] ?? resolveStrings(locale).errors[code];
         await until(() => text(dialog, '[part=error]') === expected, `${locale} ${code}`);
         expect(expected.length, code).toBeGreaterThan(5);
         expect(expected).not.toContain('server text');
+        shown[locale]![code] = expected;
       }
     }
-    const [english, german] = [resolveStrings('en').errors, resolveStrings('de').errors];
-    for (const checkoutCode of [
-      'PAYMENT_DECLINED',
-      'PAYMENT_FAILED',
-      'NOT_AVAILABLE_AT_LOCATION',
-      'HOLD_EXPIRED',
-    ] as const) {
-      expect(german[checkoutCode], checkoutCode).not.toBe(english[checkoutCode]);
-    }
+    const checkoutCodes = ['PAYMENT_DECLINED', 'PAYMENT_FAILED', 'NOT_AVAILABLE_AT_LOCATION', 'HOLD_EXPIRED'] as const;
+    for (const c of checkoutCodes) expect(shown['de-DE']![c], c).not.toBe(shown['en-US']![c]);
+    expect(shown['de-DE']!.PAYMENT_DECLINED).toBe('Deine Karte wurde abgelehnt. Es wurde nichts abgebucht.');
+    dialog.errorOverrides = { PAYMENT_FAILED: 'Try again in a minute.' };
+    code = 'PAYMENT_FAILED';
+    await userEvent.click(q(dialog, '[part=pay-button]'));
+    await until(() => text(dialog, '[part=error]') === 'Try again in a minute.', 'the merchant wording');
   });
 
   it('pickup lists only the stores the server offers, sends the chosen one, and says when there is none', async () => {

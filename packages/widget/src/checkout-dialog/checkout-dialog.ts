@@ -51,6 +51,7 @@ export class LiveShopCheckoutDialog extends LiveShopElement {
     server: {},
     locale: {},
     overrides: { attribute: false },
+    errorOverrides: { attribute: false },
     countries: { attribute: false },
     locationsSource: { attribute: false },
     clockOffsetMs: { type: Number },
@@ -74,8 +75,10 @@ export class LiveShopCheckoutDialog extends LiveShopElement {
   /** Origin of the Liveshop server, as the widget's `server` attribute; the page's origin when empty. */
   declare server: string;
   declare locale: string;
-  /** The merchant's replacements for any checkout text (`translations.checkout`). */
+  /** The merchant's replacements for any checkout text (`translations.checkoutDialog`). */
   declare overrides: Partial<CheckoutStrings> | undefined;
+  /** The merchant's replacements for error messages (`translations.errors`). */
+  declare errorOverrides: Partial<Record<ErrorCode, string>> | undefined;
   /** ISO 3166 codes offered for shipping. */
   declare countries: string[];
   /**
@@ -509,8 +512,14 @@ export class LiveShopCheckoutDialog extends LiveShopElement {
     );
   }
 
+  /** The merchant's message, else this language's checkout message, else the core table's. */
   private errorText(code: ErrorCode): string {
-    return this.strings.errors[code] ?? this.strings.errors.INTERNAL;
+    return (
+      this.errorOverrides?.[code] ??
+      this.text.errors?.[code] ??
+      this.strings.errors[code] ??
+      this.strings.errors.INTERNAL
+    );
   }
 
   private money(cents: number, currency: string): string {

@@ -1,7 +1,9 @@
+import type { ErrorCode } from '@liveshop/protocol';
+
 /**
  * The checkout dialog's text. It loads with the dialog (not with the core script), so a page that
  * never opens a checkout never downloads it. Merchants override any of it through
- * `translations.checkout`; error messages stay in the core table (`Strings.errors`).
+ * `translations.checkoutDialog`; error messages come from the core table (`Strings.errors`), the German ones of checkout errors from here.
  */
 export interface CheckoutStrings {
   title: string;
@@ -41,6 +43,11 @@ export interface CheckoutStrings {
   orderNumber: (number: string) => string;
   confirmedShip: (email: string) => string;
   confirmedPickup: (location: string) => string;
+  /**
+   * Messages of the errors a checkout answers, in this language; they take precedence over the
+   * core table's (`Strings.errors`), and the merchant's `translations.errors` over both.
+   */
+  errors?: Partial<Record<ErrorCode, string>>;
 }
 
 export const checkoutEn: CheckoutStrings = {
@@ -119,6 +126,18 @@ const checkoutDe: CheckoutStrings = {
   orderNumber: (number) => `Bestellnummer ${number}`,
   confirmedShip: (email) => `Eine Bestätigung geht an ${email}. Wir versenden bald.`,
   confirmedPickup: (location) => `Abholung in ${location}; wir schreiben dir, sobald sie bereitliegt.`,
+  errors: {
+    PAYMENT_DECLINED: 'Deine Karte wurde abgelehnt. Es wurde nichts abgebucht.',
+    PAYMENT_FAILED: 'Die Zahlung ist nicht durchgegangen. Es wurde nichts abgebucht.',
+    NOT_AVAILABLE_AT_LOCATION: 'Dieser Laden hat den Artikel nicht. Wähle einen anderen Laden oder Versand.',
+    HOLD_EXPIRED: 'Deine Reservierung ist abgelaufen. Es wurde nichts abgebucht.',
+    HOLD_NOT_FOUND: 'Diese Reservierung gibt es nicht mehr.',
+    IDEMPOTENCY_CONFLICT: 'Bitte tippe noch einmal auf Bezahlen.',
+    INVALID_INPUT: 'Bitte prüfe deine Angaben.',
+    UNAVAILABLE: 'Der Shop ist gerade nicht erreichbar. Bitte versuche es erneut.',
+    RATE_LIMITED: 'Zu viele Versuche. Bitte warte einen Moment.',
+    INTERNAL: 'Bei uns ist etwas schiefgegangen. Bitte versuche es erneut.',
+  },
 };
 
 /** Built-in checkout translations by primary language subtag (the same languages as the core table). */

@@ -118,12 +118,13 @@ export const en: Strings = {
 };
 
 /**
- * A translation may leave out any string; English fills the gaps. `checkout` holds the text of
- * the checkout dialog, which loads with the dialog.
+ * A translation may leave out any string; English fills the gaps. `checkoutDialog` holds the text of
+ * the checkout dialog, which loads with the dialog (as do the German messages of the errors only a
+ * checkout answers).
  */
 export type Translation = Partial<Omit<Strings, 'errors'>> & {
   errors?: Partial<Strings['errors']>;
-  checkout?: Partial<CheckoutStrings>;
+  checkoutDialog?: Partial<CheckoutStrings>;
 };
 
 const de: Translation = {
@@ -142,13 +143,7 @@ const de: Translation = {
   checkout: 'Zur Kasse',
   release: 'Freigeben',
   send: 'Senden',
-  errors: {
-    SOLD_OUT: 'Leider gerade ausverkauft.',
-    HOLD_EXPIRED: 'Deine Reservierung ist abgelaufen.',
-    PAYMENT_DECLINED: 'Deine Karte wurde abgelehnt. Es wurde nichts abgebucht.',
-    PAYMENT_FAILED: 'Die Zahlung ist nicht durchgegangen. Es wurde nichts abgebucht.',
-    NOT_AVAILABLE_AT_LOCATION: 'Dieser Laden hat den Artikel nicht. Wähle einen anderen Laden oder Versand.',
-  },
+  errors: { SOLD_OUT: 'Leider gerade ausverkauft.' },
 };
 
 /** Built-in translations by primary language subtag. */
