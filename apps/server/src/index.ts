@@ -3,3 +3,5 @@ export { resolveOptions, DEMO_ADMIN_KEY, type ServerOptions } from './config/opt
 export { optionsFromEnv } from './config/env.js';
 export { Signer } from './auth/signing.js';
 export { StaffTokens, type StaffClaims } from './auth/staff-token.js';
+export type { SettleReport } from './orders/order-reconciler.js';
+export type { CheckoutFaultHook } from './orders/checkout-service.js';

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { demoPublicDir } from '@liveshop/demo';
 import { InventoryStore } from '@liveshop/inventory';
+import { installTestProviderSchema, PaymentProviders, type PaymentProvidersOptions } from '@liveshop/payments';
 import createDebug from 'debug';
 import { ShopperSessions } from './auth/shopper-session.js';
 import { sharedSigningSecret } from './auth/signing-secret.js';
@@ -20,6 +21,11 @@ import { seedDemo } from './demo/seed-demo.js';
 import { createApp, createMonitoringApp } from './http/app.js';
 import { widgetBundleDir, type StaticDirs } from './http/static-assets.js';
 import { ServerMetrics } from './metrics/metrics.js';
+import { CheckoutService } from './orders/checkout-service.js';
+import { LocationRepository } from './orders/location-repository.js';
+import { OrderReconciler, type SettleReport } from './orders/order-reconciler.js';
+import { OrderRepository } from './orders/order-repository.js';
+import { RefundService } from './orders/refund-service.js';
 import { RateLimits } from './rate-limits.js';
 import { ChatStore } from './realtime/chat-store.js';
 import { EventRooms } from './realtime/event-rooms.js';
@@ -44,6 +50,8 @@ export interface RunningServer {
   adminKey: string | undefined;
   /** `http://<host>:<port>` of the separate monitoring port, when `metricsPort` is set. */
   metricsUrl?: string;
+  /** Runs one pass of the order reconciler now (it also runs at start and every interval, with `workers`). */
+  settleOrders(): Promise<SettleReport>;
   /** Stops accepting connections, stops the workers, closes sockets, Redis and the database. Idempotent. */
   close(): Promise<void>;
 }
@@ -77,7 +85,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const staffTokens = new StaffTokens(signer);
     const metrics = new ServerMetrics();
     const repository = new EventRepository(db);
-    const events = new EventService(repository, inventory, new PinStore(redis, keys));
+    const orders = new OrderRepository(db);
+    const locations = new LocationRepository(db);
+    const events = new EventService(repository, inventory, new PinStore(redis, keys), orders);
     // Before anything is served: what Redis lost while no process watched is back first.
     const reconciler = new RedisReconciler({ redis, events, keys, metrics });
     await reconciler.reconcileNow();
@@ -96,6 +106,34 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       }
     }
 
+    const paymentOptions: PaymentProvidersOptions = {};
+    const testPayments = config.testPayments ?? config.demo;
+    if (testPayments) {
+      await installTestProviderSchema(db);
+      paymentOptions.test = { sql: db, ...(typeof testPayments === 'object' ? testPayments : {}) };
+    }
+    if (config.stripe) paymentOptions.stripe = config.stripe;
+    const payments = new PaymentProviders(paymentOptions);
+    const checkout = new CheckoutService(
+      { inventory, events, orders, locations, payments },
+      {
+        paymentWindowMs: config.checkoutPaymentWindowMs,
+        holdCapMs: config.checkoutHoldCapMs,
+        faults: config.checkoutFaults,
+      },
+    );
+    const refunds = new RefundService({ inventory, orders, payments, checkout });
+    const orderReconciler = new OrderReconciler(
+      { inventory, orders, payments, checkout, metrics },
+      { intervalMs: config.orderReconcileIntervalMs },
+    );
+    if (config.workers) {
+      // What a crash left pending is settled before new checkouts are taken, then every interval.
+      await orderReconciler.settleNow();
+      orderReconciler.start();
+      cleanups.push(() => orderReconciler.stop());
+    }
+
     const limits = new RateLimits(redis, keys, config, metrics);
     const app = createApp({
       redis,
@@ -104,6 +142,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       events,
       limits,
       staffTokens,
+      orders,
+      locations,
+      checkout,
+      refunds,
+      inventory,
       adminKey: config.adminKey,
       metricsKey: config.metricsKey,
       metricsElsewhere: config.metricsPort !== undefined,
@@ -154,6 +197,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       sessions,
       staffTokens,
       fanout,
+      checkout,
     };
     registerShopNamespace(sockets.shop, ctx);
     registerStaffNamespaces({ host: sockets.host, moderator: sockets.moderator }, ctx);
@@ -175,6 +219,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       inventory,
       adminKey: config.adminKey,
       metricsUrl,
+      settleOrders: () => orderReconciler.settleNow(),
       close: () => (closing ??= cleanup()),
     };
   } catch (error) {

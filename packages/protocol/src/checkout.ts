@@ -49,6 +49,10 @@ export const fulfilmentSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('pickup'), locationId: locationIdSchema }),
 ]);
 export type Fulfilment = z.infer<typeof fulfilmentSchema>;
+/** The fulfilment of an order from the merchant's own cart: the merchant ships it, Liveshop does not know how. */
+export interface ExternalFulfilment {
+  type: 'external';
+}
 
 /** The payment providers a checkout may name; a server offers those it is configured for. */
 export const PAYMENT_PROVIDERS = ['test', 'stripe'] as const;
@@ -126,7 +130,8 @@ export interface OrderView {
   currency: string;
   totalCents: number;
   lines: OrderLine[];
-  fulfilment: Fulfilment;
+  /** A `/shop` order's is always `ship` or `pickup`; `external` only on the merchant's own orders. */
+  fulfilment: Fulfilment | ExternalFulfilment;
 }
 
 export interface CheckoutAck {

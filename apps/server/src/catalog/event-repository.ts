@@ -94,13 +94,22 @@ export class EventRepository {
     return new Map(rows.map((row) => [row.sku, Number(row.units)]));
   }
 
-  /** Records a SKU's allocation (the event's own pool). */
-  async setAllocation(tx: SqlExecutor, eventId: string, sku: string, units: number): Promise<void> {
+  /** Records a SKU's allocation at a location (`''`: the event's unlocated pool). */
+  async setAllocation(tx: SqlExecutor, eventId: string, sku: string, units: number, locationId = ''): Promise<void> {
     await tx.query(
-      `insert into stock_allocations (event_id, sku, location_id, units) values ($1, $2, '', $3)
+      `insert into stock_allocations (event_id, sku, location_id, units) values ($1, $2, $3, $4)
        on conflict (event_id, sku, location_id) do update set units = excluded.units, updated_at = now()`,
-      [eventId, sku, units],
+      [eventId, sku, locationId, units],
     );
+  }
+
+  /** A SKU's units at locations (not the unlocated pool), as last set. */
+  async locatedUnits(tx: SqlExecutor, eventId: string, sku: string): Promise<number> {
+    const { rows } = await tx.query<{ units: string | number | null }>(
+      `select sum(units) as units from stock_allocations where event_id = $1 and sku = $2 and location_id <> ''`,
+      [eventId, sku],
+    );
+    return Number(rows[0]?.units ?? 0);
   }
 
   /** A stock generation newer than every one drawn before, in any process (a sequence: never rolled back). */

@@ -13,6 +13,7 @@ import type { InventoryStore } from '@liveshop/inventory';
 import type { z } from 'zod';
 import type { SqlExecutor } from '../db/sql-store.js';
 import type { PinStore } from './pin-store.js';
+import type { OrderRepository } from '../orders/order-repository.js';
 import type { CatalogEvent, EventRepository } from './event-repository.js';
 
 /** Tells connected clients about changes that do not go through the ledger. */
@@ -46,6 +47,7 @@ export class EventService {
     private readonly repository: EventRepository,
     private readonly inventory: InventoryStore,
     private readonly pins: PinStore,
+    private readonly orders?: OrderRepository,
   ) {}
 
   /**
@@ -168,10 +170,11 @@ export class EventService {
   /**
    * Writes back to Redis whatever it lacks of the event (nothing when it lacks nothing), under a
    * generation drawn from the durable sequence; resolves true when it restored anything. Held
-   * units are not durable and come back as available; units sold come from durable orders, which
-   * this server does not take yet, so none are sold outside Redis.
+   * units are not durable and come back as available; units sold are those of the event's
+   * confirmed orders, less refunds.
    */
   async #restore(tx: SqlExecutor, event: CatalogEvent, allocations: Map<string, number>): Promise<boolean> {
+    const sold = this.orders ? await this.orders.soldUnits(tx, event.id) : new Map<string, number>();
     const { restored } = await this.inventory.restoreEvent(event.id, {
       generation: await this.repository.nextGeneration(tx),
       status: event.status,
@@ -179,8 +182,8 @@ export class EventService {
       maxQtyPerReserve: event.maxQtyPerReserve,
       skus: event.products.map((product) => ({
         sku: product.sku,
-        allocated: allocations.get(product.sku) ?? 0,
-        sold: 0,
+        allocated: Math.max(allocations.get(product.sku) ?? 0, sold.get(product.sku) ?? 0),
+        sold: sold.get(product.sku) ?? 0,
         limit: product.limitPerShopper,
       })),
     });
@@ -197,9 +200,14 @@ export class EventService {
     const stock = await this.repository.transaction(async (tx) => {
       const event = await this.repository.lock(tx, eventId);
       if (!event) throw new LiveshopError(ErrorCode.NOT_FOUND, `event ${eventId} does not exist`);
-      const located = items.find((item) => item.locationId !== undefined);
-      if (located) {
-        throw new LiveshopError(ErrorCode.NOT_FOUND, `location ${located.locationId} does not exist`);
+      const located = items.filter((item) => item.locationId !== undefined);
+      if (located.length > 0) {
+        const { rows } = await tx.query<{ id: string }>('select id from locations where id = any($1)', [
+          located.map((item) => item.locationId),
+        ]);
+        const knownLocations = new Set(rows.map((row) => row.id));
+        const missing = located.find((item) => !knownLocations.has(item.locationId!));
+        if (missing) throw new LiveshopError(ErrorCode.NOT_FOUND, `location ${missing.locationId} does not exist`);
       }
       const known = new Set(event.products.map((product) => product.sku));
       const unknown = items.find((item) => !known.has(item.sku));
@@ -211,12 +219,21 @@ export class EventService {
       await this.#restore(tx, event, await this.repository.allocations(tx, eventId));
       const applied: SkuStock[] = [];
       for (const item of items) {
-        const result = await this.inventory.allocate({ eventId, sku: item.sku, units: item.quantity, source: 'admin' });
+        const located = item.locationId;
+        // Without a location: the event's unlocated pool, so the SKU's allocation is it plus its locations' units.
+        const result = located
+          ? await this.inventory.allocateAt({ eventId, sku: item.sku, locationId: located, units: item.quantity })
+          : await this.inventory.allocate({
+              eventId,
+              sku: item.sku,
+              units: item.quantity + (await this.repository.locatedUnits(tx, eventId, item.sku)),
+              source: 'admin',
+            });
         if (!result.ok) {
           refusal = new LiveshopError(result.error.code, `sku ${item.sku}: ${result.error.message}`);
           break;
         }
-        await this.repository.setAllocation(tx, eventId, item.sku, item.quantity);
+        await this.repository.setAllocation(tx, eventId, item.sku, item.quantity, located ?? '');
         applied.push(result.stock);
       }
       return applied;

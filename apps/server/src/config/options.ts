@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CheckoutFaultHook } from '../orders/checkout-service.js';
 
 /** Options of {@link startServer}. Every field is optional; {@link resolveOptions} fills defaults. */
 export interface ServerOptions {
@@ -64,6 +65,21 @@ export interface ServerOptions {
    * own directory so the two ffmpeg processes never share one.
    */
   streamDir?: string;
+  /**
+   * Offer the `test` payment provider (documented test cards; approves made-up cards, so for demos
+   * and tests only), optionally with the slow card's delay. Default: on in demo mode, else off.
+   */
+  testPayments?: boolean | { slowApprovalMs?: number };
+  /** Offer the `stripe` payment provider with this account (`apiUrl` points it elsewhere in tests). */
+  stripe?: { secretKey: string; apiUrl?: string };
+  /** How long a checkout extends the holds for its payment. Default 60 s. */
+  checkoutPaymentWindowMs?: number;
+  /** Most a checkout may extend a hold past the expiry it had before. Default 120 s. */
+  checkoutHoldCapMs?: number;
+  /** How often the order reconciler settles pending orders. Default 60 s. */
+  orderReconcileIntervalMs?: number;
+  /** Tests only: called after each checkout step; throwing stops the checkout there, as a crash would. */
+  checkoutFaults?: CheckoutFaultHook;
 }
 
 const port = z.number().int().min(0).max(65_535);
@@ -104,6 +120,14 @@ const optionsSchema = z.strictObject({
   stockIntervalMs: z.number().int().min(0).max(10_000).default(100),
   demoStream: z.boolean().default(true),
   streamDir: z.string().min(1).optional(),
+  testPayments: z
+    .union([z.boolean(), z.strictObject({ slowApprovalMs: z.number().int().min(0).max(60_000).optional() })])
+    .optional(),
+  stripe: z.strictObject({ secretKey: z.string().min(8), apiUrl: z.url().optional() }).optional(),
+  checkoutPaymentWindowMs: z.number().int().min(100).max(600_000).default(60_000),
+  checkoutHoldCapMs: z.number().int().min(0).max(1_800_000).default(120_000),
+  orderReconcileIntervalMs: z.number().int().min(100).max(3_600_000).default(60_000),
+  checkoutFaults: z.custom<CheckoutFaultHook>((value) => typeof value === 'function').optional(),
 });
 
 export type ResolvedOptions = z.output<typeof optionsSchema> & { adminKey?: string };

@@ -4,6 +4,11 @@ import type { StaffTokens } from '../auth/staff-token.js';
 import type { EventService } from '../catalog/event-service.js';
 import type { SqlStore } from '../db/sql-store.js';
 import type { ServerMetrics } from '../metrics/metrics.js';
+import type { InventoryStore } from '@liveshop/inventory';
+import type { CheckoutService } from '../orders/checkout-service.js';
+import type { LocationRepository } from '../orders/location-repository.js';
+import type { OrderRepository } from '../orders/order-repository.js';
+import type { RefundService } from '../orders/refund-service.js';
 import type { RateLimits } from '../rate-limits.js';
 import { requireAdmin } from './admin-auth.js';
 import { adminRouter } from './admin-router.js';
@@ -21,6 +26,11 @@ export interface AppDeps {
   events: EventService;
   limits: RateLimits;
   staffTokens: StaffTokens;
+  orders: OrderRepository;
+  locations: LocationRepository;
+  checkout: CheckoutService;
+  refunds: RefundService;
+  inventory: InventoryStore;
   adminKey?: string;
   metricsKey?: string;
   /** `/metrics` is served by {@link createMonitoringApp} on another port instead. */

@@ -2,6 +2,7 @@ import type { InventoryStore } from '@liveshop/inventory';
 import type { ShopperSessions } from '../auth/shopper-session.js';
 import type { StaffTokens } from '../auth/staff-token.js';
 import type { EventService } from '../catalog/event-service.js';
+import type { CheckoutService } from '../orders/checkout-service.js';
 import type { ServerMetrics } from '../metrics/metrics.js';
 import type { ChatStore } from './chat-store.js';
 import type { EventRooms } from './event-rooms.js';
@@ -23,4 +24,5 @@ export interface RealtimeContext {
   sessions: ShopperSessions;
   staffTokens: StaffTokens;
   fanout: LedgerWatch;
+  checkout: CheckoutService;
 }

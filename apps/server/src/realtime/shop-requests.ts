@@ -107,8 +107,11 @@ export const SHOP_REQUESTS: RequestTable<ShopClientToServerEvents, ShopperConnec
 
   checkout: {
     parse: checkedBy(checkoutPayload),
-    handle: () => {
-      throw new LiveshopError(ErrorCode.UNAVAILABLE, 'checkout is not available on this server yet');
+    handle: async (payload, { ctx, shopperId, ip }) => {
+      // Checkouts count against the session's release limit (both end holds).
+      await ctx.limits.release(shopperId, ip);
+      const order = await ctx.checkout.checkout(shopperId, payload);
+      return { ok: true, order };
     },
   },
 };

@@ -1,0 +1,526 @@
+import type {
+  AdminOrder,
+  Customer,
+  ExternalFulfilment,
+  Fulfilment,
+  LocationDraw,
+  OrderLine,
+  OrderPaymentView,
+  OrderSource,
+  OrderStatus,
+  OrderView,
+  PaymentProviderName,
+  RefundView,
+} from '@liveshop/protocol';
+import type { Payment } from '@liveshop/payments';
+import type { SqlExecutor, SqlStore } from '../db/sql-store.js';
+
+/** Every step an order records, in the order a checkout takes them (then the other endings). */
+export type OrderStep =
+  | 'checked'
+  | 'extended'
+  | 'pending'
+  | 'authorized'
+  | 'committed'
+  | 'confirmed'
+  | 'captured'
+  | 'declined'
+  | 'failed'
+  | 'voided'
+  | 'cancelled'
+  | 'refunded'
+  | 'capture_failed';
+
+/** A line as written with a new order. */
+export interface NewLine {
+  sku: string;
+  title: string;
+  qty: number;
+  unitPriceCents: number;
+}
+
+/** What a new pending order is written with (its payment row too, when it has one). */
+export interface NewOrder {
+  id: string;
+  eventId: string;
+  source: OrderSource;
+  scope: string;
+  idempotencyKey: string;
+  requestHash: string;
+  shopperId?: string;
+  customer?: Customer;
+  orderRef?: string;
+  currency: string;
+  totalCents: number;
+  fulfilment: Fulfilment | ExternalFulfilment;
+  holdIds: string[];
+  holdDeadlineMs: number;
+  lines: NewLine[];
+  payment?: { key: string; provider: PaymentProviderName };
+  /** Steps already taken before the order existed (`checked`, `extended`), recorded with `pending`. */
+  steps: OrderStep[];
+}
+
+/** An order as stored. */
+export interface StoredOrder {
+  id: string;
+  number: number;
+  eventId: string;
+  source: OrderSource;
+  status: OrderStatus;
+  requestHash: string;
+  shopperId: string | null;
+  orderRef: string | null;
+  currency: string;
+  totalCents: number;
+  refundedCents: number;
+  fulfilment: Fulfilment | ExternalFulfilment;
+  holdIds: string[];
+  holdDeadlineMs: number | null;
+  cancelReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+  lines: (OrderLine & { draws: LocationDraw[] })[];
+  payment: (OrderPaymentView & { provider: PaymentProviderName }) | null;
+}
+
+interface OrderRow {
+  id: string;
+  number: string | number;
+  event_id: string;
+  source: OrderSource;
+  status: OrderStatus;
+  request_hash: string;
+  shopper_id: string | null;
+  order_ref: string | null;
+  currency: string;
+  total_cents: string | number;
+  refunded_cents: string | number;
+  fulfilment: Fulfilment | ExternalFulfilment | string;
+  hold_ids: string[];
+  hold_deadline_ms: string | number | null;
+  cancel_reason: string | null;
+  created_at: Date | string;
+  updated_at: Date | string;
+}
+interface LineRow {
+  order_id: string;
+  sku: string;
+  title: string;
+  qty: number;
+  unit_price_cents: string | number;
+  refunded_qty: number;
+  draws: LocationDraw[] | string;
+}
+interface PaymentRow {
+  key: string;
+  order_id: string;
+  provider: PaymentProviderName;
+  reference: string | null;
+  state: OrderPaymentView['state'];
+  amount_cents: string | number;
+  captured_cents: string | number;
+  refunded_cents: string | number;
+  card_brand: string | null;
+  card_last4: string | null;
+}
+
+const ORDER_COLUMNS = `id, number, event_id, source, status, request_hash, shopper_id, order_ref, currency, total_cents,
+  refunded_cents, fulfilment, hold_ids, hold_deadline_ms, cancel_reason, created_at, updated_at`;
+
+/**
+ * SQL access to orders, their lines, steps and payments, customers and refunds. Each method is
+ * one statement (or one transaction), so a crash leaves every order at a recorded step.
+ */
+export class OrderRepository {
+  constructor(private readonly db: SqlStore) {}
+
+  /**
+   * Writes a new `pending` order, its lines, its payment (state `pending`) and its first steps in
+   * one transaction. Resolves false when the idempotency key is taken (the other order wins).
+   */
+  async insertPending(order: NewOrder): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const customerId = order.customer ? await upsertCustomer(tx, order.customer) : null;
+      const inserted = await tx.query(
+        `insert into orders (id, event_id, source, status, idempotency_scope, idempotency_key, request_hash, shopper_id,
+           customer_id, order_ref, currency, total_cents, fulfilment, hold_ids, hold_deadline_ms)
+         values ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+         on conflict (event_id, idempotency_scope, idempotency_key) do nothing returning id`,
+        [
+          order.id,
+          order.eventId,
+          order.source,
+          order.scope,
+          order.idempotencyKey,
+          order.requestHash,
+          order.shopperId ?? null,
+          customerId,
+          order.orderRef ?? null,
+          order.currency,
+          order.totalCents,
+          JSON.stringify(order.fulfilment),
+          order.holdIds,
+          order.holdDeadlineMs,
+        ],
+      );
+      if (inserted.rows.length === 0) return false;
+      for (const line of order.lines) {
+        await tx.query(
+          `insert into order_lines (order_id, sku, title, qty, unit_price_cents) values ($1, $2, $3, $4, $5)`,
+          [order.id, line.sku, line.title, line.qty, line.unitPriceCents],
+        );
+      }
+      if (order.payment) {
+        await tx.query(
+          `insert into payments (key, order_id, provider, state, currency, amount_cents) values ($1, $2, $3, 'pending', $4, $5)`,
+          [order.payment.key, order.id, order.payment.provider, order.currency, order.totalCents],
+        );
+      }
+      for (const step of [...order.steps, 'pending' as const]) {
+        await tx.query('insert into order_steps (order_id, step) values ($1, $2)', [order.id, step]);
+      }
+      return true;
+    });
+  }
+
+  /** Records a step (one statement). */
+  async step(orderId: string, step: OrderStep, detail?: string): Promise<void> {
+    await this.db.query('insert into order_steps (order_id, step, detail) values ($1, $2, $3)', [
+      orderId,
+      step,
+      detail ?? null,
+    ]);
+  }
+
+  /** The order's steps, oldest first. */
+  async steps(orderId: string): Promise<{ step: OrderStep; detail: string | null }[]> {
+    const { rows } = await this.db.query<{ step: OrderStep; detail: string | null }>(
+      'select step, detail from order_steps where order_id = $1 order by seq',
+      [orderId],
+    );
+    return rows;
+  }
+
+  /** Records what the provider says of a payment, with the step, in one statement. */
+  async recordPayment(orderId: string, key: string, payment: Payment, step: OrderStep): Promise<void> {
+    await this.db.query(
+      `with updated as (
+         update payments set reference = $3, state = $4, captured_cents = $5, refunded_cents = $6, card_brand = $7,
+           card_last4 = $8, updated_at = now()
+         where key = $2 returning key)
+       insert into order_steps (order_id, step, detail) select $1, $9, $3 from updated`,
+      [
+        orderId,
+        key,
+        payment.reference,
+        payment.state,
+        payment.capturedCents,
+        payment.refundedCents,
+        payment.card?.brand ?? null,
+        payment.card?.last4 ?? null,
+        step,
+      ],
+    );
+  }
+
+  /** Sets the payment's state when nothing more is known (a decline, a final failure). */
+  async setPaymentState(key: string, state: OrderPaymentView['state'], reference?: string): Promise<void> {
+    await this.db.query(
+      'update payments set state = $2, reference = coalesce($3, reference), updated_at = now() where key = $1',
+      [key, state, reference ?? null],
+    );
+  }
+
+  /** Records a refund the provider made, on the refund and the payment, in one transaction. */
+  async recordRefund(
+    orderId: string,
+    key: string,
+    refundId: string,
+    reference: string,
+    amountCents: number,
+  ): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query(`update refunds set state = 'succeeded', reference = $2 where id = $1`, [refundId, reference]);
+      await tx.query(
+        `update payments set refunded_cents = refunded_cents + $2,
+           state = case when refunded_cents + $2 >= captured_cents then 'refunded' else state end, updated_at = now()
+         where key = $1`,
+        [key, amountCents],
+      );
+      await tx.query(`insert into order_steps (order_id, step, detail) values ($1, 'refunded', $2)`, [
+        orderId,
+        reference,
+      ]);
+    });
+  }
+
+  /**
+   * `pending` → `confirmed`, with where each line's units were drawn from and the steps
+   * `committed` and `confirmed`, in one transaction. Resolves false when the order was not pending.
+   */
+  async confirm(orderId: string, draws: Map<string, LocationDraw[]>): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const { rows } = await tx.query(
+        `update orders set status = 'confirmed', updated_at = now() where id = $1 and status = 'pending' returning id`,
+        [orderId],
+      );
+      if (rows.length === 0) return false;
+      for (const [sku, list] of draws) {
+        await tx.query('update order_lines set draws = $3 where order_id = $1 and sku = $2', [
+          orderId,
+          sku,
+          JSON.stringify(list),
+        ]);
+      }
+      await tx.query(`insert into order_steps (order_id, step) values ($1, 'committed'), ($1, 'confirmed')`, [orderId]);
+      return true;
+    });
+  }
+
+  /** `pending` → `cancelled` with the reason and the step, in one statement; false when it was not pending. */
+  async cancel(orderId: string, reason: string, step: OrderStep = 'cancelled'): Promise<boolean> {
+    const { rows } = await this.db.query(
+      `with cancelled as (
+         update orders set status = 'cancelled', cancel_reason = $2, updated_at = now()
+         where id = $1 and status = 'pending' returning id)
+       insert into order_steps (order_id, step, detail) select id, $3, $2 from cancelled returning order_id`,
+      [orderId, reason, step],
+    );
+    return rows.length > 0;
+  }
+
+  async get(orderId: string, db: SqlExecutor = this.db): Promise<StoredOrder | null> {
+    const { rows } = await db.query<OrderRow>(`select ${ORDER_COLUMNS} from orders where id = $1`, [orderId]);
+    const [order] = await this.#withDetails(rows, db);
+    return order ?? null;
+  }
+
+  async byKey(eventId: string, scope: string, key: string): Promise<StoredOrder | null> {
+    const { rows } = await this.db.query<OrderRow>(
+      `select ${ORDER_COLUMNS} from orders where event_id = $1 and idempotency_scope = $2 and idempotency_key = $3`,
+      [eventId, scope, key],
+    );
+    const [order] = await this.#withDetails(rows, this.db);
+    return order ?? null;
+  }
+
+  /** Orders newest first, optionally of one event and status. */
+  async list(filter: { eventId?: string; status?: OrderStatus; limit?: number }): Promise<StoredOrder[]> {
+    const { rows } = await this.db.query<OrderRow>(
+      `select ${ORDER_COLUMNS} from orders
+        where ($1::text is null or event_id = $1) and ($2::text is null or status = $2)
+        order by created_at desc, number desc limit $3`,
+      [filter.eventId ?? null, filter.status ?? null, filter.limit ?? 100],
+    );
+    return this.#withDetails(rows, this.db);
+  }
+
+  /**
+   * Pending orders whose holds can no longer be committed (their deadline, on the Redis clock, is
+   * before `beforeMs`), oldest first, at most `limit`.
+   */
+  async settleable(beforeMs: number, limit = 200): Promise<StoredOrder[]> {
+    const { rows } = await this.db.query<OrderRow>(
+      `select ${ORDER_COLUMNS} from orders
+        where status = 'pending' and hold_deadline_ms < $1 order by created_at limit $2`,
+      [beforeMs, limit],
+    );
+    return this.#withDetails(rows, this.db);
+  }
+
+  /** Confirmed orders whose payment is authorized but not captured (a capture that failed). */
+  async uncaptured(limit = 200): Promise<StoredOrder[]> {
+    const { rows } = await this.db.query<OrderRow>(
+      `select ${ORDER_COLUMNS} from orders o
+        where status = 'confirmed' and exists (select 1 from payments p where p.order_id = o.id and p.state = 'authorized')
+        order by created_at limit $1`,
+      [limit],
+    );
+    return this.#withDetails(rows, this.db);
+  }
+
+  /** Units of each SKU of the event sold in durable orders (confirmed, less refunds). */
+  async soldUnits(db: SqlExecutor, eventId: string): Promise<Map<string, number>> {
+    const { rows } = await db.query<{ sku: string; units: string | number }>(
+      `select l.sku, sum(l.qty - l.refunded_qty) as units
+         from order_lines l join orders o on o.id = l.order_id
+        where o.event_id = $1 and o.status in ('confirmed', 'refunded')
+        group by l.sku`,
+      [eventId],
+    );
+    return new Map(rows.map((row) => [row.sku, Number(row.units)]));
+  }
+
+  /** The refunds of an order, oldest first. */
+  async refunds(orderId: string, db: SqlExecutor = this.db): Promise<RefundView[]> {
+    const { rows } = await db.query<{
+      id: string;
+      amount_cents: string | number;
+      lines: { sku: string; qty: number }[] | string;
+      restock: boolean;
+      reference: string | null;
+      created_at: Date | string;
+    }>(
+      'select id, amount_cents, lines, restock, reference, created_at from refunds where order_id = $1 order by created_at',
+      [orderId],
+    );
+    return rows.map((row) => {
+      const refund: RefundView = {
+        id: row.id,
+        amountCents: Number(row.amount_cents),
+        lines: json(row.lines),
+        restocked: row.restock,
+        createdAt: iso(row.created_at),
+      };
+      if (row.reference) refund.reference = row.reference;
+      return refund;
+    });
+  }
+
+  /** Runs `work` in a transaction holding the order's row lock. */
+  withOrderLocked<T>(orderId: string, work: (tx: SqlExecutor, order: StoredOrder) => Promise<T>): Promise<T | null> {
+    return this.db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ id: string }>('select id from orders where id = $1 for update', [orderId]);
+      if (rows.length === 0) return null;
+      return work(tx, (await this.get(orderId, tx))!);
+    });
+  }
+
+  async customerOf(orderId: string): Promise<Customer | undefined> {
+    const { rows } = await this.db.query<{
+      email: string;
+      name: string | null;
+      phone: string | null;
+      loyalty_id: string | null;
+    }>(
+      'select c.email, c.name, c.phone, c.loyalty_id from orders o join customers c on c.id = o.customer_id where o.id = $1',
+      [orderId],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    const customer: Customer = { email: row.email };
+    if (row.name) customer.name = row.name;
+    if (row.phone) customer.phone = row.phone;
+    if (row.loyalty_id) customer.loyaltyId = row.loyalty_id;
+    return customer;
+  }
+
+  async #withDetails(rows: OrderRow[], db: SqlExecutor): Promise<StoredOrder[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((row) => row.id);
+    const [lines, payments] = await Promise.all([
+      db.query<LineRow>(
+        'select order_id, sku, title, qty, unit_price_cents, refunded_qty, draws from order_lines where order_id = any($1) order by sku',
+        [ids],
+      ),
+      db.query<PaymentRow>(
+        `select key, order_id, provider, reference, state, amount_cents, captured_cents, refunded_cents, card_brand, card_last4
+           from payments where order_id = any($1) order by created_at`,
+        [ids],
+      ),
+    ]);
+    return rows.map((row) => {
+      const payment = payments.rows.filter((p) => p.order_id === row.id).at(-1);
+      return {
+        id: row.id,
+        number: Number(row.number),
+        eventId: row.event_id,
+        source: row.source,
+        status: row.status,
+        requestHash: row.request_hash,
+        shopperId: row.shopper_id,
+        orderRef: row.order_ref,
+        currency: row.currency,
+        totalCents: Number(row.total_cents),
+        refundedCents: Number(row.refunded_cents),
+        fulfilment: json(row.fulfilment),
+        holdIds: row.hold_ids,
+        holdDeadlineMs: row.hold_deadline_ms === null ? null : Number(row.hold_deadline_ms),
+        cancelReason: row.cancel_reason,
+        createdAt: iso(row.created_at),
+        updatedAt: iso(row.updated_at),
+        lines: lines.rows
+          .filter((line) => line.order_id === row.id)
+          .map((line) => ({
+            sku: line.sku,
+            title: line.title,
+            qty: line.qty,
+            unitPriceCents: Number(line.unit_price_cents),
+            refundedQty: line.refunded_qty,
+            draws: json(line.draws),
+          })),
+        payment: payment ? paymentView(payment) : null,
+      };
+    });
+  }
+}
+
+async function upsertCustomer(tx: SqlExecutor, customer: Customer): Promise<number> {
+  const { rows } = await tx.query<{ id: string | number }>(
+    `insert into customers (email, name, phone, loyalty_id) values ($1, $2, $3, $4)
+     on conflict (email) do update set name = coalesce(excluded.name, customers.name),
+       phone = coalesce(excluded.phone, customers.phone), loyalty_id = coalesce(excluded.loyalty_id, customers.loyalty_id),
+       updated_at = now()
+     returning id`,
+    [customer.email.toLowerCase(), customer.name ?? null, customer.phone ?? null, customer.loyaltyId ?? null],
+  );
+  return Number(rows[0]!.id);
+}
+
+function paymentView(row: PaymentRow): OrderPaymentView {
+  const view: OrderPaymentView = {
+    provider: row.provider,
+    key: row.key,
+    state: row.state,
+    amountCents: Number(row.amount_cents),
+    capturedCents: Number(row.captured_cents),
+    refundedCents: Number(row.refunded_cents),
+  };
+  if (row.reference) view.reference = row.reference;
+  if (row.card_brand && row.card_last4) view.card = { brand: row.card_brand, last4: row.card_last4 };
+  return view;
+}
+
+/** jsonb arrives parsed from `pg` and PGlite; text in case a driver does not parse it. */
+function json<T>(value: T | string): T {
+  return typeof value === 'string' ? (JSON.parse(value) as T) : value;
+}
+
+function iso(value: Date | string): string {
+  return value instanceof Date ? value.toISOString() : new Date(value).toISOString();
+}
+
+/** An order as its shopper sees it. */
+export function orderView(order: StoredOrder): OrderView {
+  return {
+    id: order.id,
+    number: order.number,
+    status: order.status,
+    currency: order.currency,
+    totalCents: order.totalCents,
+    lines: order.lines.map(({ sku, title, qty, unitPriceCents, refundedQty }) =>
+      refundedQty ? { sku, title, qty, unitPriceCents, refundedQty } : { sku, title, qty, unitPriceCents },
+    ),
+    fulfilment: order.fulfilment,
+  };
+}
+
+/** An order as the admin API shows it. */
+export function adminOrderView(order: StoredOrder, extra: { customer?: Customer; refunds: RefundView[] }): AdminOrder {
+  const view: AdminOrder = {
+    ...orderView(order),
+    eventId: order.eventId,
+    source: order.source,
+    refunds: extra.refunds,
+    refundedCents: order.refundedCents,
+    createdAt: order.createdAt,
+    updatedAt: order.updatedAt,
+  };
+  if (order.orderRef) view.orderRef = order.orderRef;
+  if (order.shopperId) view.shopperId = order.shopperId;
+  if (extra.customer) view.customer = extra.customer;
+  if (order.payment) view.payment = order.payment;
+  if (order.cancelReason) view.cancelReason = order.cancelReason;
+  return view;
+}
