@@ -28,6 +28,8 @@ export const checkoutDialogStyles = css`
       max-height: none;
       margin: 0;
       border-radius: 0;
+      /* A field scrolled to (focus, autofill) stops above Pay and its message, not under them. */
+      scroll-padding-bottom: 10rem;
     }
   }
   .frame {
@@ -42,7 +44,12 @@ export const checkoutDialogStyles = css`
   p {
     margin: 0;
   }
+  /* The held item and its countdown stay in view while the form scrolls under them. */
   .summary {
+    position: sticky;
+    top: 0;
+    z-index: 1;
+    box-shadow: 0 0 0 0.5rem var(--live-shop-surface, #fff);
     display: grid;
     grid-template-columns: auto minmax(0, 1fr) auto;
     gap: 0.75rem;
@@ -192,10 +199,16 @@ export const checkoutDialogStyles = css`
   .totals strong {
     font-size: 1.15rem;
   }
+  /* The message of a failed attempt sits right above Pay, so it is in view wherever Pay is. */
   .actions {
     display: flex;
+    flex-wrap: wrap;
     justify-content: flex-end;
     gap: 0.5rem;
+  }
+  .actions .error {
+    flex: 1 0 100%;
+    box-sizing: border-box;
   }
   .actions .button[type='submit'] {
     flex: 1 1 auto;

@@ -278,8 +278,8 @@ export class LiveShopCheckoutDialog extends LiveShopElement {
           <span>${t.total}</span>
           <strong part="total">${total}</strong>
         </div>
-        <p class="error" part="error" role="alert">${this.error ? this.errorText(this.error) : nothing}</p>
         <div class="actions">
+          <p class="error" part="error" role="alert">${this.error ? this.errorText(this.error) : nothing}</p>
           <button class="button secondary" part="close-button" type="button" ?disabled=${paying} @click=${this.close}>
             ${t.cancel}
           </button>
