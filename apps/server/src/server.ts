@@ -90,7 +90,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const events = new EventService(repository, inventory, new PinStore(redis, keys), orders);
     // Before anything is served: what Redis lost while no process watched is back first.
     const reconciler = new RedisReconciler({ redis, events, keys, metrics });
-    await reconciler.reconcileNow();
+    // Redis answered the connect; should it stall or drop right after, the process still starts
+    // (requests are answered UNAVAILABLE meanwhile) and the reconciler's loop tries again.
+    await reconciler.reconcileNow().catch((error: Error) => {
+      console.warn(`liveshop: reconciling with Redis at start failed (${error.message}); retrying in the background`);
+      reconciler.trigger();
+    });
     reconciler.start();
     cleanups.push(() => reconciler.stop());
     availability.onUp(() => reconciler.trigger());

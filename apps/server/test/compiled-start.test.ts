@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ import { dropIsolation, randomId, REDIS_URL } from './harness.js';
 
 const serverPackage = fileURLToPath(new URL('..', import.meta.url));
 const mainJs = path.join(serverPackage, 'dist/main.js');
+const repositoryRoot = path.resolve(serverPackage, '../..');
 
 /** Every package `@liveshop/server` needs at run time: its dependencies, resolved the way node does, recursively. */
 function runtimePackages(): Map<string, string> {
@@ -50,6 +51,98 @@ describe('the runtime dependency graph of @liveshop/server', () => {
   });
 });
 
+/** Starts `node [...nodeArgs] dist/main.js` in `cwd` with the demo on; resolves to the process and its URL once it listens. */
+async function startCompiled(
+  cwd: string,
+  keyPrefix: string,
+  nodeArgs: string[] = [],
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<{ child: ChildProcess; url: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.NODE_OPTIONS;
+  delete env.DATABASE_URL;
+  delete env.LIVESHOP_DATA_DIR;
+  Object.assign(env, {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    REDIS_URL,
+    LIVESHOP_REDIS_PREFIX: keyPrefix,
+    LIVESHOP_DEMO: '1',
+    LIVESHOP_DEMO_STREAM: '0',
+    LIVESHOP_IP_RATE_LIMIT: '0',
+    ...extraEnv,
+  });
+  const child = spawn(process.execPath, [...nodeArgs, mainJs], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const match = /listening on (http:\/\/\S+?)\/?$/m.exec(stderr);
+      if (match) resolve(match[1]!.replace('localhost', '127.0.0.1'));
+    });
+    child.once('exit', (code) => reject(new Error(`the server exited with ${code} before listening:\n${stderr}`)));
+  });
+  return { child, url };
+}
+
+async function stop(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  return exited;
+}
+
+/**
+ * Every module the started server loads, recorded by a resolve hook (ES modules) and the CommonJS
+ * resolver: none is tsx or another TypeScript runner, none is a `.ts` file, none comes from a
+ * workspace package's `src/`. The hook is proven to see the server's own modules and its
+ * dependencies, so an empty list cannot pass.
+ */
+describe('the modules the compiled server loads', () => {
+  let cwd: string;
+  let loaded: string[];
+  const keyPrefix = randomId('tm');
+
+  beforeAll(async () => {
+    cwd = await mkdtemp(path.join(tmpdir(), 'liveshop-modules-'));
+    const log = path.join(cwd, 'modules.log');
+    const recorder = fileURLToPath(new URL('./record-modules.mjs', import.meta.url));
+    const { child, url } = await startCompiled(cwd, keyPrefix, ['--import', recorder], { LIVESHOP_MODULE_LOG: log });
+    // Requests load what is imported lazily on the way.
+    expect((await fetch(`${url}/`)).status).toBe(200);
+    expect((await fetch(`${url}/api/events/demo`)).status).toBe(200);
+    expect(await stop(child)).toBe(0);
+    loaded = (await readFile(log, 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((entry) => (entry.startsWith('file:') ? fileURLToPath(entry) : entry));
+  }, 60_000);
+
+  afterAll(async () => {
+    await dropIsolation({ keyPrefix, databaseUrl: '' });
+    await rm(cwd, { recursive: true, force: true });
+  });
+
+  it('records the compiled server and its dependencies (the recorder works)', () => {
+    expect(loaded).toContain(mainJs);
+    expect(loaded.some((file) => file.includes(`${path.sep}express${path.sep}`))).toBe(true);
+    expect(loaded.some((file) => file.includes(`${path.sep}ioredis${path.sep}`))).toBe(true);
+    expect(loaded.some((file) => file.startsWith(path.join(repositoryRoot, 'packages/inventory/dist')))).toBe(true);
+  });
+
+  it('loads no tsx, TypeScript, esbuild or .ts file, and nothing from a workspace src/', () => {
+    const runners = loaded.filter((file) =>
+      /[\\/]node_modules[\\/](tsx|typescript|esbuild|@esbuild|ts-node)[\\/]/.test(file),
+    );
+    expect(runners).toEqual([]);
+    expect(loaded.filter((file) => /\.[cm]?tsx?$/.test(file))).toEqual([]);
+    const sources = loaded.filter(
+      (file) => file.startsWith(repositoryRoot) && /[\\/](packages|apps)[\\/][^\\/]+[\\/]src[\\/]/.test(file),
+    );
+    expect(sources).toEqual([]);
+  });
+});
+
 /**
  * `node apps/server/dist/main.js`, the start command, with no loader flag: plain node runs the
  * compiled JavaScript. Started in an empty temporary directory, it finds the widget and the demo
@@ -59,41 +152,15 @@ describe('the compiled server started with plain node', () => {
   let cwd: string;
   let child: ChildProcess;
   let url: string;
-  let stderr = '';
   const keyPrefix = randomId('tc');
 
   beforeAll(async () => {
     cwd = await mkdtemp(path.join(tmpdir(), 'liveshop-start-'));
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    delete env.NODE_OPTIONS;
-    delete env.DATABASE_URL;
-    delete env.LIVESHOP_DATA_DIR;
-    Object.assign(env, {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      REDIS_URL,
-      LIVESHOP_REDIS_PREFIX: keyPrefix,
-      LIVESHOP_DEMO: '1',
-      LIVESHOP_DEMO_STREAM: '0',
-      LIVESHOP_IP_RATE_LIMIT: '0',
-    });
-    child = spawn(process.execPath, [mainJs], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
-    url = await new Promise<string>((resolve, reject) => {
-      child.stderr!.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        const match = /listening on (http:\/\/\S+?)\/?$/m.exec(stderr);
-        if (match) resolve(match[1]!.replace('localhost', '127.0.0.1'));
-      });
-      child.once('exit', (code) => reject(new Error(`the server exited with ${code} before listening:\n${stderr}`)));
-    });
+    ({ child, url } = await startCompiled(cwd, keyPrefix));
   }, 60_000);
 
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    if (child) await stop(child);
     await dropIsolation({ keyPrefix, databaseUrl: '' });
     await rm(cwd, { recursive: true, force: true });
   });

@@ -1,6 +1,7 @@
 /**
  * `@liveshop/widget`: the `<live-shop>` element and its parts. Importing this module defines
- * every element; the same code is bundled into `dist/live-shop.js` for a plain script tag.
+ * every element; the same code is bundled into `cdn/live-shop.js` for a plain script tag. Each
+ * element's class lives in `<name>/<name>.component.ts` and `<name>/<name>.ts` registers its tag.
  */
 export { LiveShop, FIRST_CARD_MARK } from './live-shop/live-shop.js';
 export { LiveShopPlayer, type PlayerPhase } from './player/player.js';
@@ -10,6 +11,8 @@ export { LiveShopHoldPanel } from './hold-panel/hold-panel.js';
 export { LiveShopChat } from './chat/chat.js';
 export { LiveShopProductDialog } from './product-dialog/product-dialog.js';
 export { LiveShopElement } from './base/live-shop-element.js';
+export { LiveShopPart } from './base/live-shop-part.js';
+export { localeContext, type LocaleContext } from './i18n/locale-context.js';
 export * from './events/events.js';
 export { resolveStrings, en, translations, type Strings, type Translation } from './i18n/strings.js';
 export { ShopState, StockChangedEvent, type StockChange, type ConnectionStatus } from './store/shop-state.js';

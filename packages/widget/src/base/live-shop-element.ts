@@ -7,14 +7,14 @@ type WidgetEvent = LiveShopEventMap[keyof LiveShopEventMap] | RequestEventMap[ke
 
 /**
  * The base of every Liveshop element: a typed `emit()` that only accepts the widget's own event
- * classes, and the `strings` every part renders its text from.
+ * classes, and the `strings` every element renders its text from.
  */
 export class LiveShopElement extends LitElement {
   static override properties = {
     strings: { attribute: false },
   };
 
-  /** The resolved translation table; `<live-shop>` hands its own down to every part. */
+  /** The resolved translation table; inside `<live-shop>` the parts receive the widget's through context. */
   declare strings: Strings;
 
   constructor() {

@@ -1,19 +1,17 @@
 import type { Ack, CheckoutAck, CheckoutPayload, HoldView } from '@liveshop/protocol';
 import { LiveShopOrderEvent, type HoldReleaseReason } from '../events/events.js';
-import type { Strings, Translation } from '../i18n/strings.js';
+import type { Translation } from '../i18n/strings.js';
 import type { ShopClient } from '../store/shop-client.js';
 import type { ShopState } from '../store/shop-state.js';
 import { LiveShopCheckoutDialog } from './checkout-dialog.js';
 import type { CheckoutSubmitRequestEvent } from './checkout-requests.js';
 
 /** What the built-in checkout needs from `<live-shop>`. */
-export interface CheckoutHost extends HTMLElement {
+export interface CheckoutHost extends EventTarget {
   readonly state: ShopState;
   event: string;
   server: string;
   translations: Translation | undefined;
-  strings: Strings;
-  locale: string;
   readonly renderRoot: HTMLElement | DocumentFragment;
 }
 
@@ -64,8 +62,6 @@ function sync(host: CheckoutHost, dialog: LiveShopCheckoutDialog): void {
     product: state.product(hold.sku),
     held: state.holds.some((h) => h.id === hold.id),
     eventId: host.event,
-    strings: host.strings,
-    locale: host.locale || host.closest('[lang]')?.getAttribute('lang') || '',
     server: host.server,
     overrides: host.translations?.checkoutDialog,
     errorOverrides: host.translations?.errors,

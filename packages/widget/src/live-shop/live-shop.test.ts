@@ -399,6 +399,42 @@ describe('<live-shop>', () => {
     });
   }
 
+  it('hands its locale and strings to every part through context, and again when they change', async () => {
+    const { el } = await widget();
+    el.locale = 'de-DE';
+    await settle(el);
+    const overlay = root(el).querySelector('live-shop-pinned-overlay')!;
+    await overlay.updateComplete;
+    const pinnedCard = overlay.shadowRoot!.querySelector('live-shop-product-card')!;
+    await pinnedCard.updateComplete;
+    const chat = root(el).querySelector('live-shop-chat')!;
+    await chat.updateComplete;
+    const price = (c: LiveShopProductCard) => inCard(c, '[part=price]').textContent!.replace(/\s/g, ' ');
+    // The German table and German number format, in the list, over the video and in the chat.
+    expect(inCard(card(el, 'mug'), '[part=stock]').textContent).toBe('Auf Lager');
+    expect(price(card(el, 'mug'))).toBe('24,00 $');
+    expect(inCard(pinnedCard, '[part=stock]').textContent).toBe('Nur noch 3');
+    expect(price(pinnedCard)).toBe('59,00 $');
+    expect(chat.strings).toBe(el.strings);
+    expect(root(el).querySelector('live-shop-hold-panel')!.strings).toBe(el.strings);
+    expect(root(el).querySelector('live-shop-player')!.strings).toBe(el.strings);
+
+    el.translations = { inStock: 'Vorrätig' };
+    await settle(el);
+    expect(inCard(card(el, 'mug'), '[part=stock]').textContent).toBe('Vorrätig');
+    el.locale = 'en-US';
+    await settle(el);
+    expect(price(card(el, 'mug'))).toBe('$24.00');
+  });
+
+  it('registers each tag once: running the registering module again does not throw', async () => {
+    const registered = customElements.get('live-shop');
+    // A second instance of the module, as when a page loads the script twice.
+    // @ts-expect-error the query makes it another module; TypeScript does not resolve queries
+    await import('./live-shop.js?again');
+    expect(customElements.get('live-shop')).toBe(registered);
+  });
+
   it('stops its client when removed', async () => {
     const { el, client } = await widget();
     el.remove();
