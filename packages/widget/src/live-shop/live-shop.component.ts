@@ -40,7 +40,7 @@ type Tab = 'shop' | 'chat';
  * @fires live-shop-order - The built-in checkout (or `placeOrder()`) completed. `detail: { eventId, holdIds, order }`.
  * @fires live-shop-sold-out - A product sold out while shown. `detail: { eventId, sku, title }`.
  *
- * @slot checkout - Content shown under the holds when checking out (the checkout dialog).
+ * @slot checkout - The merchant's content under the holds (e.g. a delivery note); the built-in checkout opens as its own dialog.
  *
  * @csspart base - The widget's frame.
  * @csspart stage - The video area.
