@@ -55,6 +55,7 @@ interface AdminOrderRow {
   status: string;
   totalCents: number;
   lines: { sku: string; qty: number }[];
+  fulfilment: { type: string; locationId?: string };
 }
 
 async function orders(): Promise<AdminOrderRow[]> {
@@ -126,6 +127,47 @@ describe('checkout in the demo storefront', () => {
     await page.locator('live-shop-checkout-dialog [part=confirmation]').waitFor();
     await expect.poll(() => holdRow(page).count()).toBe(0);
     expect(await toteOrders()).toBe(before + 1);
+    await page.context().close();
+  });
+
+  it('pickup lists only the stores that can supply the item, from the server, and the order is for the chosen one', async () => {
+    const admin = async (method: string, path: string, body: unknown) => {
+      const response = await fetch(`${server.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+    };
+    await admin('PUT', '/api/admin/locations', {
+      locations: [
+        { id: 'warehouse', name: 'Warehouse', address: '9 Dock Rd, Newark', pickup: false },
+        { id: 'soho', name: 'SoHo store', address: '120 Prince St, New York', pickup: true },
+        { id: 'brooklyn', name: 'Brooklyn store', address: '88 Wythe Ave, Brooklyn', pickup: true },
+      ],
+    });
+    await admin('PUT', '/api/admin/events/demo/stock', {
+      items: [
+        { sku: 'SNEAKER-DRIFT', locationId: 'warehouse', quantity: 3 },
+        { sku: 'SNEAKER-DRIFT', locationId: 'soho', quantity: 1 },
+        { sku: 'SNEAKER-DRIFT', locationId: 'brooklyn', quantity: 0 },
+      ],
+    });
+    const page = await openStore(phone);
+    await buyAndCheckOut(page, 'Drift Knit Sneaker');
+    await page.locator('live-shop-checkout-dialog input[value=pickup]').check();
+    const stores = page.locator('live-shop-checkout-dialog .location strong');
+    await expect.poll(() => stores.allTextContents()).toEqual(['SoHo store']);
+    await field(page, 'email').fill('ada@example.com');
+    await field(page, 'name').fill('Ada Lovelace');
+    await field(page, 'card').fill('4242 4242 4242 4242');
+    await page.locator('live-shop-checkout-dialog [part=pay-button]').click();
+    const confirmation = page.locator('live-shop-checkout-dialog [part=confirmation]');
+    await confirmation.waitFor();
+    expect(await confirmation.textContent()).toContain('Pick it up at SoHo store');
+    const number = /Order number (\d+)/.exec((await confirmation.locator('.order-number').textContent()) ?? '')?.[1];
+    const placed = (await orders()).find((order) => String(order.number) === number);
+    expect(placed?.fulfilment).toEqual({ type: 'pickup', locationId: 'soho' });
     await page.context().close();
   });
 
