@@ -81,7 +81,12 @@ describe.each(targets)('migrations on $name', (target) => {
   it("applies the package's migrations once, and nothing on the next start", async () => {
     const { store, schema, drop } = await target.open();
     try {
-      expect(await migrate(store, schema)).toEqual(['0001-catalog', '0002-durable-stock', '0003-reserve-cap', '0010-orders']);
+      expect(await migrate(store, schema)).toEqual([
+        '0001-catalog',
+        '0002-durable-stock',
+        '0003-reserve-cap',
+        '0010-orders',
+      ]);
       expect(await migrate(store, schema)).toEqual([]);
       const { rows } = await store.query<{ column_name: string }>(
         `select column_name from information_schema.columns

@@ -36,6 +36,14 @@ export interface CheckoutOptions {
   unknownRetries?: number;
   /** How long a second request with the same key waits for the first to settle (default 15 s). */
   replayWaitMs?: number;
+  /**
+   * Most checkouts this process runs at once (default 16); the others wait their turn in order.
+   * A burst of hundreds would otherwise queue on the database pool past its timeout (PostgreSQL),
+   * or keep the event loop busy past Redis's command timeout (PGlite runs in this process).
+   */
+  maxConcurrent?: number;
+  /** Most checkouts waiting for a turn (default 5,000); more are `UNAVAILABLE`. */
+  maxQueued?: number;
   faults?: CheckoutFaultHook;
 }
 
@@ -70,6 +78,7 @@ export class CheckoutService {
   readonly #unknownRetries: number;
   readonly #replayWaitMs: number;
   readonly #faults: CheckoutFaultHook;
+  readonly #turns: Turns;
 
   constructor(
     private readonly deps: {
@@ -86,10 +95,23 @@ export class CheckoutService {
     this.#unknownRetries = options.unknownRetries ?? 2;
     this.#replayWaitMs = options.replayWaitMs ?? 15_000;
     this.#faults = options.faults ?? (() => undefined);
+    this.#turns = new Turns(options.maxConcurrent ?? 16, options.maxQueued ?? 5_000);
   }
 
   /** The `/shop` `checkout` request of `shopperId`. */
-  async checkout(shopperId: string, payload: CheckoutPayload): Promise<OrderView> {
+  checkout(shopperId: string, payload: CheckoutPayload): Promise<OrderView> {
+    return this.#turns.run(() => this.#checkout(shopperId, payload));
+  }
+
+  /**
+   * `POST /api/admin/events/:id/commit`: holds sold through the merchant's own checkout, recorded
+   * as an order with `source: 'external'` (no payment). The same key answers the same order.
+   */
+  commitExternal(eventId: string, body: AdminCommitBody): Promise<OrderView> {
+    return this.#turns.run(() => this.#commitExternal(eventId, body));
+  }
+
+  async #checkout(shopperId: string, payload: CheckoutPayload): Promise<OrderView> {
     const { inventory, orders } = this.deps;
     const { eventId, holdIds, idempotencyKey, fulfilment } = payload;
     const scope = `shop:${shopperId}`;
@@ -135,7 +157,7 @@ export class CheckoutService {
     const { lines, currency, totalCents } = linesOf(event.products, holds);
     const orderId = newOrderId();
     const paymentKey = `${orderId}-1`;
-    const inserted = await orders.insertPending({
+    const number = await orders.insertPending({
       id: orderId,
       eventId,
       source: 'shop',
@@ -153,7 +175,7 @@ export class CheckoutService {
       payment: totalCents > 0 ? { key: paymentKey, provider: provider.name } : undefined,
       steps: ['checked', 'extended'],
     });
-    if (!inserted) {
+    if (number === null) {
       // The same key raced this request: the first one's order is the answer.
       const winner = await orders.byKey(eventId, scope, idempotencyKey);
       if (!winner) throw new LiveshopError(ErrorCode.CONFLICT, 'the checkout was taken meanwhile; try again');
@@ -208,15 +230,19 @@ export class CheckoutService {
       await this.capture(provider, orderId, paymentKey, reference);
       await this.#faults('captured', orderId);
     }
-    const order = await orders.get(orderId);
-    return orderView(order!);
+    // The answer is what was written; no need to read it back.
+    return {
+      id: orderId,
+      number,
+      status: 'confirmed',
+      currency,
+      totalCents,
+      lines: [...lines].sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0)),
+      fulfilment,
+    };
   }
 
-  /**
-   * `POST /api/admin/events/:id/commit`: holds sold through the merchant's own checkout, recorded
-   * as an order with `source: 'external'` (no payment). The same key answers the same order.
-   */
-  async commitExternal(eventId: string, body: AdminCommitBody): Promise<OrderView> {
+  async #commitExternal(eventId: string, body: AdminCommitBody): Promise<OrderView> {
     const { inventory, orders } = this.deps;
     const requestHash = hashOf({ holdIds: [...body.holdIds].sort(), orderRef: body.orderRef });
     const earlier = await orders.byKey(eventId, 'external', body.idempotencyKey);
@@ -225,7 +251,7 @@ export class CheckoutService {
     const holds = await this.#ownHolds(eventId, undefined, body.holdIds);
     const { lines, currency, totalCents } = linesOf(event.products, holds);
     const orderId = newOrderId();
-    const inserted = await orders.insertPending({
+    const number = await orders.insertPending({
       id: orderId,
       eventId,
       source: 'external',
@@ -241,7 +267,7 @@ export class CheckoutService {
       lines,
       steps: ['checked'],
     });
-    if (!inserted) {
+    if (number === null) {
       const winner = await orders.byKey(eventId, 'external', body.idempotencyKey);
       if (!winner) throw new LiveshopError(ErrorCode.CONFLICT, 'the commit was taken meanwhile; try again');
       return this.#replay(winner, requestHash);
@@ -439,6 +465,35 @@ export function drawsBySku(items: { sku: string; draws: LocationDraw[] }[]): Map
   return new Map(
     [...bySku].map(([sku, places]) => [sku, [...places].map(([locationId, qty]) => ({ locationId, qty }))]),
   );
+}
+
+/** At most `limit` tasks at once; the others wait in order, at most `maxQueued` of them. */
+class Turns {
+  #running = 0;
+  readonly #queue: (() => void)[] = [];
+
+  constructor(
+    private readonly limit: number,
+    private readonly maxQueued: number,
+  ) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.#running >= this.limit) {
+      if (this.#queue.length >= this.maxQueued) {
+        throw new LiveshopError(ErrorCode.UNAVAILABLE, 'too many checkouts at once; try again shortly');
+      }
+      await new Promise<void>((resolve) => this.#queue.push(resolve));
+    } else {
+      this.#running++;
+    }
+    try {
+      return await task();
+    } finally {
+      const next = this.#queue.shift();
+      if (next) next();
+      else this.#running--;
+    }
+  }
 }
 
 function hashOf(value: unknown): string {

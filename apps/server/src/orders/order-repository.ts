@@ -136,52 +136,66 @@ export class OrderRepository {
   constructor(private readonly db: SqlStore) {}
 
   /**
-   * Writes a new `pending` order, its lines, its payment (state `pending`) and its first steps in
-   * one transaction. Resolves false when the idempotency key is taken (the other order wins).
+   * Writes a new `pending` order, its customer, lines, payment (state `pending`) and first steps
+   * in one statement (one implicit transaction, one round trip). Resolves to the order's number,
+   * or null when the idempotency key is taken (the other order wins; nothing of this one is written).
    */
-  async insertPending(order: NewOrder): Promise<boolean> {
-    return this.db.transaction(async (tx) => {
-      const customerId = order.customer ? await upsertCustomer(tx, order.customer) : null;
-      const inserted = await tx.query(
-        `insert into orders (id, event_id, source, status, idempotency_scope, idempotency_key, request_hash, shopper_id,
+  async insertPending(order: NewOrder): Promise<number | null> {
+    const customer = order.customer;
+    const steps = [...order.steps, 'pending' as const];
+    const { rows } = await this.db.query<{ number: string | number }>(
+      `with customer as (
+         insert into customers (email, name, phone, loyalty_id)
+         select $15::text, $16::text, $17::text, $18::text where $15::text is not null
+         on conflict (email) do update set name = coalesce(excluded.name, customers.name),
+           phone = coalesce(excluded.phone, customers.phone),
+           loyalty_id = coalesce(excluded.loyalty_id, customers.loyalty_id), updated_at = now()
+         returning id),
+       inserted as (
+         insert into orders (id, event_id, source, status, idempotency_scope, idempotency_key, request_hash, shopper_id,
            customer_id, order_ref, currency, total_cents, fulfilment, hold_ids, hold_deadline_ms)
-         values ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-         on conflict (event_id, idempotency_scope, idempotency_key) do nothing returning id`,
-        [
-          order.id,
-          order.eventId,
-          order.source,
-          order.scope,
-          order.idempotencyKey,
-          order.requestHash,
-          order.shopperId ?? null,
-          customerId,
-          order.orderRef ?? null,
-          order.currency,
-          order.totalCents,
-          JSON.stringify(order.fulfilment),
-          order.holdIds,
-          order.holdDeadlineMs,
-        ],
-      );
-      if (inserted.rows.length === 0) return false;
-      for (const line of order.lines) {
-        await tx.query(
-          `insert into order_lines (order_id, sku, title, qty, unit_price_cents) values ($1, $2, $3, $4, $5)`,
-          [order.id, line.sku, line.title, line.qty, line.unitPriceCents],
-        );
-      }
-      if (order.payment) {
-        await tx.query(
-          `insert into payments (key, order_id, provider, state, currency, amount_cents) values ($1, $2, $3, 'pending', $4, $5)`,
-          [order.payment.key, order.id, order.payment.provider, order.currency, order.totalCents],
-        );
-      }
-      for (const step of [...order.steps, 'pending' as const]) {
-        await tx.query('insert into order_steps (order_id, step) values ($1, $2)', [order.id, step]);
-      }
-      return true;
-    });
+         values ($1, $2, $3, 'pending', $4, $5, $6, $7, (select id from customer), $8, $9, $10, $11, $12, $13)
+         on conflict (event_id, idempotency_scope, idempotency_key) do nothing
+         returning id, number),
+       lines as (
+         insert into order_lines (order_id, sku, title, qty, unit_price_cents)
+         select inserted.id, l.sku, l.title, l.qty, l.price
+           from inserted, unnest($19::text[], $20::text[], $21::int[], $22::bigint[]) as l(sku, title, qty, price)),
+       payment as (
+         insert into payments (key, order_id, provider, state, currency, amount_cents)
+         select $23::text, inserted.id, $24::text, 'pending', $9, $10 from inserted where $23::text is not null),
+       steps as (
+         insert into order_steps (order_id, step)
+         select inserted.id, s.step from inserted, unnest($14::text[]) with ordinality as s(step, n) order by s.n)
+       select number from inserted`,
+      [
+        order.id,
+        order.eventId,
+        order.source,
+        order.scope,
+        order.idempotencyKey,
+        order.requestHash,
+        order.shopperId ?? null,
+        order.orderRef ?? null,
+        order.currency,
+        order.totalCents,
+        JSON.stringify(order.fulfilment),
+        order.holdIds,
+        order.holdDeadlineMs,
+        steps,
+        customer ? customer.email.toLowerCase() : null,
+        customer?.name ?? null,
+        customer?.phone ?? null,
+        customer?.loyaltyId ?? null,
+        order.lines.map((line) => line.sku),
+        order.lines.map((line) => line.title),
+        order.lines.map((line) => line.qty),
+        order.lines.map((line) => line.unitPriceCents),
+        order.payment?.key ?? null,
+        order.payment?.provider ?? null,
+      ],
+    );
+    return rows[0] ? Number(rows[0].number) : null;
   }
 
   /** Records a step (one statement). */
@@ -257,25 +271,25 @@ export class OrderRepository {
 
   /**
    * `pending` → `confirmed`, with where each line's units were drawn from and the steps
-   * `committed` and `confirmed`, in one transaction. Resolves false when the order was not pending.
+   * `committed` and `confirmed`, in one statement. Resolves false when the order was not pending.
    */
   async confirm(orderId: string, draws: Map<string, LocationDraw[]>): Promise<boolean> {
-    return this.db.transaction(async (tx) => {
-      const { rows } = await tx.query(
-        `update orders set status = 'confirmed', updated_at = now() where id = $1 and status = 'pending' returning id`,
-        [orderId],
-      );
-      if (rows.length === 0) return false;
-      for (const [sku, list] of draws) {
-        await tx.query('update order_lines set draws = $3 where order_id = $1 and sku = $2', [
-          orderId,
-          sku,
-          JSON.stringify(list),
-        ]);
-      }
-      await tx.query(`insert into order_steps (order_id, step) values ($1, 'committed'), ($1, 'confirmed')`, [orderId]);
-      return true;
-    });
+    const located = [...draws].filter(([, list]) => list.length > 0);
+    const { rows } = await this.db.query(
+      `with confirmed as (
+         update orders set status = 'confirmed', updated_at = now() where id = $1 and status = 'pending' returning id),
+       draws as (
+         update order_lines l set draws = d.draws
+           from confirmed, jsonb_to_recordset($2::jsonb) as d(sku text, draws jsonb)
+          where l.order_id = confirmed.id and l.sku = d.sku),
+       steps as (
+         insert into order_steps (order_id, step)
+         select confirmed.id, s.step from confirmed, unnest(array['committed', 'confirmed']) with ordinality as s(step, n)
+          order by s.n)
+       select id from confirmed`,
+      [orderId, JSON.stringify(located.map(([sku, list]) => ({ sku, draws: list })))],
+    );
+    return rows.length > 0;
   }
 
   /** `pending` → `cancelled` with the reason and the step, in one statement; false when it was not pending. */
@@ -454,18 +468,6 @@ export class OrderRepository {
       };
     });
   }
-}
-
-async function upsertCustomer(tx: SqlExecutor, customer: Customer): Promise<number> {
-  const { rows } = await tx.query<{ id: string | number }>(
-    `insert into customers (email, name, phone, loyalty_id) values ($1, $2, $3, $4)
-     on conflict (email) do update set name = coalesce(excluded.name, customers.name),
-       phone = coalesce(excluded.phone, customers.phone), loyalty_id = coalesce(excluded.loyalty_id, customers.loyalty_id),
-       updated_at = now()
-     returning id`,
-    [customer.email.toLowerCase(), customer.name ?? null, customer.phone ?? null, customer.loyaltyId ?? null],
-  );
-  return Number(rows[0]!.id);
 }
 
 function paymentView(row: PaymentRow): OrderPaymentView {
