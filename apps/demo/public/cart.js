@@ -1,6 +1,8 @@
 /* global document, setTimeout, clearTimeout */
 // The merchant side of the demo: a small bag that listens to the widget's DOM events, the way a
 // shop's own cart would. It reads product titles and prices from the widget's `state` property.
+// The shopper pays in the widget's built-in checkout; the bag lists what is held and, from
+// `live-shop-order`, the orders confirmed.
 
 const widget = document.querySelector('live-shop');
 const list = document.querySelector('.bag-items');
@@ -9,6 +11,7 @@ const total = document.querySelector('.bag-total');
 const count = document.querySelector('.bag-count');
 const toast = document.querySelector('.toast');
 const bagButton = document.querySelector('.bag-button');
+const orders = document.querySelector('.bag-orders');
 
 /** holdId → { sku, qty, expiresAt } */
 const items = new Map();
@@ -46,7 +49,7 @@ function render() {
     li.append(img, text, price);
     list.append(li);
   }
-  empty.hidden = items.size > 0;
+  empty.hidden = items.size > 0 || orders.querySelector('li') !== null;
   total.hidden = items.size === 0;
   total.querySelector('strong').textContent = money(cents, currency);
   count.textContent = String(items.size);
@@ -71,8 +74,23 @@ document.addEventListener('live-shop-hold-released', (event) => {
   if (event.detail.reason === 'expired') say('A hold in your bag expired');
 });
 document.addEventListener('live-shop-sold-out', (event) => say(`${event.detail.title} just sold out`));
-document.addEventListener('live-shop-checkout', () => {
-  document.getElementById('bag').scrollIntoView({ behavior: 'smooth', block: 'center' });
+document.addEventListener('live-shop-order', (event) => {
+  const { order } = event.detail;
+  const li = document.createElement('li');
+  li.dataset.order = order.id;
+  const name = document.createElement('div');
+  name.textContent = `Order #${order.number} · ${order.status}`;
+  const price = document.createElement('strong');
+  price.textContent = money(order.totalCents, order.currency);
+  const meta = document.createElement('div');
+  meta.className = 'meta';
+  const what = order.lines.map((line) => `${line.qty} × ${line.title}`).join(', ');
+  meta.textContent = `${what} · ${order.fulfilment.type === 'pickup' ? 'pick up in store' : 'shipping'}`;
+  li.append(name, price, meta);
+  orders.querySelector('ul').prepend(li);
+  orders.hidden = false;
+  render();
+  say(`Order #${order.number} confirmed`);
 });
 bagButton.addEventListener('click', () => {
   document.getElementById('bag').scrollIntoView({ behavior: 'smooth', block: 'center' });

@@ -28,7 +28,7 @@ export interface HoldFlowOptions {
 }
 
 /**
- * Buy → hold → release, expiry or checkout. Handles the parts' `ls-buy`, `ls-release` and
+ * Buy → hold → release, expiry or checkout (a purchase ends the hold through {@link endHold}). Handles the parts' `ls-buy`, `ls-release` and
  * `ls-checkout` requests, keeps one expiry timer per hold, and fires the public
  * `live-shop-hold`, `live-shop-hold-released` and `live-shop-checkout` events from the host.
  */
@@ -123,12 +123,15 @@ export class HoldFlowController implements ReactiveController {
     }
   };
 
-  private endHold(hold: HoldView, reason: HoldReleaseReason): void {
+  /** Ends a hold: stops its timer, takes it off the list, says so and fires `live-shop-hold-released`. */
+  endHold(hold: HoldView, reason: HoldReleaseReason): void {
     this.timers.cancel(hold.id);
     if (!this.options.state.removeHold(hold.id)) return;
     const title = this.titleOf(hold.sku);
     const s = this.options.strings();
-    this.options.announce(reason === 'expired' ? s.holdExpired(title) : s.holdReleased(title));
+    // A purchase is announced by the checkout's confirmation.
+    if (reason !== 'purchased')
+      this.options.announce(reason === 'expired' ? s.holdExpired(title) : s.holdReleased(title));
     this.host.dispatchEvent(new LiveShopHoldReleasedEvent({ ...this.detail(hold), reason }));
   }
 

@@ -1,3 +1,5 @@
+import type { HoldEndReason, OrderView } from '@liveshop/protocol';
+
 /**
  * The DOM events `<live-shop>` fires for the merchant's page. Every event bubbles and is
  * `composed`, so a listener on `document` hears it no matter how deep the widget sits in other
@@ -27,10 +29,10 @@ export class LiveShopHoldEvent extends Event {
   }
 }
 
-/** Why a hold ended without a checkout. */
-export type HoldReleaseReason = 'released' | 'expired';
+/** Why a hold ended: given back, run out, or bought (`purchased`, by the built-in checkout). */
+export type HoldReleaseReason = HoldEndReason;
 
-/** A hold ended: the shopper released it, or its time ran out. */
+/** A hold ended: the shopper released it, its time ran out, or the shopper bought it. */
 export class LiveShopHoldReleasedEvent extends Event {
   static readonly eventName = 'live-shop-hold-released';
   constructor(readonly detail: HoldDetail & { reason: HoldReleaseReason }) {
@@ -49,6 +51,22 @@ export class LiveShopCheckoutEvent extends Event {
   }
 }
 
+/** An order the shopper placed in the widget's checkout, as the server confirmed it. */
+export interface OrderDetail {
+  eventId: string;
+  /** The holds the order bought; each also ends with `live-shop-hold-released`, reason `purchased`. */
+  holdIds: string[];
+  order: OrderView;
+}
+
+/** The built-in checkout completed: the order is confirmed and paid for. */
+export class LiveShopOrderEvent extends Event {
+  static readonly eventName = 'live-shop-order';
+  constructor(readonly detail: OrderDetail) {
+    super(LiveShopOrderEvent.eventName, init);
+  }
+}
+
 /** A product the shopper can see has just sold out (fired once per sell-out, not per update). */
 export class LiveShopSoldOutEvent extends Event {
   static readonly eventName = 'live-shop-sold-out';
@@ -62,6 +80,7 @@ export interface LiveShopEventMap {
   'live-shop-hold-released': LiveShopHoldReleasedEvent;
   'live-shop-checkout': LiveShopCheckoutEvent;
   'live-shop-sold-out': LiveShopSoldOutEvent;
+  'live-shop-order': LiveShopOrderEvent;
 }
 
 declare global {
@@ -70,5 +89,6 @@ declare global {
     'live-shop-hold-released': LiveShopHoldReleasedEvent;
     'live-shop-checkout': LiveShopCheckoutEvent;
     'live-shop-sold-out': LiveShopSoldOutEvent;
+    'live-shop-order': LiveShopOrderEvent;
   }
 }

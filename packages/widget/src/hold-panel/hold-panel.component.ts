@@ -15,7 +15,7 @@ import { holdPanelStyles } from './hold-panel.styles.js';
  * more than the event's hold time. The element only renders time; `<live-shop>` removes expired
  * holds.
  *
- * @slot checkout - Where the checkout flow opens for a hold (the in-widget checkout dialog).
+ * @slot checkout - The merchant's content under the holds (e.g. a delivery note); the built-in checkout opens as its own dialog.
  * @csspart base - The panel.
  * @csspart hold - One held product.
  * @csspart countdown - The time left on a hold.

@@ -1,4 +1,5 @@
 import type { ErrorCode } from '@liveshop/protocol';
+import type { CheckoutStrings } from '../checkout-dialog/checkout-strings.js';
 
 /**
  * Every piece of text the widget shows. Functions take the values they interpolate, so a
@@ -122,8 +123,15 @@ export const en: Strings = {
   },
 };
 
-/** A translation may leave out any string; English fills the gaps. */
-export type Translation = Partial<Omit<Strings, 'errors'>> & { errors?: Partial<Strings['errors']> };
+/**
+ * A translation may leave out any string; English fills the gaps. `checkoutDialog` holds the text of
+ * the checkout dialog, which loads with the dialog (as do the German messages of the errors only a
+ * checkout answers).
+ */
+export type Translation = Partial<Omit<Strings, 'errors'>> & {
+  errors?: Partial<Strings['errors']>;
+  checkoutDialog?: Partial<CheckoutStrings>;
+};
 
 const de: Translation = {
   live: 'Live',

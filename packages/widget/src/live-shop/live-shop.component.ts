@@ -1,9 +1,10 @@
-import type { HoldView } from '@liveshop/protocol';
+import type { Ack, CheckoutAck, CheckoutPayload, HoldView } from '@liveshop/protocol';
 import { html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { LiveShopElement } from '../base/live-shop-element.js';
 import { afterNextPaint, whenIdle } from '../base/scheduling.js';
 import { ContextProvider } from '@lit/context';
+import type { CheckoutAccess } from '../checkout-dialog/checkout-flow.js';
 import { ConnectionController } from '../controllers/connection.controller.js';
 import { HoldFlowController } from '../controllers/hold-flow.controller.js';
 import { LiveShopSoldOutEvent } from '../events/events.js';
@@ -18,6 +19,9 @@ import { DEFAULT_LOW_STOCK_THRESHOLD, stockLevel } from '../store/stock-level.js
 import { announcementFor } from './announcements.js';
 import { liveShopStyles } from './live-shop.styles.js';
 
+/** The built-in checkout (dialog, strings, order flow): its own chunk, loaded on first use. */
+const loadCheckout = () => import('../checkout-dialog/checkout-flow.js');
+
 /** Marks when the first product card has been painted after the join ack. */
 export const FIRST_CARD_MARK = 'live-shop:first-card';
 
@@ -31,11 +35,12 @@ type Tab = 'shop' | 'chat';
  * meaningful changes (sold out, back in stock, "only N left").
  *
  * @fires live-shop-hold - A unit was reserved. `detail: { eventId, sku, qty, holdId, expiresAt }`, plus `restored: true` for a hold placed before a reload (or in another tab) and found on joining.
- * @fires live-shop-hold-released - A hold ended without checkout. `detail: { ...hold, reason: 'released' | 'expired' }`.
- * @fires live-shop-checkout - The shopper chose Check out. Cancelable; `detail` as `live-shop-hold`.
+ * @fires live-shop-hold-released - A hold ended. `detail: { ...hold, reason: 'released' | 'expired' | 'purchased' }`.
+ * @fires live-shop-checkout - The shopper chose Check out. Cancelable (as is `checkout="external"`: the built-in checkout then stays closed); `detail` as `live-shop-hold`.
+ * @fires live-shop-order - The built-in checkout (or `placeOrder()`) completed. `detail: { eventId, holdIds, order }`.
  * @fires live-shop-sold-out - A product sold out while shown. `detail: { eventId, sku, title }`.
  *
- * @slot checkout - Content shown under the holds when checking out (the checkout dialog).
+ * @slot checkout - The merchant's content under the holds (e.g. a delivery note); the built-in checkout opens as its own dialog.
  *
  * @csspart base - The widget's frame.
  * @csspart stage - The video area.
@@ -48,6 +53,7 @@ type Tab = 'shop' | 'chat';
  * @csspart holds - The hold panel.
  * @csspart chat - The chat panel.
  * @csspart offline - The offline banner.
+ * @csspart checkout - The checkout dialog element; its box and Pay button are exported as `checkout-dialog` and `checkout-pay-button`.
  *
  * @cssproperty --live-shop-accent - Brand color of Buy Now, badges and focus rings. Default `#e11d48`.
  * @cssproperty --live-shop-accent-text - Text on the accent color. Default `#fff`.
@@ -72,6 +78,7 @@ export class LiveShop extends LiveShopElement {
     poster: {},
     locale: {},
     lowStockThreshold: { type: Number, attribute: 'low-stock-threshold' },
+    checkoutMode: { attribute: 'checkout' },
     translations: { attribute: false },
     client: { attribute: false },
     tab: { state: true },
@@ -91,6 +98,11 @@ export class LiveShop extends LiveShopElement {
   declare locale: string;
   /** At or below this many units a card says "Only N left". */
   declare lowStockThreshold: number;
+  /**
+   * `built-in` (default): Check out opens the widget's checkout dialog. `external`: Check out only
+   * fires `live-shop-checkout`, for the merchant's own cart. Attribute `checkout`.
+   */
+  declare checkoutMode: 'built-in' | 'external';
   /** Overrides for any of the widget's strings. */
   declare translations: Translation | undefined;
   /** The connection to use; by default a socket.io connection to `server`. */
@@ -114,6 +126,11 @@ export class LiveShop extends LiveShopElement {
     context: localeContext,
     initialValue: { strings: en, locale: '' },
   });
+  /** What the lazily loaded checkout may use beyond the public API. */
+  private readonly checkoutAccess: CheckoutAccess = {
+    client: () => this.connection.client,
+    endHold: (hold, reason) => this.holdFlow.endHold(hold, reason),
+  };
   private firstCardMarked = false;
 
   constructor() {
@@ -123,6 +140,7 @@ export class LiveShop extends LiveShopElement {
     this.poster = '';
     this.locale = '';
     this.lowStockThreshold = DEFAULT_LOW_STOCK_THRESHOLD;
+    this.checkoutMode = 'built-in';
     this.tab = 'shop';
     this.announcement = '';
     this.state.addEventListener('change', () => this.requestUpdate());
@@ -148,6 +166,8 @@ export class LiveShop extends LiveShopElement {
   }
 
   protected override updated(): void {
+    // A hold may be checked out soon: the checkout's code loads meanwhile.
+    if (this.state.holds.length > 0 && this.checkoutMode !== 'external') void loadCheckout();
     if (!this.firstCardMarked && this.state.products.length > 0) {
       this.firstCardMarked = true;
       afterNextPaint(() => performance.mark(FIRST_CARD_MARK));
@@ -314,10 +334,24 @@ export class LiveShop extends LiveShopElement {
   }
 
   /**
-   * Starts the in-widget checkout for a hold when the merchant's page did not take over. The
-   * checkout dialog is slotted into `checkout`; without one, the event is the whole hand-off.
+   * Buys holds over the widget's connection: the `/shop` `checkout` payload without `eventId`
+   * (e.g. paid with a Stripe PaymentMethod from the merchant's own form). On success the widget
+   * fires `live-shop-order` and ends the holds as `purchased`.
    */
-  protected openCheckout(_hold: HoldView): void {}
+  placeOrder(request: Omit<CheckoutPayload, 'eventId'>): Promise<Ack<CheckoutAck>> {
+    return loadCheckout().then((checkout) => checkout.placeOrder(this, this.checkoutAccess, request));
+  }
+
+  /**
+   * Opens the built-in checkout dialog for a hold when the page did not take over (and the
+   * connection can check out); focus comes back to the Check out button, or the Shop tab once the
+   * hold is bought.
+   */
+  protected openCheckout(hold: HoldView): void {
+    if (this.checkoutMode === 'external' || !this.connection.client?.checkout) return;
+    const fallback = this.renderRoot.querySelector<HTMLElement>('#tab-shop');
+    void loadCheckout().then((checkout) => checkout.openCheckout(this, this.checkoutAccess, hold, fallback));
+  }
 
   private onChatSend = (event: ChatSendRequestEvent) => {
     event.stopPropagation();

@@ -1,4 +1,4 @@
-import type { Ack, ChatMessage, ReleaseAck, ReserveAck } from '@liveshop/protocol';
+import type { Ack, ChatMessage, CheckoutAck, CheckoutPayload, ReleaseAck, ReserveAck } from '@liveshop/protocol';
 import type { ShopState } from './shop-state.js';
 
 /**
@@ -13,4 +13,9 @@ export interface ShopClient {
   reserve(sku: string, qty: number): Promise<Ack<ReserveAck>>;
   release(holdId: string): Promise<Ack<ReleaseAck>>;
   sendChat(text: string): Promise<Ack<{ message: ChatMessage }>>;
+  /**
+   * Buys holds of the joined event (the built-in checkout). Retried underneath with the same
+   * idempotency key, so one call never pays twice. A client without it offers no built-in checkout.
+   */
+  checkout?(payload: Omit<CheckoutPayload, 'eventId'>): Promise<Ack<CheckoutAck>>;
 }

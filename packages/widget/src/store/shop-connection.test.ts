@@ -55,13 +55,14 @@ const memoryStorage = () => {
   return { getItem: (k: string) => map.get(k) ?? null, setItem: (k: string, v: string) => void map.set(k, v) };
 };
 
-function setup(ackTimeoutMs = 50) {
+function setup(ackTimeoutMs = 50, checkoutTimeoutMs?: number) {
   let socket!: FakeSocket;
   let url = '';
   const sessions = new SessionStore('test', memoryStorage());
   const connection = new ShopConnection({
     server: 'https://live.example.com/',
     ackTimeoutMs,
+    checkoutTimeoutMs,
     sessions,
     createSocket: (u, auth) => {
       url = u;
@@ -243,5 +244,35 @@ describe('ShopConnection', () => {
       event: 'release',
       payload: { holdId: 'h1~mug', eventId: 'demo', idempotencyKey: expect.any(String) },
     });
+  });
+
+  it('sends a checkout for the joined event, waits longer for a payment, and retries it with the same key', async () => {
+    const t = setup(10, 60);
+    active = t.connection;
+    t.socket().open();
+    let calls = 0;
+    t.socket().answers.set('checkout', (payload) => {
+      calls++;
+      // The first ack is lost; the second comes after longer than a reserve would wait (a slow card).
+      if (calls === 1) return new Promise(() => undefined);
+      return new Promise((resolve) =>
+        setTimeout(
+          () => resolve({ ok: false, error: { code: 'PAYMENT_DECLINED', message: String(payload.holdIds) } }),
+          30,
+        ),
+      );
+    });
+    const payload = {
+      holdIds: ['h1~mug'],
+      idempotencyKey: 'w-key-1',
+      customer: { email: 'ada@example.com' },
+      fulfilment: { type: 'pickup' as const, locationId: 'soho' },
+      payment: { provider: 'test' as const, card: '4000 0000 0000 0002' },
+    };
+    const ack = await t.connection.checkout(payload);
+    expect(ack).toEqual({ ok: false, error: { code: 'PAYMENT_DECLINED', message: 'h1~mug' } });
+    const sent = t.socket().emitted.filter((e) => e.event === 'checkout');
+    expect(sent).toHaveLength(2);
+    for (const e of sent) expect(e.payload).toEqual({ ...payload, eventId: 'demo' });
   });
 });

@@ -1,6 +1,8 @@
 import type {
   Ack,
   ChatMessage,
+  CheckoutAck,
+  CheckoutPayload,
   ErrorCode,
   JoinAck,
   ReleaseAck,
@@ -22,8 +24,10 @@ export interface ShopConnectionOptions {
   server: string;
   /** How long to wait for one ack before retrying or giving up. */
   ackTimeoutMs?: number;
-  /** How often a timed-out reserve or release is sent again with the same idempotency key. */
+  /** How often a timed-out reserve, release or checkout is sent again with the same idempotency key. */
   retries?: number;
+  /** How long to wait for a checkout's ack: a payment may take seconds. */
+  checkoutTimeoutMs?: number;
   sessions?: SessionStore;
   /** Opens the socket; the default is socket.io over WebSocket only. */
   createSocket?: (url: string, auth: (cb: (auth: ShopAuth) => void) => void) => ShopSocket;
@@ -128,6 +132,12 @@ export class ShopConnection implements ShopClient {
     return this.withRetries(() => this.socketOrThrow().emitWithAck('chat:send', { eventId, text }), 0);
   }
 
+  async checkout(payload: Omit<CheckoutPayload, 'eventId'>): Promise<Ack<CheckoutAck>> {
+    const eventId = this.eventIdOrThrow();
+    const timeout = this.options.checkoutTimeoutMs ?? 30_000;
+    return this.withRetries(() => this.socketOrThrow(timeout).emitWithAck('checkout', { ...payload, eventId }));
+  }
+
   private async join(socket: ShopSocket, state: ShopState, eventId: string, attempt: number): Promise<void> {
     const sentAt = Date.now();
     const heldAtRequest = new Set(state.holds.map((hold) => hold.id));
@@ -164,9 +174,9 @@ export class ShopConnection implements ShopClient {
     }
   }
 
-  private socketOrThrow() {
+  private socketOrThrow(timeoutMs = this.ackTimeoutMs) {
     if (!this.socket) throw new Error('not started');
-    return this.socket.timeout(this.ackTimeoutMs);
+    return this.socket.timeout(timeoutMs);
   }
 
   private eventIdOrThrow(): string {

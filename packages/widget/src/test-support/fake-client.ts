@@ -1,4 +1,12 @@
-import type { Ack, ChatMessage, JoinAck, ReleaseAck, ReserveAck } from '@liveshop/protocol';
+import type {
+  Ack,
+  ChatMessage,
+  CheckoutAck,
+  CheckoutPayload,
+  JoinAck,
+  ReleaseAck,
+  ReserveAck,
+} from '@liveshop/protocol';
 import type { ShopClient } from '../store/shop-client.js';
 import type { ShopState } from '../store/shop-state.js';
 
@@ -31,6 +39,21 @@ export class FakeClient implements ShopClient {
     },
   });
 
+  onCheckout: (payload: Omit<CheckoutPayload, 'eventId'>) => Promise<Ack<CheckoutAck>> | Ack<CheckoutAck> = (
+    payload,
+  ) => ({
+    ok: true,
+    order: {
+      id: 'ord_1',
+      number: 1001,
+      status: 'confirmed',
+      currency: 'USD',
+      totalCents: 2400,
+      lines: [{ sku: 'mug', title: 'Stoneware Mug', qty: 1, unitPriceCents: 2400 }],
+      fulfilment: payload.fulfilment,
+    },
+  });
+
   constructor(private readonly snapshot?: JoinAck) {}
 
   start(state: ShopState, eventId: string): void {
@@ -56,6 +79,11 @@ export class FakeClient implements ShopClient {
   async release(holdId: string): Promise<Ack<ReleaseAck>> {
     this.calls.push({ method: 'release', args: [holdId] });
     return this.onRelease({ holdId });
+  }
+
+  async checkout(payload: Omit<CheckoutPayload, 'eventId'>): Promise<Ack<CheckoutAck>> {
+    this.calls.push({ method: 'checkout', args: [payload] });
+    return this.onCheckout(payload);
   }
 
   async sendChat(text: string): Promise<Ack<{ message: ChatMessage }>> {
