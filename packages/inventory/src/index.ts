@@ -4,3 +4,10 @@ export type { EventConfig, StoredEventConfig } from './event-config.js';
 export type { InventoryResult } from './result.js';
 export { scripts, type ScriptDefinition } from './scripts.js';
 export { LedgerTail, type LedgerReadOptions } from './ledger/tail.js';
+export {
+  PosStock,
+  type PosStockMode,
+  type PosCountInput,
+  type PosSyncedInput,
+  type PosApplyResult,
+} from './pos-stock.js';

@@ -16,6 +16,7 @@ export const scripts = {
   expireDue: commands.expireDue,
   configure: commands.configure,
   restore: commands.restore,
+  posApply: commands.posApply,
 } as const satisfies Record<string, ScriptDefinition>;
 
 export type ScriptName = keyof typeof scripts;
