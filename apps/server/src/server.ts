@@ -4,6 +4,12 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { demoPublicDir } from '@liveshop/demo';
 import { InventoryStore } from '@liveshop/inventory';
+import {
+  createShopifyInventoryClient,
+  createSquareInventoryClient,
+  type PosInventoryClient,
+  type PosProvider,
+} from '@liveshop/pos';
 import createDebug from 'debug';
 import { ShopperSessions } from './auth/shopper-session.js';
 import { sharedSigningSecret } from './auth/signing-secret.js';
@@ -28,6 +34,10 @@ import { createSocketServer } from './realtime/socket-server.js';
 import { registerStaffNamespaces } from './realtime/staff-namespaces.js';
 import { RedisAvailability } from './redis-availability.js';
 import { closeRedis, connectRedis, duplicateForReads, warnUnlessNoEviction } from './redis-connection.js';
+import { PosDrift } from './pos/pos-drift.js';
+import { PosInbound } from './pos/pos-inbound.js';
+import { PosOutbox } from './pos/pos-outbox.js';
+import { PosRepository } from './pos/pos-repository.js';
 import { HoldSweeper } from './workers/hold-sweeper.js';
 import { RedisReconciler } from './workers/redis-reconciler.js';
 import { StockFanout } from './workers/stock-fanout.js';
@@ -78,6 +88,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const metrics = new ServerMetrics();
     const repository = new EventRepository(db);
     const events = new EventService(repository, inventory, new PinStore(redis, keys));
+    const posRepository = new PosRepository(db);
+    const posInbound = new PosInbound(posRepository, inventory, metrics, config);
+    const posClients = posClientsOf(config);
+    events.onPosStockNeeded = async (eventId) => {
+      const event = await repository.get(eventId);
+      if (event?.inventory) await posInbound.replay(eventId, event);
+    };
+    const posDrift = new PosDrift({
+      events: repository,
+      repository: posRepository,
+      inventory,
+      inbound: posInbound,
+      clients: posClients,
+    });
     // Before anything is served: what Redis lost while no process watched is back first.
     const reconciler = new RedisReconciler({ redis, events, keys, metrics });
     await reconciler.reconcileNow();
@@ -109,6 +133,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       metricsElsewhere: config.metricsPort !== undefined,
       allowedOrigins: config.allowedOrigins,
       staticDirs,
+      pos: { inbound: posInbound, repository: posRepository, drift: posDrift },
     });
     if (!config.adminKey) console.warn('liveshop: the admin API is off; set LIVESHOP_ADMIN_KEY to turn it on');
     const httpServer = createServer(app);
@@ -131,17 +156,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     fanout.start();
     cleanups.push(() => fanout.stop());
     if (config.workers) {
-      const sweeper = new HoldSweeper({
-        redis,
-        inventory,
-        repository,
-        keys,
-        metrics,
-        nodeId: randomBytes(6).toString('hex'),
-      });
+      const nodeId = randomBytes(6).toString('hex');
+      const sweeper = new HoldSweeper({ redis, inventory, repository, keys, metrics, nodeId });
       sweeper.start();
-      events.onCatalogChange = () => sweeper.refresh();
       cleanups.push(() => sweeper.stop());
+      const outbox = new PosOutbox(
+        { redis, keys, inventory, repository: posRepository, db, metrics, clients: posClients, nodeId },
+        { maxAttempts: config.posSyncMaxAttempts, backoffMs: config.posSyncBackoffMs },
+      );
+      outbox.start();
+      cleanups.push(() => outbox.stop());
+      events.onCatalogChange = () => {
+        sweeper.refresh();
+        outbox.refresh();
+      };
     }
 
     const ctx = {
@@ -181,6 +209,31 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     await cleanup();
     throw error;
   }
+}
+
+/** The POS clients live sales adjust: each provider whose credentials are configured. */
+function posClientsOf(config: ReturnType<typeof resolveOptions>): Map<PosProvider, PosInventoryClient> {
+  const clients = new Map<PosProvider, PosInventoryClient>();
+  if (config.shopifyShopDomain && config.shopifyAdminToken) {
+    clients.set(
+      'shopify',
+      createShopifyInventoryClient({
+        shopDomain: config.shopifyShopDomain,
+        accessToken: config.shopifyAdminToken,
+        ...(config.shopifyApiUrl ? { apiUrl: config.shopifyApiUrl } : {}),
+      }),
+    );
+  }
+  if (config.squareAccessToken) {
+    clients.set(
+      'square',
+      createSquareInventoryClient({
+        accessToken: config.squareAccessToken,
+        ...(config.squareApiUrl ? { apiUrl: config.squareApiUrl } : {}),
+      }),
+    );
+  }
+  return clients;
 }
 
 /** `http://<host>:<port>` to reach a listener (127.0.0.1 when it listens on every interface). */

@@ -11,3 +11,4 @@ export {
   type PosSyncedInput,
   type PosApplyResult,
 } from './pos-stock.js';
+export { parseStreamEntries, type StreamEntries } from './ledger/fields.js';

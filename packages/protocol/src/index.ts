@@ -4,3 +4,4 @@ export * from './inventory.js';
 export * from './catalog.js';
 export * from './socket.js';
 export * from './validate.js';
+export * from './pos.js';

@@ -4,12 +4,13 @@ import {
   LiveshopError,
   type EventSnapshot,
   type EventStatus,
+  type InventoryMode,
   type Product,
   type ProductView,
   type SetStockBody,
   type SkuStock,
 } from '@liveshop/protocol';
-import type { InventoryStore } from '@liveshop/inventory';
+import type { InventoryStore, PosStockMode } from '@liveshop/inventory';
 import type { z } from 'zod';
 import type { SqlExecutor } from '../db/sql-store.js';
 import type { PinStore } from './pin-store.js';
@@ -41,6 +42,11 @@ export class EventService {
   notifier: EventNotifier = { status: () => undefined, pinned: () => undefined };
   /** Called after an event is created or changes status on this process (the sweeper re-reads its list). */
   onCatalogChange: (eventId: string) => void = () => undefined;
+  /**
+   * Called after an event whose stock follows the POS was created, or restored after Redis lost
+   * it: the POS sync writes the counts it knows back (see `PosInbound.replay`).
+   */
+  onPosStockNeeded: (eventId: string) => Promise<void> = async () => undefined;
 
   constructor(
     private readonly repository: EventRepository,
@@ -73,7 +79,7 @@ export class EventService {
    * event's default); `CONFLICT` when the id is taken.
    */
   async create(body: z.output<typeof createEventBody>): Promise<EventSnapshot> {
-    const { products, defaultLimitPerShopper, ...details } = body;
+    const { products, defaultLimitPerShopper, inventory, ...details } = body;
     const skus = new Set<string>();
     for (const product of products) {
       if (skus.has(product.sku)) throw new LiveshopError(ErrorCode.INVALID_INPUT, `sku ${product.sku} is listed twice`);
@@ -81,6 +87,7 @@ export class EventService {
     }
     const event: CatalogEvent = {
       ...details,
+      ...(inventory.mode === 'manual' ? {} : { inventory }),
       products: products.map((product) => ({
         ...product,
         limitPerShopper: product.limitPerShopper ?? defaultLimitPerShopper,
@@ -92,9 +99,11 @@ export class EventService {
       }
       // Redis gets the event before the commit: when it cannot, nothing is created.
       await this.#restore(tx, event, new Map());
+      await this.inventory.pos.configure(event.id, posStockModeOf(event.inventory));
     });
     this.#cache.delete(event.id);
     this.onCatalogChange(event.id);
+    if (event.inventory) await this.onPosStockNeeded(event.id);
     return this.snapshot(event.id);
   }
 
@@ -110,8 +119,13 @@ export class EventService {
       const event = await this.repository.lock(tx, eventId);
       if (!event) return 'gone';
       const allocations = await this.repository.allocations(tx, eventId);
-      if (await this.#restore(tx, event, allocations)) return 'restored';
+      if (await this.#restore(tx, event, allocations)) {
+        await this.inventory.pos.configure(eventId, posStockModeOf(event.inventory));
+        return 'restored';
+      }
       let repaired = await this.#repairConfig(event);
+      // Stock that follows the POS is Redis's to set (from counts); its allocation is not repaired.
+      if (event.inventory) return repaired ? 'repaired' : 'unchanged';
       for (const stock of await this.inventory.snapshot(eventId)) {
         const units = allocations.get(stock.sku);
         if (units === undefined) {
@@ -133,6 +147,12 @@ export class EventService {
 
   /** Writes the event's settings (status, hold TTL, reserve cap, limits) to Redis when its copy differs; resolves true when it did. */
   async #repairConfig(event: CatalogEvent): Promise<boolean> {
+    const posMode = posStockModeOf(event.inventory);
+    let posRepaired = false;
+    if (JSON.stringify(await this.inventory.pos.mode(event.id)) !== JSON.stringify(posMode)) {
+      await this.inventory.pos.configure(event.id, posMode);
+      posRepaired = true;
+    }
     const stored = await this.inventory.getEventConfig(event.id);
     const wanted = {
       status: event.status,
@@ -147,7 +167,7 @@ export class EventService {
       JSON.stringify(Object.entries(stored.limits ?? {}).sort()) ===
         JSON.stringify(Object.entries(wanted.limits).sort())
     ) {
-      return false;
+      return posRepaired;
     }
     await this.inventory.configureEvent(event.id, wanted);
     return true;
@@ -159,6 +179,7 @@ export class EventService {
     const repaired: string[] = [];
     for (const eventId of await this.repository.listOpen()) {
       const outcome = await this.reconcile(eventId);
+      if (outcome === 'restored' && (await this.catalog(eventId))?.inventory) await this.onPosStockNeeded(eventId);
       if (outcome === 'restored') restored.push(eventId);
       if (outcome === 'repaired') repaired.push(eventId);
     }
@@ -197,6 +218,12 @@ export class EventService {
     const stock = await this.repository.transaction(async (tx) => {
       const event = await this.repository.lock(tx, eventId);
       if (!event) throw new LiveshopError(ErrorCode.NOT_FOUND, `event ${eventId} does not exist`);
+      if (event.inventory?.mode === 'shared') {
+        throw new LiveshopError(
+          ErrorCode.CONFLICT,
+          `event ${eventId} shares the POS stock: its stock follows the POS counts and is not set by hand`,
+        );
+      }
       const known = new Set(event.products.map((product) => product.sku));
       const unknown = items.find((item) => !known.has(item.sku));
       if (unknown) {
@@ -264,7 +291,7 @@ export class EventService {
       this.pins.get(eventId),
     ]);
     const bySku = new Map(stock.map((item) => [item.sku, item]));
-    const { products, ...details } = event;
+    const { products, inventory: _inventory, ...details } = event;
     return {
       event: { ...details, status: config?.status ?? details.status },
       products: products.map((product): ProductView => {
@@ -286,4 +313,15 @@ function limitsOf(products: Product[]): Record<string, number> {
   const limits: Record<string, number> = {};
   for (const product of products) if (product.limitPerShopper > 0) limits[product.sku] = product.limitPerShopper;
   return limits;
+}
+
+/** The part of an event's inventory mode the stock scripts read (null: manual). */
+function posStockModeOf(inventory: InventoryMode | undefined): PosStockMode | null {
+  if (inventory?.mode === 'shared') return { mode: 'shared', safetyBuffer: inventory.safetyBuffer };
+  if (inventory?.mode === 'exclusive') {
+    if (inventory.units !== undefined) return { mode: 'exclusive', units: inventory.units };
+    if (inventory.percent !== undefined) return { mode: 'exclusive', percent: inventory.percent };
+    return { mode: 'exclusive' };
+  }
+  return null;
 }

@@ -81,7 +81,12 @@ describe.each(targets)('migrations on $name', (target) => {
   it("applies the package's migrations once, and nothing on the next start", async () => {
     const { store, schema, drop } = await target.open();
     try {
-      expect(await migrate(store, schema)).toEqual(['0001-catalog', '0002-durable-stock', '0003-reserve-cap']);
+      expect(await migrate(store, schema)).toEqual([
+        '0001-catalog',
+        '0002-durable-stock',
+        '0003-reserve-cap',
+        '0050-pos-sync',
+      ]);
       expect(await migrate(store, schema)).toEqual([]);
       const { rows } = await store.query<{ column_name: string }>(
         `select column_name from information_schema.columns
@@ -150,7 +155,12 @@ describe.runIf(TEST_DATABASE_URL)('migrations from processes starting together',
     try {
       expect(opened.filter((result) => result.status === 'rejected')).toEqual([]);
       const applied = await Promise.all(stores.map((store) => migrate(store, schema)));
-      expect(applied.flat().sort()).toEqual(['0001-catalog', '0002-durable-stock', '0003-reserve-cap']);
+      expect(applied.flat().sort()).toEqual([
+        '0001-catalog',
+        '0002-durable-stock',
+        '0003-reserve-cap',
+        '0050-pos-sync',
+      ]);
     } finally {
       await Promise.all(stores.map((store) => store.close()));
       await dropSchema(schema);
