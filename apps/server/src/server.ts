@@ -220,6 +220,7 @@ function posClientsOf(config: ReturnType<typeof resolveOptions>): Map<PosProvide
       createShopifyInventoryClient({
         shopDomain: config.shopifyShopDomain,
         accessToken: config.shopifyAdminToken,
+        timeoutMs: config.posSyncTimeoutMs,
         ...(config.shopifyApiUrl ? { apiUrl: config.shopifyApiUrl } : {}),
       }),
     );
@@ -229,6 +230,7 @@ function posClientsOf(config: ReturnType<typeof resolveOptions>): Map<PosProvide
       'square',
       createSquareInventoryClient({
         accessToken: config.squareAccessToken,
+        timeoutMs: config.posSyncTimeoutMs,
         ...(config.squareApiUrl ? { apiUrl: config.squareApiUrl } : {}),
       }),
     );

@@ -58,6 +58,7 @@ describe('the environment variables', () => {
       SQUARE_API_URL: 'http://127.0.0.1:9300',
       LIVESHOP_POS_SYNC_MAX_ATTEMPTS: '5',
       LIVESHOP_POS_SYNC_BACKOFF_MS: '250',
+      LIVESHOP_POS_SYNC_TIMEOUT_MS: '2000',
     };
     expect(Object.keys(samples).sort()).toEqual(environmentVariables.map((variable) => variable.name).sort());
     const resolved = resolveOptions(optionsFromEnv(samples));

@@ -212,6 +212,12 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
     schema: read.wholeNumber,
     meaning: 'first retry delay of a failed POS adjustment, doubled each attempt up to 5 minutes',
   },
+  {
+    name: 'LIVESHOP_POS_SYNC_TIMEOUT_MS',
+    option: 'posSyncTimeoutMs',
+    schema: read.wholeNumber,
+    meaning: 'how long one call to a POS may take before it counts as a timeout (retried under the same key)',
+  },
 ];
 
 /**

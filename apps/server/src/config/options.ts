@@ -85,6 +85,8 @@ export interface ServerOptions {
   posSyncMaxAttempts?: number;
   /** First retry delay of a POS adjustment, doubled each attempt (capped at 5 minutes). Default 1000 ms. */
   posSyncBackoffMs?: number;
+  /** How long one call to a POS may take before it counts as a timeout (retried under the same key). Default 10,000 ms. */
+  posSyncTimeoutMs?: number;
 }
 
 const port = z.number().int().min(0).max(65_535);
@@ -136,6 +138,7 @@ const optionsSchema = z.strictObject({
   squareApiUrl: z.url().optional(),
   posSyncMaxAttempts: z.number().int().min(1).max(100).default(8),
   posSyncBackoffMs: z.number().int().min(1).max(600_000).default(1_000),
+  posSyncTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
 });
 
 export type ResolvedOptions = z.output<typeof optionsSchema> & { adminKey?: string };

@@ -296,25 +296,20 @@ export class PosOutbox {
         [row.key],
       );
       this.deps.metrics.posAdjustments.labels(row.provider, 'applied').inc();
-      const line = lines[0]!;
-      const after = result.after.find((c) => c.posItemId === line.posItemId && c.posLocationId === line.posLocationId);
-      // The event learns the POS has the sale: unsynced units become part of the POS count.
+      // One POS counts a location for the event: only its adjustments change what the event owes.
+      const counting =
+        (await this.deps.repository.countingProvider(row.sku, row.location_id)) ?? [...this.deps.clients.keys()][0];
+      if (counting !== row.provider) return;
+      // The POS has the sale now: it moves from "owed" into the POS count. The count the POS
+      // answered is not used: answers of concurrent adjustments arrive in any order, and an
+      // older one would raise the count; the POS's next webhook brings the true count.
       await this.deps.inventory.pos.applySynced({
         eventId: row.event_id,
         sku: row.sku,
         locationId: row.location_id,
         qty: Number(row.qty),
-        ...(after ? { onHandAfter: after.onHand, at: Date.now() } : {}),
       });
-      if (after) {
-        await this.deps.repository.storeOnHand(this.deps.db, {
-          sku: row.sku,
-          locationId: row.location_id,
-          onHand: after.onHand,
-          occurredAt: Date.now(),
-          provider: row.provider,
-        });
-      }
+      await this.deps.repository.subtractOnHand(row.sku, row.location_id, Number(row.qty));
       return;
     }
     await this.#failed(row, result);

@@ -140,6 +140,14 @@ export class PosRepository {
     return rows.length > 0;
   }
 
+  /** Lowers the stored count by units the POS was just told of (its time stays: a newer report still replaces it). */
+  async subtractOnHand(sku: string, locationId: string, qty: number): Promise<void> {
+    await this.db.query(
+      'update pos_on_hand set on_hand = on_hand - $3, updated_at = now() where sku = $1 and location_id = $2',
+      [sku, locationId, qty],
+    );
+  }
+
   /** The newest counts of the SKUs (every location). */
   async onHandOf(skus: string[]): Promise<OnHandRow[]> {
     if (skus.length === 0) return [];
@@ -160,6 +168,15 @@ export class PosRepository {
       occurredAt: Number(row.occurred_at),
       provider: row.provider,
     }));
+  }
+
+  /** The provider whose count of the SKU at the location is the newest stored (the one the event counts). */
+  async countingProvider(sku: string, locationId: string): Promise<string | undefined> {
+    const { rows } = await this.db.query<{ provider: string }>(
+      'select provider from pos_on_hand where sku = $1 and location_id = $2',
+      [sku, locationId],
+    );
+    return rows[0]?.provider;
   }
 
   /** Events not ended that follow the POS and sell the SKU. */
