@@ -111,7 +111,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
     const staticDirs: StaticDirs = { widget: widgetBundleDir() };
     if (config.demo) {
-      await seedDemo(events);
+      await seedDemo(events, posRepository);
       staticDirs.demoPublic = demoPublicDir;
       staticDirs.stream = config.streamDir ?? path.resolve(config.dataDir, 'stream');
       if (config.demoStream) {
