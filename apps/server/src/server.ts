@@ -92,6 +92,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const posInbound = new PosInbound(posRepository, inventory, metrics, config);
     const posClients = posClientsOf(config);
     events.onPosStockNeeded = async (eventId) => {
+      posInbound.forgetLookups();
       const event = await repository.get(eventId);
       if (event?.inventory) await posInbound.replay(eventId, event);
     };

@@ -32,7 +32,9 @@ export function posAdminRouter(deps: PosAdminDeps): Router {
 
   router.put('/pos/mappings', async (req, res) => {
     const body = typeof req.body === 'string' ? mappingsFromCsv(req.body) : parseInput(posMappingsBody, req.body);
-    res.json(await deps.repository.putMappings(body));
+    const saved = await deps.repository.putMappings(body);
+    deps.inbound.forgetLookups();
+    res.json(saved);
   });
 
   router.get('/pos/mappings', async (_req, res) => {

@@ -15,6 +15,8 @@ import type { ServerMetrics } from '../metrics/metrics.js';
 import type { PosEvent, PosIncident, PosRepository } from './pos-repository.js';
 
 const debug = createDebug('liveshop:pos');
+/** How long this process reuses the mappings it read (as the catalog cache): a new mapping made elsewhere applies within it. */
+const LOOKUP_CACHE_MS = 2_000;
 /** Bad-signature incidents recorded per provider per minute; more are only counted (a flood must not fill the table). */
 const BAD_SIGNATURES_RECORDED_PER_MINUTE = 20;
 
@@ -51,6 +53,7 @@ export interface AppliedDelivery {
 export class PosInbound {
   readonly #adapters = new Map<PosProviderName, WebhookAdapter>();
   readonly #badSignatures = new Map<string, { minute: number; count: number }>();
+  #lookups: { at: number; skus: Map<string, string>; locations: Map<string, string> } | null = null;
 
   constructor(
     private readonly repository: PosRepository,
@@ -162,10 +165,9 @@ export class PosInbound {
     eventsBySku: Map<string, PosEvent[]>,
     incidents: PosIncident[],
   ): Promise<'applied' | 'stale' | 'unmapped'> {
-    const [sku, locationId] = await Promise.all([
-      this.repository.skuOf(tx, update.provider, update.posItemId),
-      this.repository.locationOf(tx, update.provider, update.posLocationId),
-    ]);
+    const lookups = await this.#lookup();
+    const sku = lookups.skus.get(`${update.provider}\n${update.posItemId}`);
+    const locationId = lookups.locations.get(`${update.provider}\n${update.posLocationId}`);
     if (!sku || !locationId) return 'unmapped';
     const row = { sku, locationId, onHand: update.onHand, occurredAt: update.occurredAt, provider: update.provider };
     if (!(await this.repository.storeOnHand(tx, row))) return 'stale';
@@ -180,6 +182,8 @@ export class PosInbound {
     }
     let events = eventsBySku.get(sku);
     if (!events) {
+      // Read in the transaction, not cached: an event created a moment ago on another process
+      // must get this count (its creation wrote the counts stored before it).
       events = await this.repository.posEventsSelling(tx, sku);
       eventsBySku.set(sku, events);
     }
@@ -204,6 +208,26 @@ export class PosInbound {
       }
     }
     return 'applied';
+  }
+
+  /**
+   * The mappings, read at most every two seconds: a mapping added on another process is used
+   * within that time (map items before their counts matter).
+   */
+  async #lookup() {
+    if (this.#lookups && Date.now() - this.#lookups.at < LOOKUP_CACHE_MS) return this.#lookups;
+    const mappings = await this.repository.mappings();
+    this.#lookups = {
+      at: Date.now(),
+      skus: new Map(mappings.items.map((m) => [`${m.provider}\n${m.posItemId}`, m.sku])),
+      locations: new Map(mappings.locations.map((m) => [`${m.provider}\n${m.posLocationId}`, m.locationId])),
+    };
+    return this.#lookups;
+  }
+
+  /** Forgets the cached mappings and events (this process changed them). */
+  forgetLookups(): void {
+    this.#lookups = null;
   }
 
   /**

@@ -248,6 +248,16 @@ export class PosOutbox {
   // ---- dispatch ----
 
   async #dispatchLoop(signal: AbortSignal): Promise<void> {
+    const onAbort = () => this.#wake?.();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      await this.#dispatchPasses(signal);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async #dispatchPasses(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       const rows = await this.#claim();
       await Promise.all(rows.map((row) => this.#send(row)));
@@ -259,7 +269,6 @@ export class PosOutbox {
             clearTimeout(timer);
             resolve();
           };
-          signal.addEventListener('abort', () => this.#wake?.(), { once: true });
         });
         this.#wake = null;
       }
@@ -368,7 +377,12 @@ function isEntry(entry: [string, string[]] | [string, null]): entry is [string, 
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
 }

@@ -73,22 +73,6 @@ export class PosRepository {
     };
   }
 
-  async skuOf(db: SqlExecutor, provider: string, posItemId: string): Promise<string | undefined> {
-    const { rows } = await db.query<{ sku: string }>(
-      'select sku from pos_item_mappings where provider = $1 and pos_item_id = $2',
-      [provider, posItemId],
-    );
-    return rows[0]?.sku;
-  }
-
-  async locationOf(db: SqlExecutor, provider: string, posLocationId: string): Promise<string | undefined> {
-    const { rows } = await db.query<{ location_id: string }>(
-      'select location_id from pos_location_mappings where provider = $1 and pos_location_id = $2',
-      [provider, posLocationId],
-    );
-    return rows[0]?.location_id;
-  }
-
   /** The POS item id of a SKU at a provider (the first by id when several map to it). */
   async posItemOf(provider: string, sku: string): Promise<string | undefined> {
     const { rows } = await this.db.query<{ pos_item_id: string }>(
