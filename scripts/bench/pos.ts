@@ -5,8 +5,8 @@
  *
  * - webhook → paint: the seed's test in the system Chromium, BENCH_PAINTS times (default 10): the
  *   widget shows 1 left, a signed Shopify `inventory_levels/update` says on-hand 0, and the time
- *   from just before the webhook is sent to the first frame after the card says Sold out
- *   (target <= 500 ms);
+ *   from just before the webhook is sent until Playwright, waiting in the page, sees the card say
+ *   Sold out (an upper bound: its round trip included; target <= 500 ms);
  * - webhook → every viewer: BENCH_VIEWERS joined viewers (default 1,000) of a `shared` event and
  *   BENCH_WEBHOOKS signed webhooks (default 1,000) sent one after another, each raising the
  *   on-hand; per webhook, the time until every viewer got a stock message showing it (or a later
@@ -81,30 +81,14 @@ async function paintRuns(server: DemoServer): Promise<number[]> {
     for (let i = 0; i < PAINTS; i++) {
       await server.setStock([{ sku: 'SNEAKER-DRIFT', quantity: 1 }]);
       await stock.filter({ hasText: 'Only 1 left' }).waitFor();
-      const handle = await stock.elementHandle();
-      // No named function inside: tsx would wrap it in a helper the page does not have.
-      const painted = page.evaluate(
-        (element) =>
-          new Promise<number>((resolve) => {
-            const started = performance.now();
-            const timer = setInterval(() => {
-              const soldOut = element?.textContent?.trim() === 'Sold out';
-              if (!soldOut && performance.now() - started < 10_000) return;
-              clearInterval(timer);
-              // Never shown within 10 s: reported as a failed run (NaN) rather than waiting forever.
-              requestAnimationFrame(() => resolve(soldOut ? performance.timeOrigin + performance.now() : Number.NaN));
-            }, 1);
-          }),
-        handle,
-      );
-      painted.catch(() => undefined);
       const signed = webhook(SNEAKER_ITEM, 0);
       const sentAt = Date.now();
       const status = await send(server, signed);
       if (status !== 200) throw new Error(`the webhook was refused: HTTP ${status}`);
-      const at = await painted;
-      if (Number.isNaN(at)) throw new Error(`run ${i + 1}: the card did not show Sold out within 10 s`);
-      samples.push(at - sentAt);
+      // Playwright waits in the page (piercing shadow roots, whatever the card re-rendered): the
+      // figure includes its round trip back to this process, so it is an upper bound.
+      await stock.filter({ hasText: 'Sold out' }).waitFor({ timeout: 10_000 });
+      samples.push(Date.now() - sentAt);
     }
   } finally {
     await browser.close();

@@ -31,20 +31,6 @@ describe('a sale at the counter', () => {
     const stock = card(page, 'Drift Knit Sneaker').locator('[part=stock]');
     await expect.poll(() => stock.textContent()).toBe('Only 1 left');
 
-    // In the page: the time of the first frame after the card says Sold out.
-    const handle = await stock.elementHandle();
-    const painted = page.evaluate(
-      (element) =>
-        new Promise<number>((resolve) => {
-          const check = () => {
-            if (element?.textContent?.trim() === 'Sold out') {
-              requestAnimationFrame(() => resolve(performance.timeOrigin + performance.now()));
-            } else requestAnimationFrame(check);
-          };
-          check();
-        }),
-      handle,
-    );
     const signed = signShopifyWebhook({
       secret: DEMO_POS_SECRETS.shopifyWebhookSecret,
       topic: 'inventory_levels/update',
@@ -58,11 +44,13 @@ describe('a sale at the counter', () => {
     });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ ok: true, applied: 1 });
-    const paintedAt = await painted;
-    expect(await stock.textContent()).toBe('Sold out');
+    // Playwright waits in the page, piercing the shadow roots whatever the card re-rendered.
+    await card(page, 'Drift Knit Sneaker').locator('[part=stock]', { hasText: 'Sold out' }).waitFor();
+    const paintedAt = Date.now();
     expect(await card(page, 'Drift Knit Sneaker').locator('[part=buy-button]').isDisabled()).toBe(true);
-    // Measured here for the record; the figure is the bench's (pnpm bench:pos).
-    console.log(`webhook to paint: ${paintedAt - sentAt} ms`);
+    // Measured here for the record (an upper bound: it includes Playwright's round trip); the
+    // figure is the bench's (pnpm bench:pos).
+    console.log(`webhook to Sold out shown: ${paintedAt - sentAt} ms`);
     expect(paintedAt).toBeGreaterThanOrEqual(sentAt);
     await page.context().close();
   });
