@@ -1,5 +1,5 @@
 export { startServer, type RunningServer } from './server.js';
-export { resolveOptions, DEMO_ADMIN_KEY, type ServerOptions } from './config/options.js';
+export { resolveOptions, DEMO_ADMIN_KEY, DEMO_POS_SECRETS, type ServerOptions } from './config/options.js';
 export { optionsFromEnv } from './config/env.js';
 export { Signer } from './auth/signing.js';
 export { StaffTokens, type StaffClaims } from './auth/staff-token.js';

@@ -5,6 +5,12 @@ import path from 'node:path';
 import { demoPublicDir } from '@liveshop/demo';
 import { InventoryStore } from '@liveshop/inventory';
 import { installTestProviderSchema, PaymentProviders, type PaymentProvidersOptions } from '@liveshop/payments';
+import {
+  createShopifyInventoryClient,
+  createSquareInventoryClient,
+  type PosInventoryClient,
+  type PosProvider,
+} from '@liveshop/pos';
 import createDebug from 'debug';
 import { ShopperSessions } from './auth/shopper-session.js';
 import { sharedSigningSecret } from './auth/signing-secret.js';
@@ -49,6 +55,10 @@ import { AnomalyDetector } from './workers/anomaly-detector.js';
 import { FiguresPublisher } from './workers/figures-publisher.js';
 import { RedisAvailability } from './redis-availability.js';
 import { closeRedis, connectRedis, duplicateForReads, warnUnlessNoEviction } from './redis-connection.js';
+import { PosDrift } from './pos/pos-drift.js';
+import { PosInbound } from './pos/pos-inbound.js';
+import { PosOutbox } from './pos/pos-outbox.js';
+import { PosRepository } from './pos/pos-repository.js';
 import { HoldSweeper } from './workers/hold-sweeper.js';
 import { RedisReconciler } from './workers/redis-reconciler.js';
 import { StockFanout } from './workers/stock-fanout.js';
@@ -130,6 +140,21 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     };
     const moderationStore = new ModerationStore(db);
     events.onRestored = (eventId) => restoreBans(moderationStore, inventory, eventId);
+    const posRepository = new PosRepository(db);
+    const posInbound = new PosInbound(posRepository, inventory, metrics, config);
+    const posClients = posClientsOf(config);
+    events.onPosStockNeeded = async (eventId) => {
+      posInbound.forgetLookups();
+      const event = await repository.get(eventId);
+      if (event?.inventory) await posInbound.replay(eventId, event);
+    };
+    const posDrift = new PosDrift({
+      events: repository,
+      repository: posRepository,
+      inventory,
+      inbound: posInbound,
+      clients: posClients,
+    });
     // Before anything is served: what Redis lost while no process watched is back first.
     const reconciler = new RedisReconciler({ redis, events, keys, metrics });
     // Redis answered the connect; should it stall or drop right after, the process still starts
@@ -144,7 +169,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
     const staticDirs: StaticDirs = { widget: widgetBundleDir(), console: consolePagesDir() };
     if (config.demo) {
-      await seedDemo(events);
+      await seedDemo(events, posRepository);
       staticDirs.demoPublic = demoPublicDir;
       staticDirs.stream = config.streamDir ?? path.resolve(config.dataDir, 'stream');
       if (config.demoStream) {
@@ -202,6 +227,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       metricsElsewhere: config.metricsPort !== undefined,
       allowedOrigins: config.allowedOrigins,
       staticDirs,
+      pos: { inbound: posInbound, repository: posRepository, drift: posDrift },
     });
     if (!config.adminKey) console.warn('liveshop: the admin API is off; set LIVESHOP_ADMIN_KEY to turn it on');
     const httpServer = createServer(app);
@@ -259,9 +285,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       detector = new AnomalyDetector({ redis, keys, repository, anomalies, metrics, nodeId });
       detector.start();
       cleanups.push(() => detector!.stop());
+      const outbox = new PosOutbox(
+        { redis, keys, inventory, repository: posRepository, db, metrics, clients: posClients, nodeId },
+        { maxAttempts: config.posSyncMaxAttempts, backoffMs: config.posSyncBackoffMs },
+      );
+      outbox.start();
+      cleanups.push(() => outbox.stop());
       events.onCatalogChange = () => {
         sweeper.refresh();
         detector?.refresh();
+        outbox.refresh();
       };
     }
 
@@ -327,6 +360,33 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     await cleanup();
     throw error;
   }
+}
+
+/** The POS clients live sales adjust: each provider whose credentials are configured. */
+function posClientsOf(config: ReturnType<typeof resolveOptions>): Map<PosProvider, PosInventoryClient> {
+  const clients = new Map<PosProvider, PosInventoryClient>();
+  if (config.shopifyShopDomain && config.shopifyAdminToken) {
+    clients.set(
+      'shopify',
+      createShopifyInventoryClient({
+        shopDomain: config.shopifyShopDomain,
+        accessToken: config.shopifyAdminToken,
+        timeoutMs: config.posSyncTimeoutMs,
+        ...(config.shopifyApiUrl ? { apiUrl: config.shopifyApiUrl } : {}),
+      }),
+    );
+  }
+  if (config.squareAccessToken) {
+    clients.set(
+      'square',
+      createSquareInventoryClient({
+        accessToken: config.squareAccessToken,
+        timeoutMs: config.posSyncTimeoutMs,
+        ...(config.squareApiUrl ? { apiUrl: config.squareApiUrl } : {}),
+      }),
+    );
+  }
+  return clients;
 }
 
 /** `http://<host>:<port>` to reach a listener (127.0.0.1 when it listens on every interface). */

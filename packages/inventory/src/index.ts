@@ -6,3 +6,11 @@ export type { InventoryResult } from './result.js';
 export { scripts, type ScriptDefinition } from './scripts.js';
 export { LedgerTail, type LedgerReadOptions } from './ledger/tail.js';
 export { LedgerGroupReader } from './ledger/group.js';
+export {
+  PosStock,
+  type PosStockMode,
+  type PosCountInput,
+  type PosSyncedInput,
+  type PosApplyResult,
+} from './pos-stock.js';
+export { parseStreamEntries, type StreamEntries } from './ledger/fields.js';

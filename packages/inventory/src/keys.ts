@@ -113,6 +113,14 @@ export class KeyBuilder {
     return `${this.event(eventId)}locations:${sku}`;
   }
 
+  /**
+   * Hash: what the POS says of one SKU for the event — `oh:<locationId>` on-hand, `at:<locationId>`
+   * when that was true, `synced` live units the POS was told of, `carved` (see `lua/posApply-4.lua`).
+   */
+  posStock(eventId: string, sku: string): string {
+    return `${this.event(eventId)}pos:${sku}`;
+  }
+
   /** Stream: one entry per stock movement. */
   ledger(eventId: string): string {
     return `${this.event(eventId)}ledger`;

@@ -19,6 +19,7 @@ export const scripts = {
   extend: commands.extend,
   restock: commands.restock,
   allocateAt: commands.allocateAt,
+  posApply: commands.posApply,
 } as const satisfies Record<string, ScriptDefinition>;
 
 export type ScriptName = keyof typeof scripts;

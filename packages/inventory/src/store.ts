@@ -46,6 +46,7 @@ import { holdNonce, skuOfHoldId } from './hold-id.js';
 import { decodeHoldRecord, decodeShopperHold, shopperHoldsRange } from './hold-record.js';
 import { KeyBuilder } from './keys.js';
 import { validate, type InventoryResult } from './result.js';
+import { PosStock } from './pos-stock.js';
 import { epochMsOfRedisTime } from './redis-time.js';
 import { defineScripts, type ScriptRunner } from './scripts.js';
 import { ReserveWindow } from './reserve-window.js';
@@ -105,6 +106,8 @@ export interface InventoryStoreOptions {
  */
 export class InventoryStore {
   readonly keys: KeyBuilder;
+  /** What the POS says of each SKU, and the event stock that follows it (see {@link PosStock}). */
+  readonly pos: PosStock;
   private readonly run: ScriptRunner;
   private readonly ledgerMaxLength: string;
   private readonly idempotencyTtl: string;
@@ -125,6 +128,7 @@ export class InventoryStore {
     this.reclaimBatch = String(options.reclaimBatch ?? 20);
     this.writes = options.batchReserveWrites === false ? undefined : new WriteBatcher(redis);
     this.reserveWindow = new ReserveWindow(options.maxReservesInFlight ?? 512);
+    this.pos = new PosStock(redis, this.keys, this.run, this.ledgerMaxLength);
   }
 
   /** Stores status, hold TTL and limits where the scripts read them; call it whenever they change. */

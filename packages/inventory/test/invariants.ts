@@ -57,19 +57,27 @@ export function replayLedger(entries: LedgerEntry[]): { stock: Map<string, Count
     const next = { ...prev, version: prev.version + 1 };
     switch (e.type) {
       case 'allocate':
-      case 'pos':
         next.allocated = e.qty;
         next.available = e.qty - prev.held - prev.sold;
+        break;
+      case 'pos':
+        // qty is the POS on-hand; the movement is the new available, allocated following it.
+        next.available = e.available;
+        next.allocated = e.available + prev.held + prev.sold;
         break;
       case 'reserve':
         next.available -= e.qty;
         next.held += e.qty;
         break;
       case 'release':
-      case 'expire':
-        next.available += e.qty;
+      case 'expire': {
+        // Units the POS no longer has leave the event (allocated shrinks) instead of coming back.
+        const kept = Math.max(0, prev.allocated - e.allocated);
+        next.allocated -= kept;
+        next.available += e.qty - kept;
         next.held -= e.qty;
         break;
+      }
       case 'commit':
         next.held -= e.qty;
         next.sold += e.qty;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { eventIdSchema, locationIdSchema, MAX_HOLD_TTL_SECONDS, MAX_QTY, skuSchema } from './ids.js';
+import { inventoryModeSchema } from './pos.js';
 
 export const EVENT_STATUSES = ['scheduled', 'live', 'ended'] as const;
 export type EventStatus = (typeof EVENT_STATUSES)[number];
@@ -59,6 +60,8 @@ export const createEventBody = z.strictObject({
   defaultLimitPerShopper: z.number().int().min(0).max(MAX_QTY).default(EVENT_DEFAULTS.defaultLimitPerShopper),
   status: z.enum(EVENT_STATUSES).default('scheduled'),
   products: z.array(productInput).max(200, 'at most 200 products per event').default([]),
+  /** Where live stock comes from: set by the admin (`manual`), or following the POS (see `InventoryMode`). */
+  inventory: inventoryModeSchema.default({ mode: 'manual' }),
 });
 export type CreateEventBody = z.input<typeof createEventBody>;
 

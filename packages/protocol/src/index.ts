@@ -6,3 +6,4 @@ export * from './socket.js';
 export * from './consoles.js';
 export * from './validate.js';
 export * from './checkout.js';
+export * from './pos.js';

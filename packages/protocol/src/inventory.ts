@@ -68,7 +68,7 @@ export interface LedgerEntry {
   id: string;
   type: LedgerType;
   sku: string;
-  /** Units moved (for `allocate` and `pos`: the new allocation). */
+  /** Units moved (for `allocate`: the new allocation; for `pos`: the POS on-hand the event counts, summed over its locations). */
   qty: number;
   /** Counts after the change. */
   allocated: number;

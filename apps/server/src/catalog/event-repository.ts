@@ -1,9 +1,18 @@
-import type { EventStatus, LiveEvent, Product } from '@liveshop/protocol';
+import {
+  inventoryModeSchema,
+  type EventStatus,
+  type InventoryMode,
+  type LiveEvent,
+  type PosInventoryMode,
+  type Product,
+} from '@liveshop/protocol';
 import type { SqlExecutor, SqlStore } from '../db/sql-store.js';
 
 /** An event with its products, as stored. */
 export interface CatalogEvent extends LiveEvent {
   maxQtyPerReserve: number;
+  /** Where live stock comes from (absent: manual). */
+  inventory?: PosInventoryMode;
   products: Product[];
 }
 
@@ -15,6 +24,7 @@ interface EventRow {
   hold_ttl_seconds: number;
   max_qty_per_reserve: number;
   status: EventStatus;
+  inventory: string;
 }
 interface ProductRow {
   sku: string;
@@ -50,7 +60,7 @@ export class EventRepository {
 
   async get(id: string, db: SqlExecutor = this.db): Promise<CatalogEvent | null> {
     const events = await db.query<EventRow>(
-      `select id, title, stream_url, poster_url, hold_ttl_seconds, max_qty_per_reserve, status
+      `select id, title, stream_url, poster_url, hold_ttl_seconds, max_qty_per_reserve, status, inventory
          from events where id = $1`,
       [id],
     );
@@ -67,8 +77,8 @@ export class EventRepository {
   /** Inserts the event and its products in `tx`, each product with an allocation of 0; false when the id is taken. */
   async insertIn(tx: SqlExecutor, event: CatalogEvent): Promise<boolean> {
     const inserted = await tx.query(
-      `insert into events (id, title, stream_url, poster_url, hold_ttl_seconds, max_qty_per_reserve, status)
-       values ($1, $2, $3, $4, $5, $6, $7) on conflict (id) do nothing returning id`,
+      `insert into events (id, title, stream_url, poster_url, hold_ttl_seconds, max_qty_per_reserve, status, inventory)
+       values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (id) do nothing returning id`,
       [
         event.id,
         event.title,
@@ -77,6 +87,7 @@ export class EventRepository {
         event.holdTtlSeconds,
         event.maxQtyPerReserve,
         event.status,
+        JSON.stringify(event.inventory ?? { mode: 'manual' }),
       ],
     );
     if (inserted.rows.length === 0) return false;
@@ -139,6 +150,19 @@ export class EventRepository {
     return rows.map((row) => row.id);
   }
 
+  /** Events not ended whose stock follows the POS (shared or exclusive), with their modes. */
+  async listPosEvents(): Promise<{ id: string; inventory: InventoryMode }[]> {
+    const { rows } = await this.db.query<{ id: string; inventory: string }>(
+      `select id, inventory from events where status <> 'ended' and inventory not like '{"mode":"manual"%'`,
+    );
+    const events: { id: string; inventory: InventoryMode }[] = [];
+    for (const row of rows) {
+      const inventory = inventoryModeSchema.safeParse(JSON.parse(row.inventory));
+      if (inventory.success && inventory.data.mode !== 'manual') events.push({ id: row.id, inventory: inventory.data });
+    }
+    return events;
+  }
+
   /** Every event that is not ended, for restoring Redis configuration at start. */
   async listOpen(): Promise<string[]> {
     const { rows } = await this.db.query<{ id: string }>("select id from events where status <> 'ended'");
@@ -174,6 +198,8 @@ function toEvent(row: EventRow): Omit<CatalogEvent, 'products'> {
     maxQtyPerReserve: row.max_qty_per_reserve,
     status: row.status,
   };
+  const inventory = inventoryModeSchema.safeParse(JSON.parse(row.inventory));
+  if (inventory.success && inventory.data.mode !== 'manual') event.inventory = inventory.data;
   if (row.stream_url) event.streamUrl = row.stream_url;
   if (row.poster_url) event.posterUrl = row.poster_url;
   return event;

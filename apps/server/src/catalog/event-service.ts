@@ -4,12 +4,13 @@ import {
   LiveshopError,
   type EventSnapshot,
   type EventStatus,
+  type InventoryMode,
   type Product,
   type ProductView,
   type SetStockBody,
   type SkuStock,
 } from '@liveshop/protocol';
-import type { InventoryStore } from '@liveshop/inventory';
+import type { InventoryStore, PosStockMode } from '@liveshop/inventory';
 import type { z } from 'zod';
 import type { SqlExecutor } from '../db/sql-store.js';
 import type { DropStore } from './drop-store.js';
@@ -52,6 +53,11 @@ export class EventService {
   /** Called after Redis got an event back from PostgreSQL, for what other owners keep in Redis (bans). */
   onRestored: (eventId: string) => Promise<void> = async () => undefined;
   allocations: AllocationWatcher = { clamped: () => undefined };
+  /**
+   * Called after an event whose stock follows the POS was created, or restored after Redis lost
+   * it: the POS sync writes the counts it knows back (see `PosInbound.replay`).
+   */
+  onPosStockNeeded: (eventId: string) => Promise<void> = async () => undefined;
 
   constructor(
     private readonly repository: EventRepository,
@@ -86,7 +92,7 @@ export class EventService {
    * event's default); `CONFLICT` when the id is taken.
    */
   async create(body: z.output<typeof createEventBody>): Promise<EventSnapshot> {
-    const { products, defaultLimitPerShopper, ...details } = body;
+    const { products, defaultLimitPerShopper, inventory, ...details } = body;
     const skus = new Set<string>();
     for (const product of products) {
       if (skus.has(product.sku)) throw new LiveshopError(ErrorCode.INVALID_INPUT, `sku ${product.sku} is listed twice`);
@@ -94,6 +100,7 @@ export class EventService {
     }
     const event: CatalogEvent = {
       ...details,
+      ...(inventory.mode === 'manual' ? {} : { inventory }),
       products: products.map((product) => ({
         ...product,
         limitPerShopper: product.limitPerShopper ?? defaultLimitPerShopper,
@@ -105,9 +112,11 @@ export class EventService {
       }
       // Redis gets the event before the commit: when it cannot, nothing is created.
       await this.#restore(tx, event, new Map());
+      await this.inventory.pos.configure(event.id, posStockModeOf(event.inventory));
     });
     this.#cache.delete(event.id);
     this.onCatalogChange(event.id);
+    if (event.inventory) await this.onPosStockNeeded(event.id);
     return this.snapshot(event.id);
   }
 
@@ -124,11 +133,14 @@ export class EventService {
       if (!event) return 'gone';
       const allocations = await this.repository.allocations(tx, eventId);
       if (await this.#restore(tx, event, allocations)) {
+        await this.inventory.pos.configure(eventId, posStockModeOf(event.inventory));
         await this.#restoreDrops(eventId);
         await this.onRestored(eventId);
         return 'restored';
       }
       let repaired = await this.#repairConfig(event);
+      // Stock that follows the POS is Redis's to set (from counts); its allocation is not repaired.
+      if (event.inventory) return repaired ? 'repaired' : 'unchanged';
       for (const stock of await this.inventory.snapshot(eventId)) {
         const units = allocations.get(stock.sku);
         if (units === undefined) {
@@ -158,6 +170,12 @@ export class EventService {
 
   /** Writes the event's settings (status, hold TTL, reserve cap, limits) to Redis when its copy differs; resolves true when it did. */
   async #repairConfig(event: CatalogEvent): Promise<boolean> {
+    const posMode = posStockModeOf(event.inventory);
+    let posRepaired = false;
+    if (JSON.stringify(await this.inventory.pos.mode(event.id)) !== JSON.stringify(posMode)) {
+      await this.inventory.pos.configure(event.id, posMode);
+      posRepaired = true;
+    }
     const stored = await this.inventory.getEventConfig(event.id);
     const wanted = {
       status: event.status,
@@ -172,7 +190,7 @@ export class EventService {
       JSON.stringify(Object.entries(stored.limits ?? {}).sort()) ===
         JSON.stringify(Object.entries(wanted.limits).sort())
     ) {
-      return false;
+      return posRepaired;
     }
     await this.inventory.configureEvent(event.id, wanted);
     return true;
@@ -184,6 +202,7 @@ export class EventService {
     const repaired: string[] = [];
     for (const eventId of await this.repository.listOpen()) {
       const outcome = await this.reconcile(eventId);
+      if (outcome === 'restored' && (await this.catalog(eventId))?.inventory) await this.onPosStockNeeded(eventId);
       if (outcome === 'restored') restored.push(eventId);
       if (outcome === 'repaired') repaired.push(eventId);
     }
@@ -232,6 +251,12 @@ export class EventService {
         const knownLocations = new Set(rows.map((row) => row.id));
         const missing = located.find((item) => !knownLocations.has(item.locationId!));
         if (missing) throw new LiveshopError(ErrorCode.NOT_FOUND, `location ${missing.locationId} does not exist`);
+      }
+      if (event.inventory?.mode === 'shared') {
+        throw new LiveshopError(
+          ErrorCode.CONFLICT,
+          `event ${eventId} shares the POS stock: its stock follows the POS counts and is not set by hand`,
+        );
       }
       const known = new Set(event.products.map((product) => product.sku));
       const unknown = items.find((item) => !known.has(item.sku));
@@ -356,7 +381,7 @@ export class EventService {
     const bySku = new Map(stock.map((item) => [item.sku, item]));
     const onSaleAt = config?.onSaleAt ?? {};
     const now = Date.now();
-    const { products, ...details } = event;
+    const { products, inventory: _inventory, ...details } = event;
     return {
       event: { ...details, status: config?.status ?? details.status },
       products: products.map((product): ProductView => {
@@ -381,4 +406,15 @@ function limitsOf(products: Product[]): Record<string, number> {
   const limits: Record<string, number> = {};
   for (const product of products) if (product.limitPerShopper > 0) limits[product.sku] = product.limitPerShopper;
   return limits;
+}
+
+/** The part of an event's inventory mode the stock scripts read (null: manual). */
+function posStockModeOf(inventory: InventoryMode | undefined): PosStockMode | null {
+  if (inventory?.mode === 'shared') return { mode: 'shared', safetyBuffer: inventory.safetyBuffer };
+  if (inventory?.mode === 'exclusive') {
+    if (inventory.units !== undefined) return { mode: 'exclusive', units: inventory.units };
+    if (inventory.percent !== undefined) return { mode: 'exclusive', percent: inventory.percent };
+    return { mode: 'exclusive' };
+  }
+  return null;
 }

@@ -49,6 +49,18 @@ describe('the environment variables', () => {
       LIVESHOP_DEMO_STREAM: 'off',
       LIVESHOP_WORKERS: 'no',
       LIVESHOP_PROCESSES: '4',
+      SHOPIFY_WEBHOOK_SECRET: 'shpss_secret',
+      SQUARE_SIGNATURE_KEY: 'square-key',
+      SQUARE_WEBHOOK_URL: 'https://shop.example/webhooks/square',
+      LIVESHOP_POS_WEBHOOK_SECRET: 'pos-secret',
+      SHOPIFY_SHOP_DOMAIN: 'shop.myshopify.com',
+      SHOPIFY_ADMIN_TOKEN: 'shpat_token',
+      SHOPIFY_API_URL: 'http://127.0.0.1:9200',
+      SQUARE_ACCESS_TOKEN: 'square-token',
+      SQUARE_API_URL: 'http://127.0.0.1:9300',
+      LIVESHOP_POS_SYNC_MAX_ATTEMPTS: '5',
+      LIVESHOP_POS_SYNC_BACKOFF_MS: '250',
+      LIVESHOP_POS_SYNC_TIMEOUT_MS: '2000',
     };
     expect(Object.keys(samples).sort()).toEqual(environmentVariables.map((variable) => variable.name).sort());
     const resolved = resolveOptions(optionsFromEnv(samples));
@@ -66,6 +78,9 @@ describe('the environment variables', () => {
       workers: false,
       dbSchema: 'shop_one',
       processes: 4,
+      squareWebhookUrl: 'https://shop.example/webhooks/square',
+      posSyncMaxAttempts: 5,
+      posSyncBackoffMs: 250,
     });
   });
 

@@ -151,6 +151,87 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
     meaning:
       'server processes the start command runs on the one port (node:cluster with sticky sessions, see docs/scaling.md); more than 1 needs `DATABASE_URL=postgres://…`',
   },
+  {
+    name: 'SHOPIFY_WEBHOOK_SECRET',
+    option: 'shopifyWebhookSecret',
+    schema: read.text,
+    meaning: "the Shopify app's client secret, which signs `POST /webhooks/shopify` (`X-Shopify-Hmac-Sha256`)",
+    defaultText: 'demo mode: `demo-shopify-webhook-secret`; otherwise unset, and that webhook answers `401`',
+  },
+  {
+    name: 'SQUARE_SIGNATURE_KEY',
+    option: 'squareSignatureKey',
+    schema: read.text,
+    meaning: "the Square webhook subscription's signature key (`x-square-hmacsha256-signature`)",
+    defaultText: 'demo mode: `demo-square-signature-key`; otherwise unset, and that webhook answers `401`',
+  },
+  {
+    name: 'SQUARE_WEBHOOK_URL',
+    option: 'squareWebhookUrl',
+    schema: read.text,
+    meaning: 'the exact notification URL Square posts to (Square signs it with the body)',
+    defaultText: 'demo mode: `http://localhost:8080/webhooks/square`; otherwise unset',
+  },
+  {
+    name: 'LIVESHOP_POS_WEBHOOK_SECRET',
+    option: 'posWebhookSecret',
+    schema: read.text,
+    meaning: 'signs the generic `POST /webhooks/pos` (`X-Liveshop-Signature: sha256=<hex>`)',
+    defaultText: 'demo mode: `demo-pos-webhook-secret`; otherwise unset, and that webhook answers `401`',
+  },
+  {
+    name: 'SHOPIFY_SHOP_DOMAIN',
+    option: 'shopifyShopDomain',
+    schema: read.text,
+    meaning: '`<shop>.myshopify.com`; with `SHOPIFY_ADMIN_TOKEN`, each live sale adjusts Shopify inventory',
+    defaultText: 'unset: no Shopify adjustments',
+  },
+  {
+    name: 'SHOPIFY_ADMIN_TOKEN',
+    option: 'shopifyAdminToken',
+    schema: read.text,
+    meaning: 'Admin API access token with `write_inventory`',
+    defaultText: 'unset: no Shopify adjustments',
+  },
+  {
+    name: 'SHOPIFY_API_URL',
+    option: 'shopifyApiUrl',
+    schema: read.text,
+    meaning: 'an origin replacing `https://<shop>` for the Admin API (tests, a proxy)',
+    defaultText: 'unset: `https://<SHOPIFY_SHOP_DOMAIN>`',
+  },
+  {
+    name: 'SQUARE_ACCESS_TOKEN',
+    option: 'squareAccessToken',
+    schema: read.text,
+    meaning: 'Square access token with `INVENTORY_WRITE`; with it, each live sale adjusts Square inventory',
+    defaultText: 'unset: no Square adjustments',
+  },
+  {
+    name: 'SQUARE_API_URL',
+    option: 'squareApiUrl',
+    schema: read.text,
+    meaning: "replaces Square's base URL (tests, the sandbox)",
+    defaultText: "unset: Square's production URL",
+  },
+  {
+    name: 'LIVESHOP_POS_SYNC_MAX_ATTEMPTS',
+    option: 'posSyncMaxAttempts',
+    schema: read.wholeNumber,
+    meaning: 'attempts of one POS adjustment before it is dead-lettered (and a `pos_sync_failed` anomaly recorded)',
+  },
+  {
+    name: 'LIVESHOP_POS_SYNC_BACKOFF_MS',
+    option: 'posSyncBackoffMs',
+    schema: read.wholeNumber,
+    meaning: 'first retry delay of a failed POS adjustment, doubled each attempt up to 5 minutes',
+  },
+  {
+    name: 'LIVESHOP_POS_SYNC_TIMEOUT_MS',
+    option: 'posSyncTimeoutMs',
+    schema: read.wholeNumber,
+    meaning: 'how long one call to a POS may take before it counts as a timeout (retried under the same key)',
+  },
 ];
 
 /**

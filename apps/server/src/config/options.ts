@@ -89,6 +89,29 @@ export interface ServerOptions {
   orderReconcileIntervalMs?: number;
   /** Tests only: called after each checkout step; throwing stops the checkout there, as a crash would. */
   checkoutFaults?: CheckoutFaultHook;
+  /** Shopify app's client secret: verifies `POST /webhooks/shopify`. Unset: that webhook answers 401 (demo: a demo secret). */
+  shopifyWebhookSecret?: string;
+  /** Square subscription's signature key: verifies `POST /webhooks/square` (with `squareWebhookUrl`). */
+  squareSignatureKey?: string;
+  /** The exact notification URL Square posts to and signs. */
+  squareWebhookUrl?: string;
+  /** Verifies the generic `POST /webhooks/pos`. */
+  posWebhookSecret?: string;
+  /** `<shop>.myshopify.com`: with `shopifyAdminToken`, live sales adjust Shopify inventory. */
+  shopifyShopDomain?: string;
+  shopifyAdminToken?: string;
+  /** An origin replacing `https://<shop>` for the Admin API (tests, proxies). */
+  shopifyApiUrl?: string;
+  /** With it, live sales adjust Square inventory. */
+  squareAccessToken?: string;
+  /** Replaces Square's base URL (tests, the sandbox). */
+  squareApiUrl?: string;
+  /** Attempts of one POS adjustment before it is dead-lettered. Default 8. */
+  posSyncMaxAttempts?: number;
+  /** First retry delay of a POS adjustment, doubled each attempt (capped at 5 minutes). Default 1000 ms. */
+  posSyncBackoffMs?: number;
+  /** How long one call to a POS may take before it counts as a timeout (retried under the same key). Default 10,000 ms. */
+  posSyncTimeoutMs?: number;
 }
 
 const port = z.number().int().min(0).max(65_535);
@@ -138,12 +161,32 @@ const optionsSchema = z.strictObject({
   checkoutHoldCapMs: z.number().int().min(0).max(1_800_000).default(120_000),
   orderReconcileIntervalMs: z.number().int().min(100).max(3_600_000).default(60_000),
   checkoutFaults: z.custom<CheckoutFaultHook>((value) => typeof value === 'function').optional(),
+  shopifyWebhookSecret: z.string().min(1).optional(),
+  squareSignatureKey: z.string().min(1).optional(),
+  squareWebhookUrl: z.url().optional(),
+  posWebhookSecret: z.string().min(1).optional(),
+  shopifyShopDomain: z.string().min(1).optional(),
+  shopifyAdminToken: z.string().min(1).optional(),
+  shopifyApiUrl: z.url().optional(),
+  squareAccessToken: z.string().min(1).optional(),
+  squareApiUrl: z.url().optional(),
+  posSyncMaxAttempts: z.number().int().min(1).max(100).default(8),
+  posSyncBackoffMs: z.number().int().min(1).max(600_000).default(1_000),
+  posSyncTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
 });
 
 export type ResolvedOptions = z.output<typeof optionsSchema> & { adminKey?: string };
 
 /** The demo's admin key when none is configured. */
 export const DEMO_ADMIN_KEY = 'dev-admin-key';
+
+/** The demo's webhook secrets when none are configured (`pnpm pos-sale` signs with them). */
+export const DEMO_POS_SECRETS = {
+  shopifyWebhookSecret: 'demo-shopify-webhook-secret',
+  squareSignatureKey: 'demo-square-signature-key',
+  squareWebhookUrl: 'http://localhost:8080/webhooks/square',
+  posWebhookSecret: 'demo-pos-webhook-secret',
+} as const;
 
 /** Validates options and fills defaults; throws an Error naming every bad option. */
 export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
@@ -160,6 +203,12 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     );
   }
   if (!resolved.adminKey && resolved.demo) resolved.adminKey = DEMO_ADMIN_KEY;
+  if (resolved.demo) {
+    resolved.shopifyWebhookSecret ??= DEMO_POS_SECRETS.shopifyWebhookSecret;
+    resolved.squareSignatureKey ??= DEMO_POS_SECRETS.squareSignatureKey;
+    resolved.squareWebhookUrl ??= DEMO_POS_SECRETS.squareWebhookUrl;
+    resolved.posWebhookSecret ??= DEMO_POS_SECRETS.posWebhookSecret;
+  }
   return resolved;
 }
 

@@ -87,6 +87,7 @@ describe.each(targets)('migrations on $name', (target) => {
         '0003-reserve-cap',
         '0010-orders',
         '0020-consoles',
+        '0050-pos-sync',
       ]);
       expect(await migrate(store, schema)).toEqual([]);
       const { rows } = await store.query<{ column_name: string }>(
@@ -162,6 +163,7 @@ describe.runIf(TEST_DATABASE_URL)('migrations from processes starting together',
         '0003-reserve-cap',
         '0010-orders',
         '0020-consoles',
+        '0050-pos-sync',
       ]);
     } finally {
       await Promise.all(stores.map((store) => store.close()));

@@ -7,6 +7,9 @@ export const DEMO_EVENT: CreateEventBody = {
   streamUrl: '/stream/index.m3u8',
   holdTtlSeconds: 300,
   status: 'live',
+  // The show's units are set aside; a counter sale (`pnpm pos-sale`) touches them only when the
+  // shop's on-hand falls below what the show still has.
+  inventory: { mode: 'exclusive', locations: ['studio'] },
   products: [
     {
       sku: 'TEE-ORIGIN',
@@ -73,4 +76,22 @@ export const DEMO_STOCK: Record<string, number> = {
   'TOTE-MARKET': 15,
   'SCARF-MERINO': 8,
   'SNEAKER-DRIFT': 5,
+};
+
+/**
+ * The demo shop's POS ids, so `pnpm pos-sale` works out of the box: Shopify inventory items and a
+ * location, Square catalog objects and a location, and the generic webhook's ids, all mapped to the
+ * demo SKUs and the `studio` location.
+ */
+export const DEMO_POS_MAPPINGS = {
+  items: Object.keys(DEMO_STOCK).flatMap((sku, index) => [
+    { provider: 'shopify' as const, posItemId: String(49_000_000_000_001 + index), sku },
+    { provider: 'square' as const, posItemId: `DEMO${sku.replace(/-/g, '')}`, sku },
+    { provider: 'generic' as const, posItemId: sku, sku },
+  ]),
+  locations: [
+    { provider: 'shopify' as const, posLocationId: '78000000001', locationId: 'studio' },
+    { provider: 'square' as const, posLocationId: 'DEMOSTUDIO', locationId: 'studio' },
+    { provider: 'generic' as const, posLocationId: 'studio', locationId: 'studio' },
+  ],
 };

@@ -19,6 +19,8 @@ import { metricsRouter } from './metrics-router.js';
 import { publicRouter } from './public-router.js';
 import { publicCors, securityHeaders } from './security.js';
 import { staticRouter, type StaticDirs } from './static-assets.js';
+import { posAdminRouter, type PosAdminDeps } from './pos-admin-router.js';
+import { webhookRouter } from './webhook-router.js';
 
 export interface AppDeps {
   redis: RedisClient;
@@ -40,6 +42,8 @@ export interface AppDeps {
   metricsElsewhere?: boolean;
   allowedOrigins: string[];
   staticDirs: StaticDirs;
+  /** POS sync: webhooks and the admin routes under `/api/admin/pos`. */
+  pos: PosAdminDeps;
 }
 
 /** Admin bodies carry whole catalogs (up to 200 products); everything else is small. */
@@ -55,8 +59,17 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRouter(deps));
   if (!deps.metricsElsewhere) app.use(metricsRouter(deps));
 
+  // Raw bodies, only here: a webhook's signature covers the exact bytes.
+  app.use(webhookRouter({ pos: deps.pos.inbound }));
   // The key is checked before the body is read: an unauthenticated client cannot make the server parse 512 KB.
-  app.use('/api/admin', requireAdmin(deps.adminKey), express.json({ limit: ADMIN_BODY_LIMIT }), adminRouter(deps));
+  app.use(
+    '/api/admin',
+    requireAdmin(deps.adminKey),
+    express.json({ limit: ADMIN_BODY_LIMIT }),
+    express.text({ type: 'text/csv', limit: ADMIN_BODY_LIMIT }),
+    posAdminRouter(deps.pos),
+    adminRouter(deps),
+  );
   app.use('/api', publicCors(deps.allowedOrigins), express.json({ limit: API_BODY_LIMIT }), publicRouter(deps));
   app.use('/api', apiNotFound);
 

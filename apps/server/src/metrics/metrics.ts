@@ -89,6 +89,45 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  readonly posWebhooks = new Counter({
+    name: 'liveshop_pos_webhooks_total',
+    help: 'POS webhooks answered, by provider and outcome (applied, duplicate, stale, ignored, bad_signature, malformed, too_large, error)',
+    labelNames: ['provider', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly posWebhookDuration = new Histogram({
+    name: 'liveshop_pos_webhook_duration_seconds',
+    help: 'Time from receiving a POS webhook to answering it',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [this.registry],
+  });
+
+  readonly posAdjustments = new Counter({
+    name: 'liveshop_pos_adjustments_total',
+    help: 'POS adjustment attempts of this process, by provider and outcome (applied, retry, dead)',
+    labelNames: ['provider', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly posSyncLag = new Gauge({
+    name: 'liveshop_pos_sync_lag_seconds',
+    help: 'Age of the oldest live sale not yet applied to the POS (0 when none is waiting)',
+    registers: [this.registry],
+  });
+
+  readonly posOutboxPending = new Gauge({
+    name: 'liveshop_pos_outbox_pending',
+    help: 'POS adjustments waiting to be applied',
+    registers: [this.registry],
+  });
+
+  readonly posOutboxDead = new Gauge({
+    name: 'liveshop_pos_outbox_dead',
+    help: 'POS adjustments dead-lettered after their last attempt',
+    registers: [this.registry],
+  });
+
   readonly #reserveByCode = new Map<string, Counter.Internal>();
 
   constructor() {

@@ -51,7 +51,14 @@ local function returnHold(k, kind, sku, holdId, qty, shopperId, expiresAt, now, 
   returnToShopperAllowance(k, shopperId, qty)
   local before = c.available
   c.held = c.held - qty
-  c.available = c.available + qty
+  -- Units the POS no longer has (c.short, see stock.lua) leave the event instead of coming back.
+  local kept = 0
+  if c.short and c.short > 0 then
+    kept = math.min(c.short, qty)
+    c.short = c.short - kept
+    c.allocated = c.allocated - kept
+  end
+  c.available = c.available + qty - kept
   c.version = c.version + 1
   appendLedger(k.ledger, maxLen, kind, sku, qty, c, before, holdId, nil, shopperId, source, now)
 end

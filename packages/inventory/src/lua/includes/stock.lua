@@ -1,12 +1,15 @@
 --[[
-  One SKU's counts hash: allocated, available, held, sold, version.
+  One SKU's counts hash: allocated, available, held, sold, version, and `short` for an event whose
+  stock follows the POS: units held or sold live beyond what the POS has (set by posApply-4).
   Invariant kept by every script: available + held + sold == allocated, all >= 0.
+  Units returned from a hold first pay `short` off (allocated shrinks) before any becomes available
+  again, so units the counter sold never come back to the live event (see holds.lua returnHold).
   The counts table also carries `generation`, the event's stock generation (the `gen` field of its
   config hash, 0 when absent), which is not stored per SKU: readStock takes it from the config hash
   when given one, a caller that already read the config sets it itself.
 ]]
--- Counts from an HMGET whose first five fields are the counts (a caller may ask for more after
--- them in the same call); nil when the SKU has no stock hash.
+-- Counts from an HMGET whose first six fields are the counts and `short` (absent: nil); nil when
+-- the SKU has no stock hash.
 local function decodeStock(v)
   if not v[1] then
     return nil
@@ -17,6 +20,7 @@ local function decodeStock(v)
     held = tonumber(v[3]),
     sold = tonumber(v[4]),
     version = tonumber(v[5]),
+    short = tonumber(v[6]),
   }
 end
 
@@ -26,7 +30,7 @@ local function readGeneration(configKey)
 end
 
 local function readStock(stockKey, configKey)
-  local c = decodeStock(rcall('HMGET', stockKey, 'allocated', 'available', 'held', 'sold', 'version'))
+  local c = decodeStock(rcall('HMGET', stockKey, 'allocated', 'available', 'held', 'sold', 'version', 'short'))
   if c and configKey then
     c.generation = readGeneration(configKey)
   end
@@ -36,4 +40,7 @@ end
 local function writeStock(stockKey, c)
   rcall('HSET', stockKey, 'allocated', c.allocated, 'available', c.available, 'held', c.held, 'sold', c.sold,
     'version', c.version)
+  if c.short then
+    rcall('HSET', stockKey, 'short', c.short)
+  end
 end

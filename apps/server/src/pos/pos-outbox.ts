@@ -1,0 +1,388 @@
+import { adjustmentKey, type PosInventoryClient, type PosProvider, type SyncFailure } from '@liveshop/pos';
+import { parseStreamEntries, type InventoryStore, type KeyBuilder, type StreamEntries } from '@liveshop/inventory';
+import type { LedgerEntry } from '@liveshop/protocol';
+import createDebug from 'debug';
+import type { RedisClient } from '../redis-connection.js';
+import type { SqlStore } from '../db/sql-store.js';
+import type { ServerMetrics } from '../metrics/metrics.js';
+import { duplicateForReads } from '../redis-connection.js';
+import { superviseLoop, type SupervisedLoop } from '../workers/supervised-loop.js';
+import type { PosEvent, PosRepository } from './pos-repository.js';
+
+const debug = createDebug('liveshop:pos-outbox');
+
+/** The consumer group every process reads the ledgers of POS events in. */
+export const POS_SYNC_GROUP = 'pos-sync';
+const READ_COUNT = 200;
+const BLOCK_MS = 500;
+/** An adjustment claimed by a process that died is tried again after this long. */
+const LEASE_MS = 60_000;
+/** Ledger entries another consumer read and never acknowledged are taken over after this long. */
+const CLAIM_IDLE_MS = 30_000;
+const EVENTS_REFRESH_MS = 2_000;
+const MAX_BACKOFF_MS = 300_000;
+const CLAIM_BATCH = 20;
+
+export interface PosOutboxOptions {
+  /** Attempts before an adjustment is dead-lettered. */
+  maxAttempts: number;
+  /** First retry delay, doubled per attempt up to 5 minutes. */
+  backoffMs: number;
+  /** Idle wait of the dispatcher between passes when nothing is due. */
+  pollMs?: number;
+}
+
+interface OutboxRow {
+  key: string;
+  provider: PosProvider;
+  event_id: string;
+  sku: string;
+  location_id: string;
+  kind: 'sale' | 'restock';
+  reference_id: string;
+  qty: number;
+  occurred_at: string | number;
+  lines: string;
+  attempts: number;
+}
+
+/**
+ * The outbound half of POS sync: each live sale becomes one POS adjustment per configured
+ * provider, applied once, however many processes run and whatever fails.
+ *
+ * - **Capture**: every process reads the ledgers of the events whose stock follows the POS in the
+ *   consumer group `pos-sync` (each entry goes to one process); a `commit` entry becomes an outbox
+ *   row in PostgreSQL keyed by its adjustment key, derived from the event, the order and the hold,
+ *   and the entry is acknowledged after the row is stored. A process that dies holding entries
+ *   leaves them pending; another takes them over after 30 s (XAUTOCLAIM). Storing a row twice adds
+ *   nothing.
+ * - **Dispatch**: each process claims due rows (`for update skip locked`, with a 60 s lease, so a
+ *   row is worked by one process at a time and a crashed worker's row comes back), sends the
+ *   adjustment under its key (the POS applies a key once: a retry after a timeout cannot adjust
+ *   twice), and records the outcome: applied (and the event's stock learns the POS has the sale),
+ *   a retry after an exponential backoff (no sooner than the POS asked), or dead after
+ *   `maxAttempts` or a permanent refusal, with a `pos_sync_failed` incident.
+ * See decision 0111 for why the outbox is a PostgreSQL table fed from the ledger.
+ */
+export class PosOutbox {
+  readonly #reader: RedisClient;
+  readonly #consumer: string;
+  #events: PosEvent[] = [];
+  #eventsAt = 0;
+  readonly #groups = new Set<string>();
+  #lastClaim = 0;
+  #capture: SupervisedLoop | null = null;
+  #dispatch: SupervisedLoop | null = null;
+  #wake: (() => void) | null = null;
+
+  constructor(
+    private readonly deps: {
+      redis: RedisClient;
+      keys: KeyBuilder;
+      inventory: InventoryStore;
+      repository: PosRepository;
+      db: SqlStore;
+      metrics: ServerMetrics;
+      clients: ReadonlyMap<PosProvider, PosInventoryClient>;
+      nodeId: string;
+    },
+    private readonly options: PosOutboxOptions,
+  ) {
+    this.#reader = duplicateForReads(deps.redis, { lazyConnect: true });
+    this.#consumer = `c-${deps.nodeId}`;
+  }
+
+  start(): void {
+    this.#capture ??= superviseLoop('pos-capture', (signal) => this.#captureLoop(signal), {
+      onRestart: () => this.deps.metrics.workerRestarts.labels('pos-capture').inc(),
+      onStop: () => this.#reader.disconnect(),
+    });
+    this.#dispatch ??= superviseLoop('pos-dispatch', (signal) => this.#dispatchLoop(signal), {
+      onRestart: () => this.deps.metrics.workerRestarts.labels('pos-dispatch').inc(),
+      onStop: () => this.#wake?.(),
+    });
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([this.#capture?.stop(), this.#dispatch?.stop()]);
+  }
+
+  /** Re-reads the list of POS events soon (one was created or changed status). */
+  refresh(): void {
+    this.#eventsAt = 0;
+  }
+
+  // ---- capture ----
+
+  async #captureLoop(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      const events = await this.#posEvents();
+      if (events.length === 0) {
+        await sleep(EVENTS_REFRESH_MS, signal);
+        continue;
+      }
+      const { keys } = this.deps;
+      const streams = events.map((event) => keys.ledger(event.id));
+      for (const [index, stream] of streams.entries()) await this.#ensureGroup(stream, events[index]!.id);
+      if (Date.now() - this.#lastClaim > CLAIM_IDLE_MS / 2) {
+        this.#lastClaim = Date.now();
+        // This consumer's own unacknowledged entries (a failed pass), then other consumers' stale ones.
+        await this.#handle(events, await this.#readGroup(streams, '0', 0));
+        for (const [index, stream] of streams.entries()) {
+          const claimed = (await this.#reader.call(
+            'XAUTOCLAIM',
+            stream,
+            POS_SYNC_GROUP,
+            this.#consumer,
+            CLAIM_IDLE_MS,
+            '0-0',
+            'COUNT',
+            READ_COUNT,
+          )) as [string, StreamEntries, unknown];
+          if (claimed[1].length > 0)
+            await this.#handleEntries(events[index]!, parseStreamEntries(claimed[1].filter(isEntry)));
+        }
+      }
+      await this.#handle(events, await this.#readGroup(streams, '>', BLOCK_MS));
+    }
+  }
+
+  async #readGroup(streams: string[], id: '>' | '0', blockMs: number): Promise<Map<string, LedgerEntry[]>> {
+    const args: (string | number)[] = ['GROUP', POS_SYNC_GROUP, this.#consumer, 'COUNT', READ_COUNT];
+    if (blockMs > 0) args.push('BLOCK', blockMs);
+    args.push('STREAMS', ...streams, ...streams.map(() => id));
+    const reply = (await this.#reader.call('XREADGROUP', ...args)) as [string, StreamEntries][] | null;
+    const byStream = new Map<string, LedgerEntry[]>();
+    for (const [stream, entries] of reply ?? []) byStream.set(stream, parseStreamEntries(entries.filter(isEntry)));
+    return byStream;
+  }
+
+  async #handle(events: PosEvent[], byStream: Map<string, LedgerEntry[]>): Promise<void> {
+    for (const event of events) {
+      const entries = byStream.get(this.deps.keys.ledger(event.id));
+      if (entries && entries.length > 0) await this.#handleEntries(event, entries);
+    }
+  }
+
+  /** Stores an outbox row per provider for each commit, then acknowledges the entries. */
+  async #handleEntries(event: PosEvent, entries: LedgerEntry[]): Promise<void> {
+    let stored = 0;
+    for (const entry of entries) {
+      if (entry.type !== 'commit' || !entry.orderId || !entry.holdId) continue;
+      for (const provider of this.deps.clients.keys()) {
+        if (await this.#enqueue(event, entry, provider)) stored += 1;
+      }
+    }
+    await this.#reader.xack(this.deps.keys.ledger(event.id), POS_SYNC_GROUP, ...entries.map((entry) => entry.id));
+    if (stored > 0) this.#wake?.();
+  }
+
+  async #enqueue(event: PosEvent, entry: LedgerEntry, provider: PosProvider): Promise<boolean> {
+    const { repository } = this.deps;
+    const locationId = event.inventory.locations?.[0] ?? (await repository.mappedLocations())[0];
+    const posItemId = await repository.posItemOf(provider, entry.sku);
+    const posLocationId = locationId === undefined ? undefined : await repository.posLocationOf(provider, locationId);
+    if (!posItemId || !posLocationId || !locationId) {
+      // Not a failure of the POS: this provider does not carry the SKU or the location.
+      debug('%s: %s at %s is not mapped, sale %s not synced', provider, entry.sku, locationId, entry.orderId);
+      return false;
+    }
+    const key = adjustmentKey('sale', event.id, entry.orderId!, entry.holdId!, provider);
+    const { rows } = await this.deps.db.query(
+      `insert into pos_outbox (key, provider, event_id, sku, location_id, kind, reference_id, qty, occurred_at, lines)
+       values ($1, $2, $3, $4, $5, 'sale', $6, $7, $8, $9) on conflict (key) do nothing returning key`,
+      [
+        key,
+        provider,
+        event.id,
+        entry.sku,
+        locationId,
+        entry.orderId,
+        entry.qty,
+        entry.at,
+        JSON.stringify([{ posItemId, posLocationId, qty: entry.qty }]),
+      ],
+    );
+    return rows.length > 0;
+  }
+
+  async #ensureGroup(stream: string, eventId: string): Promise<void> {
+    if (this.#groups.has(stream)) return;
+    try {
+      // From the start: the sales made before any process watched the event are owed too.
+      await this.deps.redis.xgroup('CREATE', stream, POS_SYNC_GROUP, '0', 'MKSTREAM');
+      debug('created group %s on %s', POS_SYNC_GROUP, eventId);
+    } catch (error) {
+      if (!String(error).includes('BUSYGROUP')) throw error;
+    }
+    this.#groups.add(stream);
+  }
+
+  async #posEvents(): Promise<PosEvent[]> {
+    if (Date.now() - this.#eventsAt > EVENTS_REFRESH_MS) {
+      const { rows } = await this.deps.db.query<{ id: string }>(
+        `select id from events where (status <> 'ended' or updated_at > now() - interval '1 day')
+            and inventory not like '{"mode":"manual"%' order by id`,
+      );
+      const events: PosEvent[] = [];
+      for (const row of rows) {
+        const inventory = await this.#inventoryOf(row.id);
+        if (inventory) events.push({ id: row.id, inventory });
+      }
+      this.#events = events;
+      this.#eventsAt = Date.now();
+      // A group lost with Redis's data is created again.
+      this.#groups.clear();
+    }
+    return this.#events;
+  }
+
+  async #inventoryOf(eventId: string): Promise<PosEvent['inventory'] | undefined> {
+    const { rows } = await this.deps.db.query<{ inventory: string }>('select inventory from events where id = $1', [
+      eventId,
+    ]);
+    const parsed = rows[0] ? (JSON.parse(rows[0].inventory) as PosEvent['inventory'] | { mode: 'manual' }) : undefined;
+    return parsed && parsed.mode !== 'manual' ? parsed : undefined;
+  }
+
+  // ---- dispatch ----
+
+  async #dispatchLoop(signal: AbortSignal): Promise<void> {
+    const onAbort = () => this.#wake?.();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      await this.#dispatchPasses(signal);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async #dispatchPasses(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      const rows = await this.#claim();
+      await Promise.all(rows.map((row) => this.#send(row)));
+      await this.#measure();
+      if (rows.length < CLAIM_BATCH) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.options.pollMs ?? 250);
+          this.#wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.#wake = null;
+      }
+    }
+  }
+
+  /** Due rows, each leased to this process: no other process takes it before the lease ends. */
+  async #claim(): Promise<OutboxRow[]> {
+    const { rows } = await this.deps.db.query<OutboxRow>(
+      `update pos_outbox set attempts = attempts + 1, next_attempt_at = now() + ($1 || ' milliseconds')::interval
+        where key in (
+          select key from pos_outbox where status = 'pending' and next_attempt_at <= now()
+           order by next_attempt_at limit ${CLAIM_BATCH} for update skip locked)
+        returning key, provider, event_id, sku, location_id, kind, reference_id, qty, occurred_at, lines, attempts`,
+      [String(LEASE_MS)],
+    );
+    return rows;
+  }
+
+  async #send(row: OutboxRow): Promise<void> {
+    const client = this.deps.clients.get(row.provider);
+    if (!client) return;
+    const lines = JSON.parse(row.lines) as { posItemId: string; posLocationId: string; qty: number }[];
+    const result = await client.adjust({
+      idempotencyKey: row.key,
+      kind: row.kind,
+      referenceId: row.reference_id,
+      occurredAt: Number(row.occurred_at),
+      lines,
+    });
+    if (result.ok) {
+      await this.deps.db.query(
+        `update pos_outbox set status = 'applied', applied_at = now(), last_error = null where key = $1`,
+        [row.key],
+      );
+      this.deps.metrics.posAdjustments.labels(row.provider, 'applied').inc();
+      // One POS counts a location for the event: only its adjustments change what the event owes.
+      const counting =
+        (await this.deps.repository.countingProvider(row.sku, row.location_id)) ?? [...this.deps.clients.keys()][0];
+      if (counting !== row.provider) return;
+      // The POS has the sale now: it moves from "owed" into the POS count. The count the POS
+      // answered is not used: answers of concurrent adjustments arrive in any order, and an
+      // older one would raise the count; the POS's next webhook brings the true count.
+      await this.deps.inventory.pos.applySynced({
+        eventId: row.event_id,
+        sku: row.sku,
+        locationId: row.location_id,
+        qty: Number(row.qty),
+      });
+      await this.deps.repository.subtractOnHand(row.sku, row.location_id, Number(row.qty));
+      return;
+    }
+    await this.#failed(row, result);
+  }
+
+  async #failed(row: OutboxRow, failure: SyncFailure): Promise<void> {
+    const message = `${failure.code}: ${failure.message}`.slice(0, 1000);
+    if (!failure.retryable || row.attempts >= this.options.maxAttempts) {
+      await this.deps.db.query(`update pos_outbox set status = 'dead', last_error = $2 where key = $1`, [
+        row.key,
+        message,
+      ]);
+      this.deps.metrics.posAdjustments.labels(row.provider, 'dead').inc();
+      await this.deps.repository.recordIncident({
+        rule: 'pos_sync_failed',
+        severity: 'critical',
+        provider: row.provider,
+        eventId: row.event_id,
+        sku: row.sku,
+        message: `sale ${row.reference_id} (${row.qty} × ${row.sku}) was not applied to ${row.provider} after ${row.attempts} attempt(s): ${message}`,
+      });
+      return;
+    }
+    const backoff = Math.min(MAX_BACKOFF_MS, this.options.backoffMs * 2 ** (row.attempts - 1));
+    // Up to a quarter less, so processes retrying together spread out.
+    const delay = Math.max(failure.retryAfterMs ?? 0, Math.round(backoff * (0.75 + Math.random() * 0.25)));
+    await this.deps.db.query(
+      `update pos_outbox set next_attempt_at = now() + ($2 || ' milliseconds')::interval, last_error = $3 where key = $1`,
+      [row.key, String(delay), message],
+    );
+    this.deps.metrics.posAdjustments.labels(row.provider, 'retry').inc();
+  }
+
+  async #measure(): Promise<void> {
+    const { rows } = await this.deps.db.query<{
+      pending: string | number;
+      dead: string | number;
+      oldest: number | string | null;
+    }>(
+      `select count(*) filter (where status = 'pending') as pending,
+              count(*) filter (where status = 'dead') as dead,
+              extract(epoch from now() - min(created_at) filter (where status = 'pending')) as oldest
+         from pos_outbox`,
+    );
+    const row = rows[0];
+    this.deps.metrics.posOutboxPending.set(Number(row?.pending ?? 0));
+    this.deps.metrics.posOutboxDead.set(Number(row?.dead ?? 0));
+    this.deps.metrics.posSyncLag.set(Number(row?.oldest ?? 0));
+  }
+}
+
+/** XAUTOCLAIM lists entries deleted meanwhile as `[id, null]`. */
+function isEntry(entry: [string, string[]] | [string, null]): entry is [string, string[]] {
+  return Array.isArray(entry[1]);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
