@@ -1,6 +1,5 @@
 export { KeyBuilder, type SkuKeys } from './keys.js';
 export { InventoryStore, type InventoryStoreOptions, type RestorePlan } from './store.js';
-export { ReserveWindow } from './reserve-window.js';
 export type { EventConfig, StoredEventConfig } from './event-config.js';
 export type { InventoryResult } from './result.js';
 export { scripts, type ScriptDefinition } from './scripts.js';

@@ -49,7 +49,6 @@ import { validate, type InventoryResult } from './result.js';
 import { PosStock } from './pos-stock.js';
 import { epochMsOfRedisTime } from './redis-time.js';
 import { defineScripts, type ScriptRunner } from './scripts.js';
-import { ReserveWindow } from './reserve-window.js';
 import { WriteBatcher } from './write-batching.js';
 
 const log = createDebug('liveshop:inventory');
@@ -89,11 +88,6 @@ export interface InventoryStoreOptions {
    * {@link WriteBatcher}).
    */
   batchReserveWrites?: boolean;
-  /**
-   * Most reserves waiting on Redis at once (default 512; 0 = no bound); the rest wait in this
-   * process, in order (see {@link ReserveWindow}).
-   */
-  maxReservesInFlight?: number;
 }
 
 /**
@@ -113,8 +107,6 @@ export class InventoryStore {
   private readonly idempotencyTtl: string;
   private readonly reclaimBatch: string;
   private readonly writes: WriteBatcher | undefined;
-  /** Reserves on Redis and waiting for a place (read by tests and metrics). */
-  readonly reserveWindow: ReserveWindow;
 
   constructor(
     private readonly redis: Redis | Cluster,
@@ -127,7 +119,6 @@ export class InventoryStore {
     this.idempotencyTtl = String(options.idempotencyTtlSeconds ?? 86_400);
     this.reclaimBatch = String(options.reclaimBatch ?? 20);
     this.writes = options.batchReserveWrites === false ? undefined : new WriteBatcher(redis);
-    this.reserveWindow = new ReserveWindow(options.maxReservesInFlight ?? 512);
     this.pos = new PosStock(redis, this.keys, this.run, this.ledgerMaxLength);
   }
 
@@ -207,31 +198,24 @@ export class InventoryStore {
     if (!parsed.ok) return parsed;
     const { eventId, sku, qty, shopperId, idempotencyKey } = parsed.value;
     const k = this.keys.forSku(eventId, sku);
-    const place = this.reserveWindow.enter();
-    if (place) await place;
-    let reply: Awaited<ReturnType<ScriptRunner['reserve']>>;
-    try {
-      this.writes?.hold();
-      reply = await this.run.reserve(
-        k.config,
-        k.stock,
-        k.holdExpiry,
-        k.holdData,
-        k.shopperHolds,
-        k.expiredHolds,
-        k.ledger,
-        this.keys.reserveIdempotency(eventId, shopperId, idempotencyKey),
-        sku,
-        String(qty),
-        shopperId,
-        holdNonce(),
-        this.idempotencyTtl,
-        this.reclaimBatch,
-        this.ledgerMaxLength,
-      );
-    } finally {
-      this.reserveWindow.leave();
-    }
+    this.writes?.hold();
+    const reply = await this.run.reserve(
+      k.config,
+      k.stock,
+      k.holdExpiry,
+      k.holdData,
+      k.shopperHolds,
+      k.expiredHolds,
+      k.ledger,
+      this.keys.reserveIdempotency(eventId, shopperId, idempotencyKey),
+      sku,
+      String(qty),
+      shopperId,
+      holdNonce(),
+      this.idempotencyTtl,
+      this.reclaimBatch,
+      this.ledgerMaxLength,
+    );
     if (reply[0] !== 1) return { ok: false, error: scriptError(reply) };
     return {
       ok: true,
