@@ -9,7 +9,8 @@ export { LiveShopProductCard } from './product-card/product-card.js';
 export { LiveShopPinnedOverlay } from './pinned-overlay/pinned-overlay.js';
 export { LiveShopHoldPanel } from './hold-panel/hold-panel.js';
 export { LiveShopChat } from './chat/chat.js';
-export { LiveShopProductDialog } from './product-dialog/product-dialog.js';
+// The details dialog is loaded on demand (its own chunk): its class is exported as a type only.
+export type { LiveShopProductDialog } from './product-dialog/product-dialog.component.js';
 export { LiveShopElement } from './base/live-shop-element.js';
 export { LiveShopPart } from './base/live-shop-part.js';
 export { localeContext, type LocaleContext } from './i18n/locale-context.js';

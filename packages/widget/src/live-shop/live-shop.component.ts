@@ -21,6 +21,8 @@ import { liveShopStyles } from './live-shop.styles.js';
 
 /** The built-in checkout (dialog, strings, order flow): its own chunk, loaded on first use. */
 const loadCheckout = () => import('../checkout-dialog/checkout-flow.js');
+/** The product details dialog is its own chunk too: fetched when the page is idle, or on the first tap. */
+const loadProductDialog = () => import('../product-dialog/product-dialog.js');
 
 /** Marks when the first product card has been painted after the join ack. */
 export const FIRST_CARD_MARK = 'live-shop:first-card';
@@ -304,7 +306,10 @@ export class LiveShop extends LiveShopElement {
     if (!this.event) return;
     // While the join is on its way, so the cards it brings render without that cost.
     const locale = this.resolvedLocale();
-    whenIdle(() => preparePriceFormat(locale));
+    whenIdle(() => {
+      preparePriceFormat(locale);
+      void loadProductDialog();
+    });
   }
 
   private announce(message: string): void {
@@ -368,9 +373,11 @@ export class LiveShop extends LiveShopElement {
     event.stopPropagation();
     const dialog = this.renderRoot.querySelector<LiveShopProductDialog>('live-shop-product-dialog');
     if (!dialog) return;
-    dialog.product = this.state.product(event.sku);
-    dialog.pending = this.state.pending.has(event.sku);
-    void dialog.show();
+    void loadProductDialog().then(() => {
+      dialog.product = this.state.product(event.sku);
+      dialog.pending = this.state.pending.has(event.sku);
+      return dialog.show();
+    });
   };
 
   private onTabKey = (event: KeyboardEvent) => {

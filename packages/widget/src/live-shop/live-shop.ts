@@ -4,7 +4,6 @@ import '../hold-panel/hold-panel.js';
 import '../pinned-overlay/pinned-overlay.js';
 import '../player/player.js';
 import '../product-card/product-card.js';
-import '../product-dialog/product-dialog.js';
 import { LiveShop } from './live-shop.component.js';
 
 export * from './live-shop.component.js';
