@@ -188,7 +188,7 @@ describe('moderator console', () => {
     await moderator.context().close();
   });
 
-  it('shows an anomaly as it is raised (a real sell-out, and a POS signal), newest first, and acknowledges it', async () => {
+  it('shows an anomaly as it is raised (a real sell-out, a POS signal, a forged webhook), newest first, and acknowledges it', async () => {
     const { page: moderator, problems } = await openConsole('moderator');
     const viewer = await openStore();
     await server.setStock([{ sku: 'SNEAKER-DRIFT', quantity: 1 }]);
@@ -213,6 +213,27 @@ describe('moderator console', () => {
 
     await risk.locator('button.ack').click();
     await risk.locator('text=Acknowledged').waitFor();
+
+    // A forged Shopify webhook: refused, and the moderators hear of it.
+    const forged = await fetch(`${server.url}/webhooks/shopify`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-shopify-topic': 'inventory_levels/update',
+        'x-shopify-hmac-sha256': Buffer.from('forged signature of 32 bytes....').toString('base64'),
+        'x-shopify-event-id': `forged-${Date.now()}`,
+      },
+      body: JSON.stringify({
+        inventory_item_id: 1,
+        location_id: 1,
+        available: 0,
+        updated_at: new Date().toISOString(),
+      }),
+    });
+    expect(forged.status).toBe(401);
+    await moderator.locator('liveshop-moderator-console li.anomaly[data-rule=webhook_bad_signature]').waitFor({
+      timeout: 5_000,
+    });
     await viewer.locator('live-shop [role=tab]#tab-chat').click();
     await viewer.locator('live-shop-chat [part=input]').fill('Is the mug dishwasher safe?');
     await viewer.locator('live-shop-chat [part=send-button]').click();

@@ -143,6 +143,23 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const posRepository = new PosRepository(db);
     const posInbound = new PosInbound(posRepository, inventory, metrics, config);
     const posClients = posClientsOf(config);
+    // Each POS incident the webhook routes and the outbox record reaches the moderators as an anomaly
+    // of the event it concerns; one that names no event (a forged webhook) concerns every open event.
+    posRepository.onIncident = (incident) => {
+      void (async () => {
+        const eventIds = incident.eventId ? [incident.eventId] : await repository.listOpen();
+        for (const eventId of eventIds) {
+          anomalies.report({
+            rule: incident.rule,
+            eventId,
+            severity: incident.severity,
+            ...(incident.sku ? { sku: incident.sku } : {}),
+            message: incident.message,
+            data: { source: 'pos', provider: incident.provider },
+          });
+        }
+      })().catch((error: unknown) => console.error('liveshop: POS incident not raised:', (error as Error).message));
+    };
     events.onPosStockNeeded = async (eventId) => {
       posInbound.forgetLookups();
       const event = await repository.get(eventId);

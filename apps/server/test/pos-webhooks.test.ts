@@ -165,6 +165,10 @@ describe('POS webhooks into a shared event', () => {
     const bad = incidents.body.incidents.filter((i: { rule: string }) => i.rule === 'webhook_bad_signature');
     expect(bad.length).toBeGreaterThanOrEqual(3);
     expect(bad[0]).toMatchObject({ provider: 'shopify', severity: 'warning' });
+    // And the moderators of the open events see it as an anomaly.
+    await eventually(async () =>
+      (await server.anomalies.recent(ev)).some((anomaly) => anomaly.rule === 'webhook_bad_signature'),
+    );
   });
 
   it('applies Square batches (each count by its own time) and the generic webhook', async () => {
@@ -250,6 +254,11 @@ describe('an exclusive allocation', () => {
         (i: { rule: string; eventId?: string }) => i.rule === 'allocation_clamped' && i.eventId === ev,
       ),
     ).toBeDefined();
+    await eventually(async () =>
+      (await server.anomalies.recent(ev)).some(
+        (anomaly) => anomaly.rule === 'allocation_clamped' && anomaly.sku === 'TEE',
+      ),
+    );
   });
 });
 

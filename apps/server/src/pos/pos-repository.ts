@@ -176,6 +176,9 @@ export class PosRepository {
     });
   }
 
+  /** Told of each incident once it is recorded (the server raises it as an anomaly for moderators). */
+  onIncident: (incident: PosIncident) => void = () => undefined;
+
   async recordIncident(incident: PosIncident): Promise<void> {
     await this.db.query(
       'insert into pos_incidents (rule, severity, provider, event_id, sku, message) values ($1, $2, $3, $4, $5, $6)',
@@ -188,6 +191,7 @@ export class PosRepository {
         incident.message,
       ],
     );
+    this.onIncident(incident);
   }
 
   /** The latest incidents, newest first (for the moderator console and `GET /api/admin/pos/incidents`). */
