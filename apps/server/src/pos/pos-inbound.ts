@@ -134,6 +134,9 @@ export class PosInbound {
     delivery: Pick<InventoryDelivery, 'provider' | 'deliveryId' | 'updates' | 'skipped'>,
   ): Promise<AppliedDelivery> {
     const incidents: PosIncident[] = [];
+    // Before the transaction: the embedded database runs one statement at a time, so a read outside
+    // an open transaction would wait for it for ever.
+    const lookups = await this.#lookup();
     const outcome = await this.repository.db.transaction(async (tx) => {
       const result: AppliedDelivery = {
         duplicate: false,
@@ -147,7 +150,7 @@ export class PosInbound {
       }
       const eventsBySku = new Map<string, PosEvent[]>();
       for (const update of delivery.updates) {
-        const applied = await this.#applyUpdate(tx, update, eventsBySku, incidents);
+        const applied = await this.#applyUpdate(tx, lookups, update, eventsBySku, incidents);
         if (applied === 'applied') result.applied += 1;
         else if (applied === 'stale') result.stale += 1;
         else result.unmapped += 1;
@@ -161,11 +164,11 @@ export class PosInbound {
 
   async #applyUpdate(
     tx: SqlExecutor,
+    lookups: { skus: Map<string, string>; locations: Map<string, string> },
     update: PosInventoryUpdate,
     eventsBySku: Map<string, PosEvent[]>,
     incidents: PosIncident[],
   ): Promise<'applied' | 'stale' | 'unmapped'> {
-    const lookups = await this.#lookup();
     const sku = lookups.skus.get(`${update.provider}\n${update.posItemId}`);
     const locationId = lookups.locations.get(`${update.provider}\n${update.posLocationId}`);
     if (!sku || !locationId) return 'unmapped';
