@@ -22,7 +22,6 @@ import { AnomalyStore } from './anomalies/anomaly-store.js';
 import { PosSignals } from './anomalies/pos-signals.js';
 import { DropStore } from './catalog/drop-store.js';
 import { FiguresService } from './figures/figures-service.js';
-import { OrderFigures } from './figures/order-figures.js';
 import { ViewerCounts } from './figures/viewer-counts.js';
 import { ModerationService, restoreBans } from './moderation/moderation-service.js';
 import { ModerationStore } from './moderation/moderation-store.js';
@@ -280,7 +279,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       },
     });
     const viewers = new ViewerCounts(redis, keys, nodeId);
-    const figures = new FiguresService({ redis, keys, inventory, events, viewers, orders: new OrderFigures(db) });
+    const figures = new FiguresService({ redis, keys, inventory, events, viewers, orders });
     const figuresPublisher = new FiguresPublisher({ rooms, viewers, figures, metrics });
     figuresPublisher.start();
     cleanups.push(() => figuresPublisher.stop());

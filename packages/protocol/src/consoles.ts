@@ -107,7 +107,7 @@ export interface ProductFigures {
 
 /**
  * `/host` `figures`: the event's live figures, across every server process. `orders` and
- * `revenueCents` are present only where orders are recorded.
+ * `revenueCents` count confirmed orders (and refunded ones, net of their refunds).
  */
 export interface EventFigures {
   eventId: string;
@@ -118,8 +118,8 @@ export interface EventFigures {
   /** Units held now, and sold, over every product. */
   heldUnits: number;
   soldUnits: number;
-  orders?: number;
-  revenueCents?: number;
+  orders: number;
+  revenueCents: number;
   currency?: string;
   products: ProductFigures[];
   /** Units sold per minute over the last 30 minutes, oldest first (`minute`: epoch ms of its start). */

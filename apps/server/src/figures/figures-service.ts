@@ -2,7 +2,7 @@ import type { InventoryStore, KeyBuilder } from '@liveshop/inventory';
 import type { EventFigures, ProductFigures } from '@liveshop/protocol';
 import type { RedisClient } from '../redis-connection.js';
 import type { EventService } from '../catalog/event-service.js';
-import type { OrderFigures } from './order-figures.js';
+import type { OrderRepository } from '../orders/order-repository.js';
 import type { ViewerCounts } from './viewer-counts.js';
 
 /** How many minutes the sales chart shows. */
@@ -11,8 +11,7 @@ export const SALES_SERIES_MINUTES = 30;
 /**
  * An event's live figures for its host, the same on every process: viewers (summed over
  * processes), each product's allocated, available, held and sold units (Redis), units sold per
- * minute (kept by the anomaly detector from the ledger's commits) and, where orders are recorded,
- * orders and revenue.
+ * minute (kept by the anomaly detector from the ledger's commits), orders and revenue.
  */
 export class FiguresService {
   constructor(
@@ -22,7 +21,7 @@ export class FiguresService {
       inventory: InventoryStore;
       events: EventService;
       viewers: ViewerCounts;
-      orders: OrderFigures;
+      orders: Pick<OrderRepository, 'totals'>;
     },
   ) {}
 
@@ -64,13 +63,11 @@ export class FiguresService {
       soldUnits: products.reduce((sum, product) => sum + product.sold, 0),
       products,
       salesPerMinute,
+      orders: totals.orders,
+      revenueCents: totals.revenueCents,
     };
-    if (totals) {
-      figures.orders = totals.orders;
-      figures.revenueCents = totals.revenueCents;
-      const currency = snapshot.products[0]?.currency;
-      if (currency) figures.currency = currency;
-    }
+    const currency = snapshot.products[0]?.currency;
+    if (currency) figures.currency = currency;
     return figures;
   }
 }

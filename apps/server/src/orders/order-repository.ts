@@ -366,6 +366,16 @@ export class OrderRepository {
     return new Map(rows.map((row) => [row.sku, Number(row.units)]));
   }
 
+  /** The event's taken orders (confirmed, or refunded since) and their revenue net of refunds. */
+  async totals(eventId: string): Promise<{ orders: number; revenueCents: number }> {
+    const { rows } = await this.db.query<{ orders: string | number; revenue: string | number | null }>(
+      `select count(*) as orders, coalesce(sum(total_cents - refunded_cents), 0) as revenue
+         from orders where event_id = $1 and status in ('confirmed', 'refunded')`,
+      [eventId],
+    );
+    return { orders: Number(rows[0]?.orders ?? 0), revenueCents: Number(rows[0]?.revenue ?? 0) };
+  }
+
   /** The refunds of an order, oldest first. */
   async refunds(orderId: string, db: SqlExecutor = this.db): Promise<RefundView[]> {
     const { rows } = await db.query<{
