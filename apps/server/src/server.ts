@@ -5,6 +5,7 @@ import path from 'node:path';
 import { demoPublicDir } from '@liveshop/demo';
 import { InventoryStore } from '@liveshop/inventory';
 import { installTestProviderSchema, PaymentProviders, type PaymentProvidersOptions } from '@liveshop/payments';
+import { POS_PROVIDERS } from '@liveshop/protocol';
 import {
   createShopifyInventoryClient,
   createSquareInventoryClient,
@@ -147,6 +148,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     posRepository.onIncident = (incident) => {
       void (async () => {
         const eventIds = incident.eventId ? [incident.eventId] : await repository.listOpen();
+        if (incident.rule === 'webhook_bad_signature' && isPosProvider(incident.provider)) {
+          // Through the rule's own cooldown: once per provider and event a minute.
+          posSignals.badSignature({ eventIds, provider: incident.provider });
+          return;
+        }
         for (const eventId of eventIds) {
           anomalies.report({
             rule: incident.rule,
@@ -432,3 +438,6 @@ async function closeSockets(io: { close(fn?: (error?: Error) => void): Promise<v
   server.closeAllConnections();
   await closed;
 }
+
+const isPosProvider = (value: string | undefined): value is PosProvider =>
+  (POS_PROVIDERS as readonly (string | undefined)[]).includes(value);

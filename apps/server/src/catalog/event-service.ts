@@ -63,8 +63,8 @@ export class EventService {
     private readonly repository: EventRepository,
     private readonly inventory: InventoryStore,
     private readonly pins: PinStore,
-    private readonly orders?: OrderRepository,
-    private readonly drops?: DropStore,
+    private readonly orders: OrderRepository,
+    private readonly drops: DropStore,
   ) {}
 
   /**
@@ -216,7 +216,7 @@ export class EventService {
    * confirmed orders, less refunds.
    */
   async #restore(tx: SqlExecutor, event: CatalogEvent, allocations: Map<string, number>): Promise<boolean> {
-    const sold = this.orders ? await this.orders.soldUnits(tx, event.id) : new Map<string, number>();
+    const sold = await this.orders.soldUnits(tx, event.id);
     const { restored } = await this.inventory.restoreEvent(event.id, {
       generation: await this.repository.nextGeneration(tx),
       status: event.status,
@@ -338,7 +338,6 @@ export class EventService {
     if (!event.products.some((product) => product.sku === sku)) {
       throw new LiveshopError(ErrorCode.NOT_FOUND, `sku ${sku} is not a product of event ${eventId}`);
     }
-    if (!this.drops) throw new LiveshopError(ErrorCode.UNAVAILABLE, 'drops are not kept by this server');
     await this.drops.set(eventId, sku, startsAt, actor);
     await this.inventory.setOnSaleAt(eventId, sku, startsAt > (await this.inventory.now()) ? startsAt : null);
     this.notifier.drop(eventId, sku, startsAt);
@@ -347,7 +346,6 @@ export class EventService {
 
   /** Writes the event's drops still to come back into Redis (after Redis lost the event). */
   async #restoreDrops(eventId: string): Promise<void> {
-    if (!this.drops) return;
     const now = await this.inventory.now();
     for (const [sku, startsAt] of await this.drops.list(eventId)) {
       if (startsAt > now) await this.inventory.setOnSaleAt(eventId, sku, startsAt);
