@@ -145,7 +145,10 @@ describe.runIf(TEST_DATABASE_URL)('analytics beacons', () => {
     const unknownSku = await post({ session: shop.session, batch: batch(), items });
     expect(unknownSku.status).toBe(404);
     expect(await unknownSku.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
-    const unknownEvent = await post({ session: shop.session, batch: batch(), items: items.slice(0, 1) }, { eventId: 'nope' });
+    const unknownEvent = await post(
+      { session: shop.session, batch: batch(), items: items.slice(0, 1) },
+      { eventId: 'nope' },
+    );
     expect(unknownEvent.status).toBe(404);
     expect(await counts(shop.shopperId)).toMatchObject({ impressions: 0, clicks: 0 });
   });
@@ -159,7 +162,10 @@ describe.runIf(TEST_DATABASE_URL)('analytics beacons', () => {
       [{ session: shop.session, batch: batch(), items: [{ type: 'order', sku: 'TEE', at: 1, totalCents: 100000 }] }],
       [{ session: shop.session, batch: batch(), items: [{ type: 'click', sku: 'TEE', at: 1 }], revenueCents: 5 }],
       [{ session: shop.session, batch: 'x', items: [{ type: 'click', sku: 'TEE', at: 1 }] }],
-      [{ session: shop.session, batch: batch(), items: [{ type: 'click', sku: 'TEE', at: 1 }] }, 'application/x-www-form-urlencoded'],
+      [
+        { session: shop.session, batch: batch(), items: [{ type: 'click', sku: 'TEE', at: 1 }] },
+        'application/x-www-form-urlencoded',
+      ],
     ];
     for (const [body, type] of cases) {
       const response = await post(body, type ? { type } : {});
@@ -185,20 +191,34 @@ describe.runIf(TEST_DATABASE_URL)('analytics beacons', () => {
 
   it('refuses beacons of a viewer who opted out, and of one who never joined', async () => {
     const optedOut = await viewer({ optOut: true });
-    const refused = await post({ session: optedOut.session, batch: batch(), items: [{ type: 'click', sku: 'TEE', at: 1 }] });
+    const refused = await post({
+      session: optedOut.session,
+      batch: batch(),
+      items: [{ type: 'click', sku: 'TEE', at: 1 }],
+    });
     expect(refused.status).toBe(403);
     expect(await refused.json()).toMatchObject({ error: { code: 'FORBIDDEN' } });
     const stranger = await shopper(harness.server);
-    const unjoined = await post({ session: stranger.session, batch: batch(), items: [{ type: 'click', sku: 'TEE', at: 1 }] });
+    const unjoined = await post({
+      session: stranger.session,
+      batch: batch(),
+      items: [{ type: 'click', sku: 'TEE', at: 1 }],
+    });
     expect(unjoined.status).toBe(409);
-    const { rows } = await db.query('select count(*)::int as n from product_clicks where session_id in (select id from viewer_sessions where shopper_id is null)');
+    const { rows } = await db.query(
+      'select count(*)::int as n from product_clicks where session_id in (select id from viewer_sessions where shopper_id is null)',
+    );
     expect(rows[0].n).toBe(0);
   });
 
   it('answers the CORS preflight for POST from an allowed origin, and refuses other origins', async () => {
     const preflight = await fetch(`${url}/api/events/bc/beacons`, {
       method: 'OPTIONS',
-      headers: { origin: ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      headers: {
+        origin: ORIGIN,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe(ORIGIN);
@@ -226,7 +246,11 @@ describe.runIf(TEST_DATABASE_URL)('analytics beacons', () => {
     const shop = await viewer();
     const statuses: number[] = [];
     for (let i = 0; i < 12; i += 1) {
-      const response = await post({ session: shop.session, batch: batch(), items: [{ type: 'impression', sku: 'MUG', at: Date.now() }] });
+      const response = await post({
+        session: shop.session,
+        batch: batch(),
+        items: [{ type: 'impression', sku: 'MUG', at: Date.now() }],
+      });
       statuses.push(response.status);
     }
     expect(statuses.slice(0, 10).every((status) => status === 202)).toBe(true);

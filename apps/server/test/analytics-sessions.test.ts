@@ -144,14 +144,17 @@ describe.runIf(TEST_DATABASE_URL)('analytics sessions', () => {
     const a = await shopper(harness.server);
     const b = await shopper(harness.server);
     const c = await shopper(harness.server, b.session);
-    for (const viewer of [a, b, c]) expect((await request(viewer.socket, 'join', { eventId: 'an-sample' })).ok).toBe(true);
+    for (const viewer of [a, b, c])
+      expect((await request(viewer.socket, 'join', { eventId: 'an-sample' })).ok).toBe(true);
     await harness.server.analytics.flush();
     a.socket.disconnect();
     await eventually(async () => (await sessionsOf('an-sample')).some((row) => row.ended_at !== null));
     const minute = Math.floor(Date.now() / 60_000) * 60_000;
     await harness.server.analytics.sample(minute);
     await harness.server.analytics.flush();
-    const samples = await db.query('select viewers, peak_viewers from viewer_samples where event_id = $1', ['an-sample']);
+    const samples = await db.query('select viewers, peak_viewers from viewer_samples where event_id = $1', [
+      'an-sample',
+    ]);
     // Two sessions were watching at once (b's two tabs are one); one is left.
     expect(samples.rows).toEqual([{ viewers: 1, peak_viewers: 2 }]);
     const stock = await db.query('select sku, available from stock_samples where event_id = $1 order by sku', [

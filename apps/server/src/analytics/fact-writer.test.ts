@@ -54,7 +54,9 @@ describe('FactWriter', () => {
     const { rows } = await db.query<{ id: string; started_at: Date; last_seen_at: Date; ended_at: Date | null }>(
       'select id, started_at, last_seen_at, ended_at from viewer_sessions order by id',
     );
-    expect(rows.map((row) => [row.id, row.started_at.getTime(), row.last_seen_at.getTime(), row.ended_at?.getTime()])).toEqual([
+    expect(
+      rows.map((row) => [row.id, row.started_at.getTime(), row.last_seen_at.getTime(), row.ended_at?.getTime()]),
+    ).toEqual([
       ['a', 1_000, 5_000, 5_000],
       ['b', 2_000, 2_000, undefined],
     ]);
