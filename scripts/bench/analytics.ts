@@ -158,18 +158,18 @@ async function main(): Promise<void> {
   progress(`Redis: ${redis.kind} ${redis.url}`);
   const databaseUrl = flags['database-url'];
   const targets: Labelled[] = [];
-  for (const label of ['on', 'off'] as const) {
-    const schema = databaseUrl ? `bench_analytics_${label}_${randomBytes(3).toString('hex')}` : undefined;
-    const target = await startRealTarget({
-      shopperReservesPerSecond: 1_000,
-      analytics: label === 'on',
-      ...(databaseUrl && { databaseUrl, dbSchema: schema }),
-    });
-    targets.push({ label, target, ...(schema && { schema }) });
-  }
-  progress(`servers up: ${targets.map((t) => `analytics ${t.label} pid ${t.target.server.pid}`).join(', ')}`);
   const samples: Sample[] = [];
   try {
+    for (const label of ['on', 'off'] as const) {
+      const schema = databaseUrl ? `bench_analytics_${label}_${randomBytes(3).toString('hex')}` : undefined;
+      const target = await startRealTarget({
+        shopperReservesPerSecond: 1_000,
+        analytics: label === 'on',
+        ...(databaseUrl && { databaseUrl, dbSchema: schema }),
+      });
+      targets.push({ label, target, ...(schema && { schema }) });
+    }
+    progress(`servers up: ${targets.map((t) => `analytics ${t.label} pid ${t.target.server.pid}`).join(', ')}`);
     const generator = await LoadGenerator.start(2);
     try {
       for (let n = 1; n <= num('rounds'); n += 1) {
