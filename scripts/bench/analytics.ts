@@ -13,8 +13,9 @@ import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { LoadGenerator } from './load/generator.js';
 import { setupBenchRedis } from './lib/bench-redis.js';
+import { cpuMs } from './lib/cpu.js';
 import { fmt, fmtCounts, fmtInt, printTable, progress, writeBenchJson, type Row } from './lib/report.js';
-import { median, summarize } from './lib/stats.js';
+import { median, nowMs, summarize } from './lib/stats.js';
 import { startRealTarget, type BenchTarget } from './lib/targets.js';
 
 const { values: flags } = parseArgs({
@@ -63,6 +64,8 @@ interface Sample {
   p99: number;
   outcomes: Record<string, number>;
   beacons: Record<string, number>;
+  /** The server process's CPU time per acknowledged reserve in the measured window, µs (beacons and sessions included). */
+  cpuUsPerReserve: number;
 }
 
 /** A viewer of the bench's own: joins over socket.io, then posts beacons with its session. */
@@ -138,7 +141,13 @@ async function round(generator: LoadGenerator, { label, target }: Labelled, n: n
     viewers.map((viewer) => viewer.session),
     loop,
   );
+  // CPU is read over the measured window only (after the warm-up).
+  await new Promise((resolve) => setTimeout(resolve, num('warmup-ms')));
+  const cpuBefore = cpuMs(target.server.pid);
+  const windowStart = nowMs();
   const result = await loop;
+  const windowMs = nowMs() - windowStart;
+  const cpuUsed = cpuMs(target.server.pid) - cpuBefore;
   const answered = await beacons;
   await generator.disconnect();
   for (const viewer of viewers) viewer.socket.disconnect();
@@ -150,6 +159,7 @@ async function round(generator: LoadGenerator, { label, target }: Labelled, n: n
     p99: latency.p99,
     outcomes: result.outcomes,
     beacons: answered,
+    cpuUsPerReserve: (cpuUsed * 1000) / (result.throughput * (windowMs / 1000)),
   };
 }
 
@@ -178,7 +188,7 @@ async function main(): Promise<void> {
           progress(`round ${n}: analytics ${labelled.label}`);
           const sample = await round(generator, labelled, n);
           progress(
-            `  ${fmtInt(sample.throughput)} reserves/s, p50 ${fmt(sample.p50)} ms, p99 ${fmt(sample.p99)} ms, ${fmtCounts(sample.outcomes)}; beacons ${fmtCounts(sample.beacons)}`,
+            `  ${fmtInt(sample.throughput)} reserves/s, server ${fmtInt(sample.cpuUsPerReserve)} µs CPU per reserve, p50 ${fmt(sample.p50)} ms, p99 ${fmt(sample.p99)} ms, ${fmtCounts(sample.outcomes)}; beacons ${fmtCounts(sample.beacons)}`,
           );
           samples.push(sample);
         }
@@ -221,6 +231,14 @@ function report(samples: Sample[]): void {
     rows.push({
       what: `analytics ${label}: ack p50 / p99 (ms, median of runs)`,
       measured: `${fmt(median(runs.map((s) => s.p50)))} / ${fmt(median(runs.map((s) => s.p99)))}`,
+      target: '',
+    });
+  }
+  for (const label of ['on', 'off']) {
+    const runs = of(label);
+    rows.push({
+      what: `analytics ${label}: server CPU per reserve (µs, median of runs)`,
+      measured: `${fmtInt(median(runs.map((s) => s.cpuUsPerReserve)))} [${runs.map((s) => fmtInt(s.cpuUsPerReserve)).join(', ')}]`,
       target: '',
     });
   }
