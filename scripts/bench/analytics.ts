@@ -22,6 +22,7 @@ const { values: flags } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
     rounds: { type: 'string', default: '3' },
+    'warmup-rounds': { type: 'string', default: '1' },
     clients: { type: 'string', default: '256' },
     'beacon-viewers': { type: 'string', default: '50' },
     'warmup-ms': { type: 'string', default: '2000' },
@@ -35,6 +36,7 @@ const { values: flags } = parseArgs({
 if (flags.help) {
   console.log(`pnpm bench:analytics [flags]
   --rounds=3              rounds per server (interleaved)
+  --warmup-rounds=1       rounds per server run first and not counted (JIT, pools, caches)
   --clients=256           clients that join the event, then reserve in a closed loop
   --beacon-viewers=50     viewers posting a beacon (5 impressions, 2 clicks) every second meanwhile
   --warmup-ms=2000 --duration-ms=6000   warm-up and measured window of the reserve loop
@@ -182,15 +184,15 @@ async function main(): Promise<void> {
     progress(`servers up: ${targets.map((t) => `analytics ${t.label} pid ${t.target.server.pid}`).join(', ')}`);
     const generator = await LoadGenerator.start(2);
     try {
-      for (let n = 1; n <= num('rounds'); n += 1) {
+      for (let n = 1 - num('warmup-rounds'); n <= num('rounds'); n += 1) {
         // Alternate which goes first, so neither always runs on a warmer machine.
         for (const labelled of n % 2 === 1 ? targets : [...targets].reverse()) {
-          progress(`round ${n}: analytics ${labelled.label}`);
+          progress(`${n < 1 ? 'warm-up' : `round ${n}`}: analytics ${labelled.label}`);
           const sample = await round(generator, labelled, n);
           progress(
             `  ${fmtInt(sample.throughput)} reserves/s, server ${fmtInt(sample.cpuUsPerReserve)} µs CPU per reserve, p50 ${fmt(sample.p50)} ms, p99 ${fmt(sample.p99)} ms, ${fmtCounts(sample.outcomes)}; beacons ${fmtCounts(sample.beacons)}`,
           );
-          samples.push(sample);
+          if (n >= 1) samples.push(sample);
         }
       }
     } finally {
