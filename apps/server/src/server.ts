@@ -13,6 +13,7 @@ import {
   type PosProvider,
 } from '@liveshop/pos';
 import createDebug from 'debug';
+import { CustomerResolver } from './analytics/customer-resolver.js';
 import { ShopperSessions } from './auth/shopper-session.js';
 import { sharedSigningSecret } from './auth/signing-secret.js';
 import { Signer } from './auth/signing.js';
@@ -141,7 +142,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const moderationStore = new ModerationStore(db);
     events.onRestored = (eventId) => restoreBans(moderationStore, inventory, eventId);
     const posRepository = new PosRepository(db);
-    const posInbound = new PosInbound(posRepository, inventory, metrics, config);
+    const identity = new CustomerResolver(db, { defaultCallingCode: config.phoneCallingCode });
+    const posInbound = new PosInbound(posRepository, inventory, metrics, identity, config);
     const posClients = posClientsOf(config);
     // Each POS incident the webhook routes and the outbox record reaches the moderators as an anomaly
     // of the event it concerns; one that names no event (a forged webhook) concerns every open event.
@@ -209,7 +211,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     if (config.stripe) paymentOptions.stripe = config.stripe;
     const payments = new PaymentProviders(paymentOptions);
     const checkout = new CheckoutService(
-      { inventory, events, orders, locations, payments },
+      { inventory, events, orders, locations, payments, identity },
       {
         paymentWindowMs: config.checkoutPaymentWindowMs,
         holdCapMs: config.checkoutHoldCapMs,
