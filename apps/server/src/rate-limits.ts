@@ -18,7 +18,10 @@ export interface RateLimitSettings {
 }
 
 /** The actions limited, as they appear in `liveshop_rate_limited_total{limit}` and messages. */
-type Action = 'reserve' | 'release' | 'join' | 'leave' | 'chat' | 'session' | 'event';
+type Action = 'reserve' | 'release' | 'join' | 'leave' | 'chat' | 'session' | 'event' | 'beacon';
+
+/** Beacons per 10 seconds per shopper session: the widget sends one every few seconds at most. */
+const BEACONS_PER_10_SECONDS = 10;
 
 /**
  * Fixed-window limits per shopper session and per client IP.
@@ -55,11 +58,12 @@ export class RateLimits {
       release: new WindowCounter(settings.shopperReservesPerSecond, 1_000),
       join: new WindowCounter(settings.shopperJoinsPer10Seconds, 10_000),
       leave: new WindowCounter(settings.shopperJoinsPer10Seconds, 10_000),
+      beacon: new WindowCounter(BEACONS_PER_10_SECONDS, 10_000),
     };
     this.#chatShopper = limiter('chat-shopper', settings.shopperChatPer10Seconds, 10);
     const perIp = settings.ipRateLimitPerSecond;
     if (perIp > 0) {
-      for (const action of ['reserve', 'release', 'join', 'leave', 'chat', 'event'] as const) {
+      for (const action of ['reserve', 'release', 'join', 'leave', 'chat', 'event', 'beacon'] as const) {
         this.#perIp[action] = limiter(`${action}-ip`, perIp, 1);
       }
       this.#perIp.session = limiter('session-ip', settings.sessionsPerIpPerMinute, 60);
@@ -87,6 +91,11 @@ export class RateLimits {
 
   leave(senderId: string, ip: string): Promise<void> | undefined {
     return this.#request('leave', senderId, ip);
+  }
+
+  /** Throws (or rejects with) `RATE_LIMITED` when this shopper or IP sent too many analytics beacons. */
+  beacon(shopperId: string, ip: string): Promise<void> | undefined {
+    return this.#request('beacon', shopperId, ip);
   }
 
   /** Rejects with `RATE_LIMITED` when this sender or IP chatted too often. */

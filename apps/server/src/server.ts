@@ -13,6 +13,7 @@ import {
   type PosProvider,
 } from '@liveshop/pos';
 import createDebug from 'debug';
+import { Analytics, AnalyticsOff, type AnalyticsRecording } from './analytics/analytics.js';
 import { CustomerResolver } from './analytics/customer-resolver.js';
 import { ShopperSessions } from './auth/shopper-session.js';
 import { sharedSigningSecret } from './auth/signing-secret.js';
@@ -76,6 +77,8 @@ export interface RunningServer {
   adminKey: string | undefined;
   /** The anomaly signal API (`raise`), for sources outside the ledger. */
   anomalies: Anomalies;
+  /** Analytics of this process: `flush()` writes what it recorded so far. */
+  analytics: AnalyticsRecording;
   /** The POS rules' typed signals, for the webhook routes and the sync outbox. */
   posSignals: PosSignals;
   /** The anomaly detector of this process (running only while it holds the lock), when workers run here. */
@@ -231,6 +234,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }
 
     const limits = new RateLimits(redis, keys, config, metrics);
+    const analytics: AnalyticsRecording = config.analytics
+      ? new Analytics({
+          db,
+          redis,
+          keys,
+          metrics,
+          nodeId,
+          stockOf: async (eventId) => (await events.snapshot(eventId)).products,
+          visitGapMs: config.analyticsVisitGapMs,
+        })
+      : new AnalyticsOff();
+    if (analytics instanceof Analytics) analytics.start();
+    // Closed after the sockets (cleanups run in reverse), so their disconnects are written.
+    cleanups.push(() => analytics.close());
     const tokenSockets: TokenSockets = { disconnect: () => undefined };
     const app = createApp({
       redis,
@@ -246,6 +263,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       inventory,
       tokenRegistry,
       tokenSockets,
+      sessions,
+      analytics,
       adminKey: config.adminKey,
       metricsKey: config.metricsKey,
       metricsElsewhere: config.metricsPort !== undefined,
@@ -268,7 +287,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const rooms = new EventRooms(sockets.all);
     events.notifier = {
       status: (eventId, status) => rooms.emit(eventId, 'status', { eventId, status }),
-      pinned: (eventId, skus) => rooms.emit(eventId, 'pinned', { eventId, skus }),
+      pinned: (eventId, skus) => {
+        rooms.emit(eventId, 'pinned', { eventId, skus });
+        analytics.pinned(eventId, skus);
+      },
       drop: (eventId, sku, startsAt) => rooms.emit(eventId, 'drop', { eventId, sku, startsAt }),
     };
     tokenSockets.disconnect = (tokenId) => disconnectToken(sockets, tokenId);
@@ -337,6 +359,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       moderation,
       anomalies,
       figures,
+      analytics,
     };
     registerShopNamespace(sockets.shop, ctx);
     registerStaffNamespaces({ host: sockets.host, moderator: sockets.moderator }, ctx);
@@ -365,6 +388,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       metricsUrl,
       settleOrders: () => orderReconciler.settleNow(),
       anomalies,
+      analytics,
       posSignals,
       detector,
       issueStaffToken,

@@ -181,6 +181,19 @@ export class KeyBuilder {
     return `${this.event(eventId)}viewers`;
   }
 
+  /**
+   * String: `<session id>|<started epoch ms>|<1 when opted out, else 0>`, the shopper's current visit
+   * to the event (an analytics session); it expires 30 minutes after the shopper was last seen.
+   */
+  visit(eventId: string, shopperId: string): string {
+    return `${this.event(eventId)}visit:${shopperId}`;
+  }
+
+  /** String: set when a beacon batch of a session was stored, so a replayed batch stores nothing. */
+  beaconBatch(eventId: string, sessionId: string, batchId: string): string {
+    return `${this.event(eventId)}beacon:${sessionId}:${batchId}`;
+  }
+
   /** Hash: epoch ms of a minute's start → units sold in it (kept by the anomaly detector). */
   salesPerMinute(eventId: string): string {
     return `${this.event(eventId)}sales-per-minute`;

@@ -7,3 +7,4 @@ export * from './consoles.js';
 export * from './validate.js';
 export * from './checkout.js';
 export * from './pos.js';
+export * from './analytics.js';

@@ -35,6 +35,12 @@ export interface StaffAuth {
 }
 
 export const joinPayload = z.strictObject({ eventId: eventIdSchema });
+/**
+ * A `/shop` join. `optOut: true` when the viewer opted out of analytics (the widget's
+ * `analytics="off"` or its consent hook): the visit is counted, but no shopper id is stored with it
+ * and the widget sends no beacons.
+ */
+export const shopJoinPayload = joinPayload.extend({ optOut: z.boolean().optional() });
 export const reservePayload = z.strictObject({
   eventId: eventIdSchema,
   sku: skuSchema,
@@ -63,6 +69,7 @@ export const pinPayload = z.strictObject({
 export const statusPayload = z.strictObject({ eventId: eventIdSchema, status: z.enum(EVENT_STATUSES) });
 
 export type JoinPayload = z.infer<typeof joinPayload>;
+export type ShopJoinPayload = z.infer<typeof shopJoinPayload>;
 export type ReservePayload = z.infer<typeof reservePayload>;
 export type ReleasePayload = z.infer<typeof releasePayload>;
 export type ChatSendPayload = z.infer<typeof chatSendPayload>;
@@ -145,7 +152,7 @@ export interface ReleaseAck {
 
 /** `/shop`: client → server. */
 export interface ShopClientToServerEvents {
-  join: (payload: JoinPayload, ack: AckFn<JoinAck>) => void;
+  join: (payload: ShopJoinPayload, ack: AckFn<JoinAck>) => void;
   leave: (payload: JoinPayload, ack?: AckFn) => void;
   reserve: (payload: ReservePayload, ack: AckFn<ReserveAck>) => void;
   release: (payload: ReleasePayload, ack: AckFn<ReleaseAck>) => void;

@@ -145,6 +145,13 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
     meaning: 'run the background workers (the hold sweeper) in this process; the stock fan-out always runs',
   },
   {
+    name: 'LIVESHOP_ANALYTICS',
+    option: 'analytics',
+    schema: read.onOff,
+    meaning:
+      'record analytics facts (viewer sessions, samples, pins, beacons) in the database; off, beacons are answered `204` and stored nowhere',
+  },
+  {
     name: 'LIVESHOP_PROCESSES',
     option: 'processes',
     schema: read.wholeNumber,

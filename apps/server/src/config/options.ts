@@ -56,6 +56,11 @@ export interface ServerOptions {
    * always runs: it is what serves this process's viewers.
    */
   workers?: boolean;
+  /**
+   * Record analytics facts: viewer sessions, viewer and stock samples, pin history, beacons. Default
+   * true; off, nothing is recorded and beacons are answered `204` without being stored.
+   */
+  analytics?: boolean;
   /** How many recent chat messages a join returns. Default 50. */
   chatHistory?: number;
   /** Shortest gap between two `stock` messages to one event room. Default 100 ms. */
@@ -89,6 +94,8 @@ export interface ServerOptions {
   orderReconcileIntervalMs?: number;
   /** Tests only: called after each checkout step; throwing stops the checkout there, as a crash would. */
   checkoutFaults?: CheckoutFaultHook;
+  /** Tests only: how long a viewer may be away and still be in the same analytics session. Default 30 min. */
+  analyticsVisitGapMs?: number;
   /** Shopify app's client secret: verifies `POST /webhooks/shopify`. Unset: that webhook answers 401 (demo: a demo secret). */
   shopifyWebhookSecret?: string;
   /** Square subscription's signature key: verifies `POST /webhooks/square` (with `squareWebhookUrl`). */
@@ -152,6 +159,7 @@ const optionsSchema = z.strictObject({
   allowedOrigins: z.array(z.url()).default([]),
   demo: z.boolean().default(false),
   workers: z.boolean().default(true),
+  analytics: z.boolean().default(true),
   chatHistory: z.number().int().min(0).max(500).default(50),
   stockIntervalMs: z.number().int().min(0).max(10_000).default(100),
   demoStream: z.boolean().default(true),
@@ -165,6 +173,7 @@ const optionsSchema = z.strictObject({
   checkoutHoldCapMs: z.number().int().min(0).max(1_800_000).default(120_000),
   orderReconcileIntervalMs: z.number().int().min(100).max(3_600_000).default(60_000),
   checkoutFaults: z.custom<CheckoutFaultHook>((value) => typeof value === 'function').optional(),
+  analyticsVisitGapMs: z.number().int().min(100).max(86_400_000).default(30 * 60_000),
   shopifyWebhookSecret: z.string().min(1).optional(),
   squareSignatureKey: z.string().min(1).optional(),
   squareWebhookUrl: z.url().optional(),

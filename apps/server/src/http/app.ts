@@ -17,6 +17,9 @@ import { apiNotFound, errorHandler } from './error-handler.js';
 import { healthRouter } from './health-router.js';
 import { metricsRouter } from './metrics-router.js';
 import { publicRouter } from './public-router.js';
+import { beaconRouter } from './beacon-router.js';
+import type { AnalyticsRecording } from '../analytics/analytics.js';
+import type { ShopperSessions } from '../auth/shopper-session.js';
 import { publicCors, securityHeaders } from './security.js';
 import { staticRouter, type StaticDirs } from './static-assets.js';
 import { posAdminRouter, type PosAdminDeps } from './pos-admin-router.js';
@@ -36,6 +39,8 @@ export interface AppDeps {
   inventory: InventoryStore;
   tokenRegistry: StaffTokenRegistry;
   tokenSockets: TokenSockets;
+  sessions: ShopperSessions;
+  analytics: AnalyticsRecording;
   adminKey?: string;
   metricsKey?: string;
   /** `/metrics` is served by {@link createMonitoringApp} on another port instead. */
@@ -70,6 +75,8 @@ export function createApp(deps: AppDeps): Express {
     posAdminRouter(deps.pos),
     adminRouter(deps),
   );
+  // Before the read API: its own CORS (POST) and body parser (text/plain, which sendBeacon sends).
+  app.use('/api', beaconRouter({ ...deps, keys: deps.inventory.keys }));
   app.use('/api', publicCors(deps.allowedOrigins), express.json({ limit: API_BODY_LIMIT }), publicRouter(deps));
   app.use('/api', apiNotFound);
 

@@ -32,21 +32,22 @@ export function securityHeaders(): RequestHandler {
 }
 
 /**
- * CORS for the public read API and the widget bundle: any origin when no allowlist is set, else
- * only listed ones. Credentials are never used (sessions travel in the socket handshake).
+ * CORS for the public API and the widget bundle: any origin when no allowlist is set, else only
+ * listed ones. Credentials are never used (sessions travel in the socket handshake, or in a
+ * beacon's body). The read API allows `GET`; a route taking posts (beacons) passes `'POST'`, and
+ * its preflight then also allows the `content-type` header.
  */
-export function publicCors(allowedOrigins: string[]): RequestHandler {
+export function publicCors(allowedOrigins: string[], method: 'GET' | 'POST' = 'GET'): RequestHandler {
   const allowed = new Set(allowedOrigins);
+  const methods = method === 'GET' ? 'GET, HEAD, OPTIONS' : 'POST, OPTIONS';
   return (req, res, next) => {
     const origin = req.get('origin');
     if (allowed.size === 0) res.set('access-control-allow-origin', '*');
     else if (origin && allowed.has(origin)) res.set('access-control-allow-origin', origin).vary('origin');
     if (req.method === 'OPTIONS') {
-      res
-        .set('access-control-allow-methods', 'GET, HEAD, OPTIONS')
-        .set('access-control-max-age', '600')
-        .status(204)
-        .end();
+      res.set('access-control-allow-methods', methods).set('access-control-max-age', '600');
+      if (method === 'POST') res.set('access-control-allow-headers', 'content-type');
+      res.status(204).end();
       return;
     }
     next();

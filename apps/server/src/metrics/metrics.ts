@@ -22,6 +22,24 @@ export class ServerMetrics {
     },
   });
 
+  /** Read at scrape time; set by analytics. */
+  analyticsPending: () => number = () => 0;
+
+  readonly analyticsBuffered: Gauge = new Gauge({
+    name: 'liveshop_analytics_facts_pending',
+    help: 'Analytics facts recorded by this process and not yet written to the database',
+    registers: [this.registry],
+    collect: () => {
+      this.analyticsBuffered.set(this.analyticsPending());
+    },
+  });
+
+  readonly analyticsDropped = new Counter({
+    name: 'liveshop_analytics_facts_dropped_total',
+    help: 'Analytics facts dropped (the oldest first) because the database could not take them and the buffer was full',
+    registers: [this.registry],
+  });
+
   readonly reserveOutcomes = new Counter({
     name: 'liveshop_reserve_total',
     help: 'Reserve requests answered, by outcome (ok or the error code)',

@@ -1,4 +1,5 @@
 import type { InventoryStore } from '@liveshop/inventory';
+import type { AnalyticsRecording } from '../analytics/analytics.js';
 import type { ShopperSessions } from '../auth/shopper-session.js';
 import type { StaffTokens } from '../auth/staff-token.js';
 import type { EventService } from '../catalog/event-service.js';
@@ -33,4 +34,5 @@ export interface RealtimeContext {
   moderation: ModerationService;
   anomalies: Anomalies;
   figures: FiguresService;
+  analytics: AnalyticsRecording;
 }

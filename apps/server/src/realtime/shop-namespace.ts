@@ -49,6 +49,7 @@ export function registerShopNamespace(shop: ShopNamespace, ctx: RealtimeContext)
     socket.emit('session', { session: ctx.sessions.tokenFor(shopperId), shopperId });
     // Moderators find a shopper's connections (and their IPs) through this room, on every process.
     void socket.join(shopperRoom(shopperId));
+    socket.on('disconnect', () => ctx.analytics.disconnected(socket.id));
     serveRequests(socket, SHOP_REQUESTS, { ctx, socket, shopperId, ip }, (event) =>
       STAFF_ONLY.has(event)
         ? { code: ErrorCode.UNAUTHORIZED, message: `${event} needs a host or moderator token on /host or /moderator` }

@@ -5,11 +5,13 @@ import {
   checkoutPayload,
   joinPayload,
   parseInput,
+  shopJoinPayload,
   releasePayload,
   reservePayload,
   type ShopClientToServerEvents,
 } from '@liveshop/protocol';
 import type { z } from 'zod';
+import { deviceClassOf } from '../analytics/device-class.js';
 import type { RealtimeContext } from './context.js';
 import { sendChat, shopperDisplayName } from './chat.js';
 import { roomOf } from './event-rooms.js';
@@ -38,10 +40,18 @@ const checkedBy =
  */
 export const SHOP_REQUESTS: RequestTable<ShopClientToServerEvents, ShopperConnection> = {
   join: {
-    parse: checkedBy(joinPayload),
-    handle: async ({ eventId }, { ctx, socket, shopperId, ip }) => {
+    parse: checkedBy(shopJoinPayload),
+    handle: async ({ eventId, optOut }, { ctx, socket, shopperId, ip }) => {
       await ctx.limits.join(shopperId, ip);
-      return joinEvent(ctx, socket, eventId, shopperId);
+      const joined = await joinEvent(ctx, socket, eventId, shopperId);
+      // A socket gone while it joined has had its disconnect already: recorded now, it would stay open.
+      if (socket.connected) {
+        ctx.analytics.joined(socket.id, eventId, shopperId, {
+          device: deviceClassOf(socket.handshake.headers['user-agent']),
+          optedOut: optOut === true,
+        });
+      }
+      return joined;
     },
   },
 
@@ -50,6 +60,7 @@ export const SHOP_REQUESTS: RequestTable<ShopClientToServerEvents, ShopperConnec
     handle: async ({ eventId }, { ctx, socket, shopperId, ip }) => {
       await ctx.limits.leave(shopperId, ip);
       await socket.leave(roomOf(eventId));
+      ctx.analytics.left(socket.id, eventId);
       return { ok: true };
     },
   },
