@@ -19,7 +19,7 @@ describe.each(targets)('customer resolver on $name', ({ url }) => {
     db = await openSqlStore({
       databaseUrl: url,
       dataDir: '',
-      dbSchema: url.startsWith('postgres') ? schema : undefined,
+      dbSchema: url.startsWith('postgres') ? schema : 'public',
     });
     resolver = new CustomerResolver(db, { defaultCallingCode: '1' });
   });
