@@ -15,6 +15,8 @@ import {
 import createDebug from 'debug';
 import { Analytics, AnalyticsOff, type AnalyticsRecording } from './analytics/analytics.js';
 import { CustomerResolver } from './analytics/customer-resolver.js';
+import { HoldCounts } from './analytics/hold-counts.js';
+import { EventReport } from './analytics/event-report.js';
 import { ShopperSessions } from './auth/shopper-session.js';
 import { sharedSigningSecret } from './auth/signing-secret.js';
 import { Signer } from './auth/signing.js';
@@ -249,6 +251,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     // Closed after the sockets (cleanups run in reverse), so their disconnects are written.
     cleanups.push(() => analytics.close());
     const tokenSockets: TokenSockets = { disconnect: () => undefined };
+    const viewers = new ViewerCounts(redis, keys, nodeId);
+    const reports = new EventReport({
+      db,
+      events,
+      inventory,
+      viewersNow: (eventId) => viewers.total(eventId),
+      influenceWindowHours: config.influenceWindowHours,
+    });
     const app = createApp({
       redis,
       db,
@@ -265,6 +275,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       tokenSockets,
       sessions,
       analytics,
+      reports,
       adminKey: config.adminKey,
       metricsKey: config.metricsKey,
       metricsElsewhere: config.metricsPort !== undefined,
@@ -308,7 +319,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         return [...new Set(found.map((socket) => socket.data.ip).filter(Boolean))];
       },
     });
-    const viewers = new ViewerCounts(redis, keys, nodeId);
     const figures = new FiguresService({ redis, keys, inventory, events, viewers, orders });
     const figuresPublisher = new FiguresPublisher({ rooms, viewers, figures, metrics });
     figuresPublisher.start();
@@ -328,7 +338,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       const sweeper = new HoldSweeper({ redis, inventory, repository, keys, metrics, nodeId });
       sweeper.start();
       cleanups.push(() => sweeper.stop());
-      detector = new AnomalyDetector({ redis, keys, repository, anomalies, metrics, nodeId });
+      detector = new AnomalyDetector({
+        redis,
+        keys,
+        repository,
+        anomalies,
+        metrics,
+        nodeId,
+        holds: new HoldCounts(db),
+      });
       detector.start();
       cleanups.push(() => detector!.stop());
       const outbox = new PosOutbox(
@@ -360,6 +378,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       anomalies,
       figures,
       analytics,
+      reports,
     };
     registerShopNamespace(sockets.shop, ctx);
     registerStaffNamespaces({ host: sockets.host, moderator: sockets.moderator }, ctx);

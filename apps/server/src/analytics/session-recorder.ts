@@ -96,7 +96,14 @@ export class SessionRecorder {
     const { writer, nodeId } = this.parts;
     for (const [eventId, viewers] of this.#events) {
       const count = viewers.sessions.size;
-      writer.add({ kind: 'viewers', eventId, minute, nodeId, viewers: count, peakViewers: Math.max(viewers.peak, count) });
+      writer.add({
+        kind: 'viewers',
+        eventId,
+        minute,
+        nodeId,
+        viewers: count,
+        peakViewers: Math.max(viewers.peak, count),
+      });
       viewers.peak = count;
       if (count === 0) this.#events.delete(eventId);
     }

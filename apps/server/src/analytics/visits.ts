@@ -40,7 +40,9 @@ export class Visits {
     const key = this.keys.visit(eventId, shopperId);
     const fresh: Visit = { sessionId: `v${randomBytes(12).toString('base64url')}`, startedAt: now, optedOut };
     // SET NX GET (Redis 7): sets the new visit unless one runs, and answers the running one.
-    const running = decode((await this.redis.call('set', key, encode(fresh), 'NX', 'GET', 'PX', this.gapMs)) as string | null);
+    const running = decode(
+      (await this.redis.call('set', key, encode(fresh), 'NX', 'GET', 'PX', this.gapMs)) as string | null,
+    );
     if (!running) return fresh;
     await this.redis.pexpire(key, this.gapMs);
     return running;

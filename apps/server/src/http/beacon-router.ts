@@ -61,7 +61,8 @@ export function beaconRouter(deps: BeaconDeps): Router {
       const event = await deps.events.require(eventId);
       const known = new Set(event.products.map((product) => product.sku));
       const unknown = body.items.find((item) => !known.has(item.sku));
-      if (unknown) throw new LiveshopError(ErrorCode.NOT_FOUND, `sku ${unknown.sku} is not a product of event ${eventId}`);
+      if (unknown)
+        throw new LiveshopError(ErrorCode.NOT_FOUND, `sku ${unknown.sku} is not a product of event ${eventId}`);
       const { analytics } = deps;
       if (!analytics.enabled) {
         res.status(204).end();
