@@ -54,3 +54,5 @@ export type AnalyticsPayload = z.infer<typeof analyticsPayload>;
 
 /** `?format=json` (default) or `?format=csv` on the admin route. */
 export const analyticsQuery = z.strictObject({ format: z.enum(['json', 'csv']).optional() });
+
+export { analyticsCsv, ANALYTICS_CSV_COLUMNS } from './analytics-csv.js';

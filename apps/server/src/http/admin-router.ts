@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import {
   adminCommitBody,
+  analyticsCsv,
   analyticsQuery,
   createEventBody,
   ErrorCode,
@@ -16,7 +17,7 @@ import {
   setStockBody,
 } from '@liveshop/protocol';
 import { z } from 'zod';
-import { analyticsCsv, type EventReport } from '../analytics/event-report.js';
+import type { EventReport } from '../analytics/event-report.js';
 import type { StaffTokenRegistry } from '../auth/staff-token-registry.js';
 import type { StaffTokens } from '../auth/staff-token.js';
 import type { EventService } from '../catalog/event-service.js';
