@@ -77,7 +77,7 @@ describe('host reports', () => {
     const { token } = await server.issueStaffToken('host', 'demo');
     const hostSocket = io(`${server.url}/host`, { transports: ['websocket'], forceNew: true, auth: { token } });
     sockets.push(hostSocket);
-    await new Promise((resolve) => hostSocket.once('connect', resolve));
+    await new Promise<void>((resolve) => hostSocket.once('connect', () => resolve()));
     expect((await ask(hostSocket, 'join', { eventId: 'demo' })).ok).toBe(true);
     const pin = async (skus: string[]) =>
       expect((await ask(hostSocket, 'pin', { eventId: 'demo', skus })).ok).toBe(true);

@@ -12,7 +12,7 @@ export interface AnalyticsReply {
 
 const PIN_COLOURS = ['#2563eb', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04'];
 const time = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-const percent = (ratio: number) => `${(ratio * 100).toFixed(ratio * 100 < 10 ? 1 : 0)}%`;
+const percent = (ratio: number) => `${(ratio * 100).toFixed(1)}%`;
 
 /**
  * @summary The show's reports: the analytics the admin API answers (viewers, orders, direct and
@@ -253,7 +253,10 @@ export class LiveshopAnalyticsReport extends LitElement {
       borderColor: PIN_COLOURS[row % PIN_COLOURS.length],
       backgroundColor: PIN_COLOURS[row % PIN_COLOURS.length],
       borderWidth: 6,
-      pointRadius: 0,
+      // A pin within one minute is a single point: drawn as a short bar of its own.
+      pointStyle: 'line' as const,
+      pointRadius: 10,
+      pointBorderWidth: 6,
       spanGaps: false,
     }));
     const stockMinutes = [...new Set(series.stock.flatMap((s) => s.points.map((p) => p.minute)))].sort((a, b) => a - b);
