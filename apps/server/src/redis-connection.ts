@@ -34,8 +34,16 @@ const RESILIENT: RedisOptions = {
  */
 export async function connectRedis(url: string): Promise<RedisClient> {
   const redis: RedisClient = isClusterUrl(url)
-    ? new Cluster(clusterNodes(url), clusterOptions(url, { enableOfflineQueue: false, autoResendUnfulfilledCommands: false }))
-    : new Redis(url, { ...RESILIENT, lazyConnect: true, enableOfflineQueue: false, autoResendUnfulfilledCommands: false });
+    ? new Cluster(
+        clusterNodes(url),
+        clusterOptions(url, { enableOfflineQueue: false, autoResendUnfulfilledCommands: false }),
+      )
+    : new Redis(url, {
+        ...RESILIENT,
+        lazyConnect: true,
+        enableOfflineQueue: false,
+        autoResendUnfulfilledCommands: false,
+      });
   let lastError: Error | undefined;
   const remember = (error: Error) => (lastError = error);
   redis.on('error', remember);
@@ -63,7 +71,10 @@ export function isClusterUrl(url: string): boolean {
 
 /** The nodes of `redis+cluster://[user:password@]host:port,host:port`. */
 function clusterNodes(url: string): { host: string; port: number }[] {
-  const rest = url.replace(/^rediss?\+cluster:\/\//, '').replace(/^[^@/]*@/, '').replace(/\/.*$/, '');
+  const rest = url
+    .replace(/^rediss?\+cluster:\/\//, '')
+    .replace(/^[^@/]*@/, '')
+    .replace(/\/.*$/, '');
   const nodes = rest
     .split(',')
     .filter(Boolean)
@@ -80,7 +91,10 @@ function clusterNodes(url: string): { host: string; port: number }[] {
  * A cluster connection behaving like {@link RESILIENT} on each node; the credentials and TLS of
  * the URL go to every node. Reads go to masters (a replica may lag behind a reserve just made).
  */
-function clusterOptions(url: string, overrides: Pick<RedisOptions, 'enableOfflineQueue' | 'autoResendUnfulfilledCommands'>): ClusterOptions {
+function clusterOptions(
+  url: string,
+  overrides: Pick<RedisOptions, 'enableOfflineQueue' | 'autoResendUnfulfilledCommands'>,
+): ClusterOptions {
   const auth = /^rediss?\+cluster:\/\/([^@/]*)@/.exec(url)?.[1];
   const [username, password] = auth ? auth.split(':').map(decodeURIComponent) : [];
   return {

@@ -14,6 +14,9 @@ import {
 } from '@liveshop/pos';
 import createDebug from 'debug';
 import { Analytics, AnalyticsOff, type AnalyticsRecording } from './analytics/analytics.js';
+import { CustomerResolver } from './analytics/customer-resolver.js';
+import { HoldCounts } from './analytics/hold-counts.js';
+import { EventReport } from './analytics/event-report.js';
 import { ShopperSessions } from './auth/shopper-session.js';
 import { sharedSigningSecret } from './auth/signing-secret.js';
 import { Signer } from './auth/signing.js';
@@ -144,7 +147,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const moderationStore = new ModerationStore(db);
     events.onRestored = (eventId) => restoreBans(moderationStore, inventory, eventId);
     const posRepository = new PosRepository(db);
-    const posInbound = new PosInbound(posRepository, inventory, metrics, config);
+    const identity = new CustomerResolver(db, { defaultCallingCode: config.phoneCallingCode });
+    const posInbound = new PosInbound(posRepository, inventory, metrics, identity, config);
     const posClients = posClientsOf(config);
     // Each POS incident the webhook routes and the outbox record reaches the moderators as an anomaly
     // of the event it concerns; one that names no event (a forged webhook) concerns every open event.
@@ -212,7 +216,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     if (config.stripe) paymentOptions.stripe = config.stripe;
     const payments = new PaymentProviders(paymentOptions);
     const checkout = new CheckoutService(
-      { inventory, events, orders, locations, payments },
+      { inventory, events, orders, locations, payments, identity },
       {
         paymentWindowMs: config.checkoutPaymentWindowMs,
         holdCapMs: config.checkoutHoldCapMs,
@@ -247,6 +251,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     // Closed after the sockets (cleanups run in reverse), so their disconnects are written.
     cleanups.push(() => analytics.close());
     const tokenSockets: TokenSockets = { disconnect: () => undefined };
+    const viewers = new ViewerCounts(redis, keys, nodeId);
+    const reports = new EventReport({
+      db,
+      events,
+      inventory,
+      viewersNow: (eventId) => viewers.total(eventId),
+      influenceWindowHours: config.influenceWindowHours,
+    });
     const app = createApp({
       redis,
       db,
@@ -263,6 +275,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       tokenSockets,
       sessions,
       analytics,
+      reports,
       adminKey: config.adminKey,
       metricsKey: config.metricsKey,
       metricsElsewhere: config.metricsPort !== undefined,
@@ -306,7 +319,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         return [...new Set(found.map((socket) => socket.data.ip).filter(Boolean))];
       },
     });
-    const viewers = new ViewerCounts(redis, keys, nodeId);
     const figures = new FiguresService({ redis, keys, inventory, events, viewers, orders });
     const figuresPublisher = new FiguresPublisher({ rooms, viewers, figures, metrics });
     figuresPublisher.start();
@@ -326,7 +338,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       const sweeper = new HoldSweeper({ redis, inventory, repository, keys, metrics, nodeId });
       sweeper.start();
       cleanups.push(() => sweeper.stop());
-      detector = new AnomalyDetector({ redis, keys, repository, anomalies, metrics, nodeId });
+      detector = new AnomalyDetector({
+        redis,
+        keys,
+        repository,
+        anomalies,
+        metrics,
+        nodeId,
+        holds: new HoldCounts(db),
+      });
       detector.start();
       cleanups.push(() => detector!.stop());
       const outbox = new PosOutbox(
@@ -358,6 +378,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       anomalies,
       figures,
       analytics,
+      reports,
     };
     registerShopNamespace(sockets.shop, ctx);
     registerStaffNamespaces({ host: sockets.host, moderator: sockets.moderator }, ctx);

@@ -50,6 +50,8 @@ export interface PosSale {
   totalCents: number;
   currency: string;
   customer: PosCustomer;
+  /** The POS's own customer id when the sale names one (Square's `customer_id`). */
+  posCustomerId?: string;
   lines: PosSaleLine[];
   posLocationId?: string;
   /** A test order of the POS (Shopify's `test` flag). */

@@ -202,6 +202,21 @@ describe('Shopify orders/create', () => {
     });
   });
 
+  it('names a line by its product when it has no variant, and leaves out a line with neither', () => {
+    const order = JSON.parse(posOrder.replace(/: (\d{16,})/g, ': "$1"')) as Record<string, unknown> & {
+      line_items: Record<string, unknown>[];
+    };
+    order.line_items[0]!.variant_id = null;
+    order.line_items[1]!.variant_id = null;
+    order.line_items[1]!.product_id = null;
+    const result = adapter.receive(signed(JSON.stringify(order), 'orders/create'));
+    expect(result).toMatchObject({
+      ok: true,
+      sale: { lines: [{ posItemId: String(order.line_items[0]!.product_id), qty: 1 }] },
+    });
+    expect(result.ok && result.kind === 'sale' && result.sale.lines).toHaveLength(1);
+  });
+
   it('refuses an order whose total is not an amount', () => {
     // Big ids quoted first, so the order survives a round trip through JSON.parse.
     const order = () =>

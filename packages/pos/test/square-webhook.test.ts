@@ -230,6 +230,16 @@ describe('Square payment.created', () => {
       ok: true,
       sale: { customer: { email: 'ada.lovelace@example.com' } },
     });
+    const withCustomer = paymentBody
+      .toString('utf8')
+      .replace(
+        '"receipt_number": "hYy9",',
+        '"receipt_number": "hYy9",\n        "customer_id": "JDKYHBWT1D4F8MFH63DBMEN8Y4",',
+      );
+    expect(adapter.receive(signed(withCustomer))).toMatchObject({
+      ok: true,
+      sale: { customer: {}, posCustomerId: 'JDKYHBWT1D4F8MFH63DBMEN8Y4' },
+    });
     const failed = paymentBody.toString('utf8').replace('"status": "APPROVED"', '"status": "FAILED"');
     expect(adapter.receive(signed(failed))).toMatchObject({ ok: false, code: 'not_applicable', httpStatus: 200 });
   });

@@ -8,3 +8,4 @@ export * from './validate.js';
 export * from './checkout.js';
 export * from './pos.js';
 export * from './analytics.js';
+export * from './reports.js';

@@ -17,6 +17,7 @@ import type {
   MutePayload,
 } from './consoles.js';
 import type { ErrorBody } from './errors.js';
+import type { AnalyticsPayload, AnalyticsSeries, EventAnalytics } from './reports.js';
 import { eventIdSchema, holdIdSchema, idempotencyKeySchema, qtySchema, skuSchema } from './ids.js';
 
 /** Every ack is either `{ ok: true, ...data }` or `{ ok: false, error }`. */
@@ -186,6 +187,8 @@ export interface HostClientToServerEvents {
   status: (payload: StatusPayload, ack: AckFn<{ status: EventStatus }>) => void;
   drop: (payload: DropPayload, ack: AckFn<{ drop: DropMessage }>) => void;
   figures: (payload: FiguresPayload, ack: AckFn<{ figures: EventFigures }>) => void;
+  /** The event's analytics (as the admin API answers them) and the series of the host's reports. */
+  analytics: (payload: AnalyticsPayload, ack: AckFn<{ analytics: EventAnalytics; series: AnalyticsSeries }>) => void;
   'chat:send': (payload: ChatSendPayload, ack: AckFn<{ message: ChatMessage }>) => void;
 }
 /** `/host` and `/moderator`: server → client, the viewers' messages plus the staff's own. */

@@ -74,4 +74,7 @@ export const hostStyles = css`
     font-size: 0.9rem;
     margin: 0 0 0.5rem;
   }
+  .reports {
+    grid-column: 1 / -1;
+  }
 `;

@@ -5,13 +5,17 @@ import { ConsolePage } from '../shared/console-page.js';
 import type { StaffSession } from '../shared/staff-session.js';
 import { hostStyles } from './host-console.styles.js';
 import './sales-chart.js';
+import './analytics-report.js';
+import type { AnalyticsReply } from './analytics-report.js';
 
 const MAX_PINNED = 3;
+/** How often the reports are read again while the show is live. */
+const REPORT_REFRESH_MS = 15_000;
 
 /**
  * @summary The host console: start and end the show, the products with live available, held and
- * sold counts, pin and unpin (up to three), drops with a countdown, and the live figures with a
- * chart of units sold per minute.
+ * sold counts, pin and unpin (up to three), drops with a countdown, the live figures with a
+ * chart of units sold per minute, and the reports (analytics, charts, CSV) during and after the show.
  *
  * Stock comes from the same `stock` pushes viewers get (newer versions only); held and sold from
  * the `figures` the server sends every two seconds.
@@ -26,6 +30,8 @@ export class LiveshopHostConsole extends ConsolePage<JoinAck> {
     figures: { state: true },
     notice: { state: true },
     now: { state: true },
+    report: { state: true },
+    reportReadAt: { state: true },
   };
 
   protected readonly staffRole = 'host';
@@ -36,8 +42,12 @@ export class LiveshopHostConsole extends ConsolePage<JoinAck> {
   declare notice: string;
   /** Server time now (local clock plus the offset measured at join), ticking for countdowns. */
   declare now: number;
+  /** The show's analytics and their series (the `analytics` request), read live and after the show. */
+  declare report: AnalyticsReply | null;
+  declare reportReadAt: number;
   private clockOffsetMs = 0;
   private ticker: ReturnType<typeof setInterval> | undefined;
+  private reportTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor() {
     super();
@@ -47,16 +57,22 @@ export class LiveshopHostConsole extends ConsolePage<JoinAck> {
     this.figures = null;
     this.notice = '';
     this.now = Date.now();
+    this.report = null;
+    this.reportReadAt = 0;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.ticker = setInterval(() => (this.now = Date.now() + this.clockOffsetMs), 1_000);
+    this.reportTimer = setInterval(() => {
+      if (this.event?.status === 'live') void this.refreshReport();
+    }, REPORT_REFRESH_MS);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearInterval(this.ticker);
+    clearInterval(this.reportTimer);
   }
 
   protected applyJoin(ack: JoinAck): void {
@@ -65,6 +81,7 @@ export class LiveshopHostConsole extends ConsolePage<JoinAck> {
     this.products = ack.products;
     this.pinned = ack.pinned;
     void this.refreshFigures();
+    void this.refreshReport();
   }
 
   protected listen(session: StaffSession<JoinAck>): void {
@@ -86,6 +103,8 @@ export class LiveshopHostConsole extends ConsolePage<JoinAck> {
     socket.on('pinned', (message: { skus: string[] }) => (this.pinned = message.skus));
     socket.on('status', (message: { status: LiveEvent['status'] }) => {
       if (this.event) this.event = { ...this.event, status: message.status };
+      // The show's final figures once it ends.
+      if (message.status === 'ended') void this.refreshReport();
     });
     socket.on('drop', (message: DropMessage) => {
       this.products = this.products.map((product) =>
@@ -174,6 +193,16 @@ export class LiveshopHostConsole extends ConsolePage<JoinAck> {
           <h3>Units sold per minute</h3>
           <liveshop-sales-chart .series=${figures?.salesPerMinute ?? []}></liveshop-sales-chart>
         </section>
+        <section aria-labelledby="reports-title" class="reports">
+          <h2 id="reports-title">
+            Reports${event?.status === 'ended' ? ': the show' : event?.status === 'live' ? ': so far' : ''}
+          </h2>
+          <liveshop-analytics-report
+            event-id=${this.session?.eventId ?? ''}
+            .reply=${this.report}
+            .updatedAt=${this.reportReadAt}
+          ></liveshop-analytics-report>
+        </section>
       </main>`;
   }
 
@@ -225,6 +254,13 @@ export class LiveshopHostConsole extends ConsolePage<JoinAck> {
   private async refreshFigures(): Promise<void> {
     const ack = await this.session?.request<{ figures: EventFigures }>('figures', { eventId: this.session.eventId });
     if (ack?.ok) this.figures = ack.figures;
+  }
+
+  private async refreshReport(): Promise<void> {
+    const ack = await this.session?.request<AnalyticsReply>('analytics', { eventId: this.session.eventId });
+    if (!ack?.ok) return;
+    this.report = { analytics: ack.analytics, series: ack.series };
+    this.reportReadAt = Date.now();
   }
 
   private async act(event: string, payload: object): Promise<void> {

@@ -1,10 +1,7 @@
 import type { EventFigures } from '@liveshop/protocol';
 import type { Chart } from 'chart.js/auto';
 import { css, html, LitElement, type PropertyValues } from 'lit';
-
-/** chart.js, loaded once, on first use. */
-let chartClass: Promise<typeof Chart> | null = null;
-const loadChart = () => (chartClass ??= import('chart.js/auto').then((module) => module.Chart));
+import { loadChart } from './chart-loader.js';
 
 /**
  * @summary Units sold per minute over the last 30 minutes, as a small bar chart.

@@ -77,8 +77,10 @@ export class EventRepository {
   /** Inserts the event and its products in `tx`, each product with an allocation of 0; false when the id is taken. */
   async insertIn(tx: SqlExecutor, event: CatalogEvent): Promise<boolean> {
     const inserted = await tx.query(
-      `insert into events (id, title, stream_url, poster_url, hold_ttl_seconds, max_qty_per_reserve, status, inventory)
-       values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (id) do nothing returning id`,
+      `insert into events (id, title, stream_url, poster_url, hold_ttl_seconds, max_qty_per_reserve, status, inventory,
+         started_at, ended_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, case when $7::text <> 'scheduled' then now() end, case when $7::text = 'ended' then now() end)
+       on conflict (id) do nothing returning id`,
       [
         event.id,
         event.title,
@@ -132,10 +134,13 @@ export class EventRepository {
   }
 
   async setStatus(id: string, status: EventStatus, db: SqlExecutor = this.db): Promise<boolean> {
-    const { rows } = await db.query('update events set status = $2, updated_at = now() where id = $1 returning id', [
-      id,
-      status,
-    ]);
+    const { rows } = await db.query(
+      `update events set status = $2, updated_at = now(),
+         started_at = case when $2::text <> 'scheduled' then coalesce(started_at, now()) else started_at end,
+         ended_at = case when $2::text = 'ended' then now() else null end
+       where id = $1 returning id`,
+      [id, status],
+    );
     return rows.length > 0;
   }
 

@@ -62,6 +62,8 @@ describe('the environment variables', () => {
       LIVESHOP_POS_SYNC_MAX_ATTEMPTS: '5',
       LIVESHOP_POS_SYNC_BACKOFF_MS: '250',
       LIVESHOP_POS_SYNC_TIMEOUT_MS: '2000',
+      LIVESHOP_INFLUENCE_WINDOW_HOURS: '72',
+      LIVESHOP_PHONE_CALLING_CODE: '44',
     };
     expect(Object.keys(samples).sort()).toEqual(environmentVariables.map((variable) => variable.name).sort());
     const resolved = resolveOptions(optionsFromEnv(samples));
@@ -83,6 +85,8 @@ describe('the environment variables', () => {
       squareWebhookUrl: 'https://shop.example/webhooks/square',
       posSyncMaxAttempts: 5,
       posSyncBackoffMs: 250,
+      influenceWindowHours: 72,
+      phoneCallingCode: '44',
     });
   });
 

@@ -239,6 +239,19 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
     schema: read.wholeNumber,
     meaning: 'how long one call to a POS may take before it counts as a timeout (retried under the same key)',
   },
+  {
+    name: 'LIVESHOP_INFLUENCE_WINDOW_HOURS',
+    option: 'influenceWindowHours',
+    schema: read.wholeNumber,
+    meaning:
+      "hours after an event's end during which a counter sale or a later online order of a customer who watched counts as its influenced revenue",
+  },
+  {
+    name: 'LIVESHOP_PHONE_CALLING_CODE',
+    option: 'phoneCallingCode',
+    schema: read.text,
+    meaning: 'calling code (digits, no `+`) of phone numbers written without one, when customers are matched by phone',
+  },
 ];
 
 /**

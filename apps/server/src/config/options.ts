@@ -119,6 +119,10 @@ export interface ServerOptions {
   posSyncBackoffMs?: number;
   /** How long one call to a POS may take before it counts as a timeout (retried under the same key). Default 10,000 ms. */
   posSyncTimeoutMs?: number;
+  /** Hours after an event's end during which a watcher's purchase counts as influenced revenue. Default 48. */
+  influenceWindowHours?: number;
+  /** The calling code a phone number written without one is taken to have (e.g. 1, 44). Default 1. */
+  phoneCallingCode?: string;
 }
 
 const port = z.number().int().min(0).max(65_535);
@@ -182,6 +186,16 @@ const optionsSchema = z.strictObject({
   posSyncMaxAttempts: z.number().int().min(1).max(100).default(8),
   posSyncBackoffMs: z.number().int().min(1).max(600_000).default(1_000),
   posSyncTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+  influenceWindowHours: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 90)
+    .default(48),
+  phoneCallingCode: z
+    .string()
+    .regex(/^[1-9][0-9]{0,2}$/, 'must be a calling code of 1 to 3 digits without +')
+    .default('1'),
 });
 
 export type ResolvedOptions = z.output<typeof optionsSchema> & { adminKey?: string };

@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import {
   adminCommitBody,
+  analyticsCsv,
+  analyticsQuery,
   createEventBody,
   ErrorCode,
   eventIdSchema,
@@ -15,6 +17,7 @@ import {
   setStockBody,
 } from '@liveshop/protocol';
 import { z } from 'zod';
+import type { EventReport } from '../analytics/event-report.js';
 import type { StaffTokenRegistry } from '../auth/staff-token-registry.js';
 import type { StaffTokens } from '../auth/staff-token.js';
 import type { EventService } from '../catalog/event-service.js';
@@ -35,8 +38,8 @@ export interface TokenSockets {
 }
 
 /**
- * `/api/admin/*`: create events, set stock and status, issue, list and revoke host and moderator
- * tokens; orders (list, get, refund, the merchant's own cart's commit) and locations. Mounted
+ * `/api/admin/*`: create events, set stock and status, an event's analytics (JSON or CSV), issue,
+ * list and revoke host and moderator tokens; orders (list, get, refund, the merchant's own cart's commit) and locations. Mounted
  * behind `requireAdmin` and the body parser, in that order (see `createApp`).
  */
 export function adminRouter(deps: {
@@ -48,8 +51,9 @@ export function adminRouter(deps: {
   refunds: RefundService;
   tokenRegistry: StaffTokenRegistry;
   tokenSockets: TokenSockets;
+  reports: EventReport;
 }): Router {
-  const { events, staffTokens, orders, locations, checkout, refunds, tokenRegistry, tokenSockets } = deps;
+  const { events, staffTokens, orders, locations, checkout, refunds, tokenRegistry, tokenSockets, reports } = deps;
   const router = Router();
 
   router.post('/events', async (req, res) => {
@@ -76,6 +80,21 @@ export function adminRouter(deps: {
     // Recorded before it is handed out: a token that exists can always be revoked.
     await tokenRegistry.record(issued);
     res.status(201).json(issued);
+  });
+
+  router.get('/events/:id/analytics', async (req, res) => {
+    const eventId = parseInput(eventIdSchema, req.params.id);
+    const { format } = parseInput(analyticsQuery, { ...req.query });
+    const analytics = await reports.analytics(eventId);
+    res.set('cache-control', 'no-store');
+    if (format === 'csv') {
+      res
+        .type('text/csv; charset=utf-8')
+        .set('content-disposition', `attachment; filename="${eventId}-analytics.csv"`)
+        .send(analyticsCsv(analytics));
+      return;
+    }
+    res.json(analytics);
   });
 
   router.get('/tokens', async (req, res) => {

@@ -12,6 +12,7 @@ import type { OrderRepository } from '../orders/order-repository.js';
 import type { RefundService } from '../orders/refund-service.js';
 import type { RateLimits } from '../rate-limits.js';
 import { requireAdmin } from './admin-auth.js';
+import type { EventReport } from '../analytics/event-report.js';
 import { adminRouter, type TokenSockets } from './admin-router.js';
 import { apiNotFound, errorHandler } from './error-handler.js';
 import { healthRouter } from './health-router.js';
@@ -41,6 +42,7 @@ export interface AppDeps {
   tokenSockets: TokenSockets;
   sessions: ShopperSessions;
   analytics: AnalyticsRecording;
+  reports: EventReport;
   adminKey?: string;
   metricsKey?: string;
   /** `/metrics` is served by {@link createMonitoringApp} on another port instead. */

@@ -15,6 +15,7 @@ import type { InventoryStore } from '@liveshop/inventory';
 import type { AuthorizeOutcome, PaymentProvider, PaymentProviders } from '@liveshop/payments';
 import createDebug from 'debug';
 import type { EventService } from '../catalog/event-service.js';
+import type { CustomerResolver } from '../analytics/customer-resolver.js';
 import type { LocationRepository } from './location-repository.js';
 import { orderView, type NewLine, type OrderRepository, type OrderStep, type StoredOrder } from './order-repository.js';
 
@@ -66,7 +67,7 @@ export const newOrderId = (): string => `o_${randomBytes(9).toString('base64url'
 /**
  * Turns a shopper's holds into a paid order, in this order, each step recorded on the order:
  * check the holds (this shopper's, this event's, live) → extend them for the payment (Lua, capped)
- * → order `pending` (with its payment key) → authorize → commit the holds under the order id (Lua,
+ * → the buyer's profile (the customer resolver) → order `pending` (with its payment key) → authorize → commit the holds under the order id (Lua,
  * checking the shopper) → order `confirmed` → capture → answer. A decline or a failure changes no
  * stock and keeps the holds; a commit refused after an approval voids the payment. A crash
  * anywhere leaves a `pending` order that {@link OrderReconciler} settles once its holds' deadline
@@ -87,6 +88,7 @@ export class CheckoutService {
       orders: OrderRepository;
       locations: LocationRepository;
       payments: PaymentProviders;
+      identity: Pick<CustomerResolver, 'resolve'>;
     },
     options: CheckoutOptions = {},
   ) {
@@ -157,6 +159,8 @@ export class CheckoutService {
     const { lines, currency, totalCents } = linesOf(event.products, holds);
     const orderId = newOrderId();
     const paymentKey = `${orderId}-1`;
+    // The buyer's profile first (its own transaction): a crash after it leaves a profile, no order.
+    const resolved = await this.deps.identity.resolve(payload.customer);
     const number = await orders.insertPending({
       id: orderId,
       eventId,
@@ -165,7 +169,7 @@ export class CheckoutService {
       idempotencyKey,
       requestHash,
       shopperId,
-      customer: payload.customer,
+      ...(resolved ? { customerId: resolved.customerId } : {}),
       currency,
       totalCents,
       fulfilment,

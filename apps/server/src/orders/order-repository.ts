@@ -48,7 +48,8 @@ export interface NewOrder {
   idempotencyKey: string;
   requestHash: string;
   shopperId?: string;
-  customer?: Customer;
+  /** The buyer's profile, as the customer resolver found or made it. */
+  customerId?: number;
   orderRef?: string;
   currency: string;
   totalCents: number;
@@ -136,34 +137,26 @@ export class OrderRepository {
   constructor(private readonly db: SqlStore) {}
 
   /**
-   * Writes a new `pending` order, its customer, lines, payment (state `pending`) and first steps
+   * Writes a new `pending` order, its lines, payment (state `pending`) and first steps
    * in one statement (one implicit transaction, one round trip). Resolves to the order's number,
    * or null when the idempotency key is taken (the other order wins; nothing of this one is written).
    */
   async insertPending(order: NewOrder): Promise<number | null> {
-    const customer = order.customer;
     const steps = [...order.steps, 'pending' as const];
     const { rows } = await this.db.query<{ number: string | number }>(
-      `with customer as (
-         insert into customers (email, name, phone, loyalty_id)
-         select $15::text, $16::text, $17::text, $18::text where $15::text is not null
-         on conflict (email) do update set name = coalesce(excluded.name, customers.name),
-           phone = coalesce(excluded.phone, customers.phone),
-           loyalty_id = coalesce(excluded.loyalty_id, customers.loyalty_id), updated_at = now()
-         returning id),
-       inserted as (
+      `with inserted as (
          insert into orders (id, event_id, source, status, idempotency_scope, idempotency_key, request_hash, shopper_id,
            customer_id, order_ref, currency, total_cents, fulfilment, hold_ids, hold_deadline_ms)
-         values ($1, $2, $3, 'pending', $4, $5, $6, $7, (select id from customer), $8, $9, $10, $11, $12, $13)
+         values ($1, $2, $3, 'pending', $4, $5, $6, $7, $15::bigint, $8, $9, $10, $11, $12, $13)
          on conflict (event_id, idempotency_scope, idempotency_key) do nothing
          returning id, number),
        lines as (
          insert into order_lines (order_id, sku, title, qty, unit_price_cents)
          select inserted.id, l.sku, l.title, l.qty, l.price
-           from inserted, unnest($19::text[], $20::text[], $21::int[], $22::bigint[]) as l(sku, title, qty, price)),
+           from inserted, unnest($16::text[], $17::text[], $18::int[], $19::bigint[]) as l(sku, title, qty, price)),
        payment as (
          insert into payments (key, order_id, provider, state, currency, amount_cents)
-         select $23::text, inserted.id, $24::text, 'pending', $9, $10 from inserted where $23::text is not null),
+         select $20::text, inserted.id, $21::text, 'pending', $9, $10 from inserted where $20::text is not null),
        steps as (
          insert into order_steps (order_id, step)
          select inserted.id, s.step from inserted, unnest($14::text[]) with ordinality as s(step, n) order by s.n)
@@ -183,10 +176,7 @@ export class OrderRepository {
         order.holdIds,
         order.holdDeadlineMs,
         steps,
-        customer ? customer.email.toLowerCase() : null,
-        customer?.name ?? null,
-        customer?.phone ?? null,
-        customer?.loyaltyId ?? null,
+        order.customerId ?? null,
         order.lines.map((line) => line.sku),
         order.lines.map((line) => line.title),
         order.lines.map((line) => line.qty),
@@ -418,7 +408,8 @@ export class OrderRepository {
       phone: string | null;
       loyalty_id: string | null;
     }>(
-      'select c.email, c.name, c.phone, c.loyalty_id from orders o join customers c on c.id = o.customer_id where o.id = $1',
+      `select coalesce(c.email, (select min(value) from customer_identifiers where customer_id = c.id and kind = 'email'))
+         as email, c.name, c.phone, c.loyalty_id from orders o join customers c on c.id = o.customer_id where o.id = $1`,
       [orderId],
     );
     const row = rows[0];

@@ -1,4 +1,5 @@
 import {
+  type SaleDelivery,
   createGenericWebhookAdapter,
   createShopifyWebhookAdapter,
   createSquareWebhookAdapter,
@@ -10,6 +11,7 @@ import {
 import type { InventoryStore } from '@liveshop/inventory';
 import type { PosProviderName } from '@liveshop/protocol';
 import createDebug from 'debug';
+import type { CustomerResolver } from '../analytics/customer-resolver.js';
 import type { SqlExecutor } from '../db/sql-store.js';
 import type { ServerMetrics } from '../metrics/metrics.js';
 import type { PosEvent, PosIncident, PosRepository } from './pos-repository.js';
@@ -59,6 +61,7 @@ export class PosInbound {
     private readonly repository: PosRepository,
     private readonly inventory: InventoryStore,
     private readonly metrics: ServerMetrics,
+    private readonly identity: Pick<CustomerResolver, 'resolve'>,
     secrets: WebhookSecrets,
   ) {
     if (secrets.shopifyWebhookSecret) {
@@ -113,8 +116,9 @@ export class PosInbound {
       }
     }
     if (result.kind === 'sale') {
-      // Counter sales feed attribution (influenced revenue), which does not record them yet.
-      return { status: 200, body: { ignored: true, outcome: 'ignored', reason: 'counter sales are not recorded' } };
+      const sale = await this.recordSale(result);
+      if (sale.duplicate) return { status: 200, body: { duplicate: true, outcome: 'duplicate' } };
+      return { status: 200, body: { ok: true, outcome: 'applied', sale: { customerId: sale.customerId ?? null } } };
     }
     const applied = await this.apply(result);
     if (applied.duplicate) return { status: 200, body: { duplicate: true, outcome: 'duplicate' } };
@@ -127,6 +131,39 @@ export class PosInbound {
     }
     if (applied.applied === 0) return { status: 200, body: { ignored: true, outcome: 'ignored', ...counts } };
     return { status: 200, body: { ok: true, outcome: 'applied', ...counts } };
+  }
+
+  /**
+   * Stores a verified counter sale for attribution: the customer resolver finds (or makes) the
+   * buyer's profile from whatever identifier the sale carried, then the delivery id and the sale
+   * are written in one transaction; either already there is a duplicate. Sale lines take the SKU
+   * their POS item is mapped to. No stock moves: the POS's own inventory webhook reports that.
+   */
+  async recordSale(delivery: SaleDelivery): Promise<{ duplicate: boolean; customerId?: number }> {
+    const { sale } = delivery;
+    const resolved = await this.identity.resolve(sale.customer);
+    const lookups = await this.#lookup();
+    const stored = await this.repository.db.transaction(async (tx) => {
+      if (!(await this.repository.recordDelivery(tx, delivery.provider, delivery.deliveryId))) return false;
+      return this.repository.storeSale(tx, {
+        provider: delivery.provider,
+        orderRef: sale.orderRef,
+        deliveryId: delivery.deliveryId,
+        occurredAt: sale.occurredAt,
+        totalCents: sale.totalCents,
+        currency: sale.currency,
+        ...(resolved ? { customerId: resolved.customerId } : {}),
+        ...(sale.posCustomerId ? { posCustomerId: sale.posCustomerId } : {}),
+        ...(sale.posLocationId ? { posLocationId: sale.posLocationId } : {}),
+        lines: sale.lines.map((line) => {
+          const sku = lookups.skus.get(`${delivery.provider}\n${line.posItemId}`) ?? line.sku;
+          return { posItemId: line.posItemId, qty: line.qty, ...(sku ? { sku } : {}) };
+        }),
+        test: sale.test,
+      });
+    });
+    debug('%s sale %s: %s', delivery.provider, sale.orderRef, stored ? 'stored' : 'duplicate');
+    return { duplicate: !stored, ...(resolved ? { customerId: resolved.customerId } : {}) };
   }
 
   /** Applies a verified inventory delivery (see the class comment). */

@@ -33,6 +33,21 @@ export interface OnHandRow {
  * SQL of POS sync: mappings, the newest count per SKU and location, applied deliveries and the
  * incidents moderators see. Knows nothing of Redis.
  */
+/** A counter sale as stored: the webhook's sale, its customer profile and its lines' SKUs. */
+export interface StoredPosSale {
+  provider: PosProviderName;
+  orderRef: string;
+  deliveryId: string;
+  occurredAt: number;
+  totalCents: number;
+  currency: string;
+  customerId?: number;
+  posCustomerId?: string;
+  posLocationId?: string;
+  lines: { posItemId: string; qty: number; sku?: string }[];
+  test: boolean;
+}
+
 export class PosRepository {
   constructor(readonly db: SqlStore) {}
 
@@ -104,6 +119,33 @@ export class PosRepository {
     const { rows } = await tx.query(
       `insert into pos_deliveries (provider, delivery_id) values ($1, $2) on conflict do nothing returning delivery_id`,
       [provider, deliveryId],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Stores a counter sale once per POS order (provider, order ref); false when it was stored
+   * before (a redelivery, or a second payment of the same Square order).
+   */
+  async storeSale(tx: SqlExecutor, sale: StoredPosSale): Promise<boolean> {
+    const { rows } = await tx.query(
+      `insert into pos_sales (provider, order_ref, delivery_id, occurred_at, total_cents, currency, customer_id,
+         pos_customer_id, pos_location_id, lines, test)
+       values ($1, $2, $3, to_timestamp($4::double precision / 1000), $5, $6, $7, $8, $9, $10, $11)
+       on conflict do nothing returning order_ref`,
+      [
+        sale.provider,
+        sale.orderRef,
+        sale.deliveryId,
+        sale.occurredAt,
+        sale.totalCents,
+        sale.currency,
+        sale.customerId ?? null,
+        sale.posCustomerId ?? null,
+        sale.posLocationId ?? null,
+        JSON.stringify(sale.lines),
+        sale.test,
+      ],
     );
     return rows.length > 0;
   }

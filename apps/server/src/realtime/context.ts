@@ -1,5 +1,6 @@
 import type { InventoryStore } from '@liveshop/inventory';
 import type { AnalyticsRecording } from '../analytics/analytics.js';
+import type { EventReport } from '../analytics/event-report.js';
 import type { ShopperSessions } from '../auth/shopper-session.js';
 import type { StaffTokens } from '../auth/staff-token.js';
 import type { EventService } from '../catalog/event-service.js';
@@ -35,4 +36,5 @@ export interface RealtimeContext {
   anomalies: Anomalies;
   figures: FiguresService;
   analytics: AnalyticsRecording;
+  reports: EventReport;
 }

@@ -1,6 +1,7 @@
 import {
   ErrorCode,
   LiveshopError,
+  analyticsPayload,
   anomalyAckPayload,
   banPayload,
   chatDeletePayload,
@@ -144,5 +145,13 @@ export const HOST_REQUESTS: RequestTable<HostClientToServerEvents, StaffConnecti
   figures: {
     parse: scopedBy(figuresPayload),
     handle: async ({ eventId }, { ctx }) => ({ ok: true, figures: await ctx.figures.figures(eventId) }),
+  },
+
+  analytics: {
+    parse: scopedBy(analyticsPayload),
+    handle: async ({ eventId }, { ctx }) => {
+      const analytics = await ctx.reports.analytics(eventId);
+      return { ok: true, analytics, series: await ctx.reports.series(eventId, analytics) };
+    },
   },
 };

@@ -3,6 +3,7 @@ import { LedgerGroupReader, type KeyBuilder } from '@liveshop/inventory';
 import type { LedgerEntry } from '@liveshop/protocol';
 import createDebug from 'debug';
 import type { RedisClient } from '../redis-connection.js';
+import type { HoldCounts } from '../analytics/hold-counts.js';
 import type { Anomalies } from '../anomalies/anomalies.js';
 import { LedgerRules } from '../anomalies/ledger-rules.js';
 import type { EventRepository } from '../catalog/event-repository.js';
@@ -23,7 +24,7 @@ const SALES_SERIES_SECONDS = 24 * 3600;
 /**
  * The anomaly detector: reads every open event's ledger through the consumer group `anomalies`,
  * feeds each entry to the ledger rules, raises what they find, and keeps each event's units sold
- * per minute (the hosts' chart). It runs on one process at a time: the process holding a Redis
+ * per minute (the hosts' chart) and holds placed per SKU (the analytics, {@link HoldCounts}). It runs on one process at a time: the process holding a Redis
  * lock (renewed every second, lost after 5 s without renewal) reads; the others wait to take over.
  * The group remembers the position, so a new leader resumes with the entries its predecessor had
  * read but not acknowledged, then the new ones: every entry is examined, at least once.
@@ -45,6 +46,7 @@ export class AnomalyDetector {
       anomalies: Anomalies;
       metrics: ServerMetrics;
       nodeId: string;
+      holds: Pick<HoldCounts, 'record'>;
     },
   ) {
     this.#reader = duplicateForReads(deps.redis, { lazyConnect: true });
@@ -148,6 +150,8 @@ export class AnomalyDetector {
         for (const [minute, units] of sales) batch.hincrby(key, String(minute), units);
         await batch.expire(key, SALES_SERIES_SECONDS).exec();
       }
+      // Holds placed, for the analytics; counted once per entry even when read again.
+      await this.deps.holds.record(eventId, entries);
       await this.#group.ack(
         eventId,
         entries.map((entry) => entry.id),

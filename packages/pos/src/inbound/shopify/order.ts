@@ -35,6 +35,7 @@ const orderBody = z.object({
     .array(
       z.object({
         variant_id: numericId.nullish(),
+        product_id: numericId.nullish(),
         quantity: z.number().int().min(0).max(1_000_000),
         sku: z.string().max(255).nullish(),
       }),
@@ -45,7 +46,8 @@ const orderBody = z.object({
 /**
  * An `orders/create` delivery as a counter sale. Only orders taken on Shopify POS
  * (`source_name: "pos"`) are sales at the counter; any other order is `not_applicable`. The total is
- * the shop-currency total; a line without a variant (a custom sale) carries no item and is left out.
+ * the shop-currency total; a line names its variant (its product when it has no variant); a line with
+ * neither (a custom sale) carries no item and is left out.
  */
 export function orderDelivery(body: unknown, context: DeliveryContext): SaleDelivery | WebhookRefusal {
   const parsed = orderBody.safeParse(body);
@@ -70,8 +72,9 @@ export function orderDelivery(body: unknown, context: DeliveryContext): SaleDeli
   }
   const lines: PosSaleLine[] = [];
   for (const item of order.line_items) {
-    if (!item.variant_id || item.quantity === 0) continue;
-    lines.push({ posItemId: item.variant_id, qty: item.quantity, ...(item.sku ? { sku: item.sku } : {}) });
+    const posItemId = item.variant_id ?? item.product_id;
+    if (!posItemId || item.quantity === 0) continue;
+    lines.push({ posItemId, qty: item.quantity, ...(item.sku ? { sku: item.sku } : {}) });
   }
   return saleDelivery(context, {
     occurredAt: order.processed_at ?? order.created_at,

@@ -25,6 +25,7 @@ const paymentData = z.object({
       total_money: money.nullish(),
       amount_money: money,
       buyer_email_address: z.string().max(320).nullish(),
+      customer_id: opaqueId.nullish(),
     }),
   }),
 });
@@ -35,7 +36,8 @@ const NOT_A_SALE = new Set(['CANCELED', 'FAILED']);
 /**
  * A `payment.created` notification as a counter sale: the order reference is the payment's order
  * (the payment itself when it has none), the total is `total_money` (tip included) in minor units,
- * and the customer is the buyer's e-mail. A payment carries no line items.
+ * and the customer is the buyer's e-mail (Square's `customer_id`, when present, is kept as the POS's own
+ * customer id). A payment carries no line items.
  */
 export function paymentDelivery(data: unknown, context: DeliveryContext): SaleDelivery | WebhookRefusal {
   const parsed = paymentData.safeParse(data);
@@ -52,6 +54,7 @@ export function paymentDelivery(data: unknown, context: DeliveryContext): SaleDe
     totalCents: total.amount,
     currency: total.currency,
     customer: customerOf({ email: payment.buyer_email_address }),
+    ...(payment.customer_id ? { posCustomerId: payment.customer_id } : {}),
     lines: [],
     ...(payment.location_id ? { posLocationId: payment.location_id } : {}),
     test: false,
