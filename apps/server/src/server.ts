@@ -58,6 +58,7 @@ import { closeRedis, connectRedis, duplicateForReads, warnUnlessNoEviction } fro
 import { PosDrift } from './pos/pos-drift.js';
 import { PosInbound } from './pos/pos-inbound.js';
 import { PosOutbox } from './pos/pos-outbox.js';
+import { PosOutboxRows } from './pos/pos-outbox-rows.js';
 import { PosRepository } from './pos/pos-repository.js';
 import { HoldSweeper } from './workers/hold-sweeper.js';
 import { RedisReconciler } from './workers/redis-reconciler.js';
@@ -141,11 +142,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const moderationStore = new ModerationStore(db);
     events.onRestored = (eventId) => restoreBans(moderationStore, inventory, eventId);
     const posRepository = new PosRepository(db);
-    const posInbound = new PosInbound(posRepository, inventory, metrics, config);
+    const posInbound = new PosInbound(
+      posRepository,
+      inventory,
+      metrics,
+      { signals: posSignals, openEventIds: () => repository.listOpen() },
+      config,
+    );
     const posClients = posClientsOf(config);
+    const posOutboxRows = new PosOutboxRows(() => posClients.keys());
     // Each POS incident the webhook routes and the outbox record reaches the moderators as an anomaly
     // of the event it concerns; one that names no event (a forged webhook) concerns every open event.
+    // A negative count is raised by the POS signals, per event selling the SKU, as the count is applied.
     posRepository.onIncident = (incident) => {
+      if (incident.rule === 'pos_negative_on_hand') return;
       void (async () => {
         const eventIds = incident.eventId ? [incident.eventId] : await repository.listOpen();
         if (incident.rule === 'webhook_bad_signature' && isPosProvider(incident.provider)) {
@@ -216,7 +226,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         faults: config.checkoutFaults,
       },
     );
-    const refunds = new RefundService({ inventory, orders, payments, checkout });
+    const refunds = new RefundService({ inventory, orders, payments, checkout, posOutbox: posOutboxRows });
     const orderReconciler = new OrderReconciler(
       { inventory, orders, payments, checkout, metrics },
       { intervalMs: config.orderReconcileIntervalMs },
@@ -308,7 +318,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       detector.start();
       cleanups.push(() => detector!.stop());
       const outbox = new PosOutbox(
-        { redis, keys, inventory, repository: posRepository, db, metrics, clients: posClients, nodeId },
+        { redis, keys, inventory, repository: posRepository, db, metrics, clients: posClients, nodeId, signals: posSignals, rows: posOutboxRows },
         { maxAttempts: config.posSyncMaxAttempts, backoffMs: config.posSyncBackoffMs },
       );
       outbox.start();

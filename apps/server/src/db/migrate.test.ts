@@ -88,6 +88,7 @@ describe.each(targets)('migrations on $name', (target) => {
         '0010-orders',
         '0020-consoles',
         '0050-pos-sync',
+        '0051-pos-outbox-unapplied',
       ]);
       expect(await migrate(store, schema)).toEqual([]);
       const { rows } = await store.query<{ column_name: string }>(
@@ -164,6 +165,7 @@ describe.runIf(TEST_DATABASE_URL)('migrations from processes starting together',
         '0010-orders',
         '0020-consoles',
         '0050-pos-sync',
+        '0051-pos-outbox-unapplied',
       ]);
     } finally {
       await Promise.all(stores.map((store) => store.close()));

@@ -10,6 +10,7 @@ import {
 import type { InventoryStore } from '@liveshop/inventory';
 import type { PosProviderName } from '@liveshop/protocol';
 import createDebug from 'debug';
+import type { PosSignals } from '../anomalies/pos-signals.js';
 import type { SqlExecutor } from '../db/sql-store.js';
 import type { ServerMetrics } from '../metrics/metrics.js';
 import type { PosEvent, PosIncident, PosRepository } from './pos-repository.js';
@@ -25,6 +26,13 @@ export interface WebhookSecrets {
   squareSignatureKey?: string;
   squareWebhookUrl?: string;
   posWebhookSecret?: string;
+}
+
+/** Where inbound POS sync reports what the anomaly rules judge: the POS signals, and the events to tell of a delivery that names none. */
+export interface PosInboundSignals {
+  signals: PosSignals;
+  /** The events not ended (a duplicate or stale delivery concerns all of them). */
+  openEventIds(): Promise<string[]>;
 }
 
 /** The answer to one webhook delivery: HTTP status and JSON body. */
@@ -59,6 +67,7 @@ export class PosInbound {
     private readonly repository: PosRepository,
     private readonly inventory: InventoryStore,
     private readonly metrics: ServerMetrics,
+    private readonly anomalies: PosInboundSignals,
     secrets: WebhookSecrets,
   ) {
     if (secrets.shopifyWebhookSecret) {
@@ -117,16 +126,25 @@ export class PosInbound {
       return { status: 200, body: { ignored: true, outcome: 'ignored', reason: 'counter sales are not recorded' } };
     }
     const applied = await this.apply(result);
-    if (applied.duplicate) return { status: 200, body: { duplicate: true, outcome: 'duplicate' } };
+    if (applied.duplicate) {
+      this.#rejected(provider, 'duplicate');
+      return { status: 200, body: { duplicate: true, outcome: 'duplicate' } };
+    }
     const counts = {
       applied: applied.applied,
       skipped: { stale: applied.stale, unmapped: applied.unmapped, untracked: applied.untracked },
     };
     if (applied.applied === 0 && applied.stale > 0) {
+      this.#rejected(provider, 'stale');
       return { status: 200, body: { stale: true, outcome: 'stale', ...counts } };
     }
     if (applied.applied === 0) return { status: 200, body: { ignored: true, outcome: 'ignored', ...counts } };
     return { status: 200, body: { ok: true, outcome: 'applied', ...counts } };
+  }
+
+  /** webhook_flood counts the delivery; the open events are read only once the rule's threshold is crossed. */
+  #rejected(provider: PosProviderName, kind: 'duplicate' | 'stale'): void {
+    this.anomalies.signals.rejectedDelivery({ eventIds: () => this.anomalies.openEventIds(), provider, kind });
   }
 
   /** Applies a verified inventory delivery (see the class comment). */
@@ -199,7 +217,8 @@ export class PosInbound {
         onHand: update.onHand,
         occurredAt: update.occurredAt,
       });
-      if (result.ok && result.applied && result.clamped) {
+      if (!result.ok || !result.applied) continue;
+      if (result.clamped) {
         incidents.push({
           rule: 'allocation_clamped',
           severity: 'warning',
@@ -209,8 +228,35 @@ export class PosInbound {
           message: `${sku}: the POS has ${result.onHand} on hand, below what event ${event.id} set aside; it may now sell ${result.stock.available}`,
         });
       }
+      await this.#judgeOnHand(event.id, sku, locationId, update.onHand, result);
     }
     return 'applied';
+  }
+
+  /**
+   * pos_negative_on_hand and oversell_risk for one event's SKU after a count was applied. The units
+   * the event sold and the POS was not told of are read only when they could matter: on hand below
+   * held + sold (sold bounds the unsynced units), or a count below zero.
+   */
+  async #judgeOnHand(
+    eventId: string,
+    sku: string,
+    locationId: string,
+    reported: number,
+    result: { onHand: number; stock: { held: number; sold: number } },
+  ): Promise<void> {
+    const { held, sold } = result.stock;
+    if (reported >= 0 && result.onHand >= held + sold) return;
+    const { synced } = await this.inventory.pos.read(eventId, sku);
+    this.anomalies.signals.onHand({
+      eventId,
+      sku,
+      locationId,
+      reported,
+      onHand: result.onHand,
+      held,
+      soldNotSynced: Math.max(0, sold - synced),
+    });
   }
 
   /**
