@@ -191,7 +191,10 @@ async function throughput(server: DemoServer): Promise<{ perSecond: number; refu
   return { perSecond: done / SECONDS, refused, p99: summarize(latencies).p99 };
 }
 
-const load = () => loadavg().map((n) => n.toFixed(1)).join(' ');
+const load = () =>
+  loadavg()
+    .map((n) => n.toFixed(1))
+    .join(' ');
 
 async function run(database: 'postgres' | 'pglite'): Promise<void> {
   const schema = `bench_${randomBytes(4).toString('hex')}`;
@@ -204,7 +207,9 @@ async function run(database: 'postgres' | 'pglite'): Promise<void> {
         `webhook → Sold out painted (Chromium, ${paints.count} runs): median ${ms(paints.p50)}, p90 ${ms(paints.p90)}, max ${ms(paints.max)}`,
       );
     } else {
-      console.log(`webhook → Sold out painted: not measured (BENCH_PAINTS=0, or no Chromium at ${chromiumExecutablePath})`);
+      console.log(
+        `webhook → Sold out painted: not measured (BENCH_PAINTS=0, or no Chromium at ${chromiumExecutablePath})`,
+      );
     }
     const viewers = await viewerRun(server);
     const every = summarize(viewers.perWebhook);

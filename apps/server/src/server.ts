@@ -61,6 +61,7 @@ import { PosOutbox } from './pos/pos-outbox.js';
 import { PosOutboxRows } from './pos/pos-outbox-rows.js';
 import { PosRepository } from './pos/pos-repository.js';
 import { HoldSweeper } from './workers/hold-sweeper.js';
+import { PosReconcileSchedule } from './workers/pos-reconcile-schedule.js';
 import { RedisReconciler } from './workers/redis-reconciler.js';
 import { StockFanout } from './workers/stock-fanout.js';
 
@@ -281,6 +282,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     };
     tokenSockets.disconnect = (tokenId) => disconnectToken(sockets, tokenId);
     anomalies.push = (anomaly) => rooms.emitStaff('moderator', anomaly.eventId, 'anomaly', anomaly);
+    posDrift.onReconciled = (report) => rooms.emitStaff('moderator', report.eventId, 'pos:drift', report);
     const chat = new ChatStore(redis, keys, config.chatHistory);
     const moderation = new ModerationService({
       redis,
@@ -318,11 +320,37 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       detector.start();
       cleanups.push(() => detector!.stop());
       const outbox = new PosOutbox(
-        { redis, keys, inventory, repository: posRepository, db, metrics, clients: posClients, nodeId, signals: posSignals, rows: posOutboxRows },
+        {
+          redis,
+          keys,
+          inventory,
+          repository: posRepository,
+          db,
+          metrics,
+          clients: posClients,
+          nodeId,
+          signals: posSignals,
+          rows: posOutboxRows,
+        },
         { maxAttempts: config.posSyncMaxAttempts, backoffMs: config.posSyncBackoffMs },
       );
       outbox.start();
       cleanups.push(() => outbox.stop());
+      if (posClients.size > 0) {
+        const schedule = new PosReconcileSchedule(
+          {
+            redis,
+            keys,
+            drift: posDrift,
+            posEvents: () => posRepository.openPosEvents(),
+            metrics,
+            nodeId,
+          },
+          config.posReconcileIntervalMs,
+        );
+        schedule.start();
+        cleanups.push(() => schedule.stop());
+      }
       events.onCatalogChange = () => {
         sweeper.refresh();
         detector?.refresh();
@@ -345,6 +373,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       moderation,
       anomalies,
       figures,
+      posDrift,
     };
     registerShopNamespace(sockets.shop, ctx);
     registerStaffNamespaces({ host: sockets.host, moderator: sockets.moderator }, ctx);

@@ -119,7 +119,10 @@ describe('webhook_flood and oversell_risk, from the webhook routes', () => {
     const replays = await Promise.all(Array.from({ length: 48 }, () => post(server, '/webhooks/shopify', first)));
     expect(replays.every((answer) => answer.status === 200 && answer.body.duplicate === true)).toBe(true);
     const stale = await post(server, '/webhooks/shopify', count(TEE_ITEM, 99, clock - 60_000));
-    expect(stale).toEqual({ status: 200, body: { stale: true, applied: 0, skipped: { stale: 1, unmapped: 0, untracked: 0 } } });
+    expect(stale).toEqual({
+      status: 200,
+      body: { stale: true, applied: 0, skipped: { stale: 1, unmapped: 0, untracked: 0 } },
+    });
     // 49 rejected: below the threshold, no signal was raised (the rule decides as each answer is sent).
     await pause(500);
     expect(rules(seen, 'webhook_flood')).toEqual([]);
@@ -154,8 +157,10 @@ describe('webhook_flood and oversell_risk, from the webhook routes', () => {
     expect(risk[0]).toMatchObject({ eventId, sku: 'TEE', severity: 'critical' });
     expect(risk[0]!.message).toBe('TEE: the POS has 3 on hand but the show holds 2 and sold 2 not yet synced');
     // The event sells none meanwhile (3 on hand, 4 owed).
-    const stock = await (await fetch(`${server.url}/api/events/${eventId}`)).json();
-    expect(stock.products.find((p: { sku: string }) => p.sku === 'TEE').available).toBe(0);
+    const stock = (await (await fetch(`${server.url}/api/events/${eventId}`)).json()) as {
+      products: { sku: string; available: number }[];
+    };
+    expect(stock.products.find((p) => p.sku === 'TEE')?.available).toBe(0);
   });
 
   it('pos_negative_on_hand: a count below zero is raised once for the event selling the SKU', async () => {
@@ -225,14 +230,18 @@ describe('pos_sync_lag, from the outbox', () => {
   it('is raised for the event whose sales the POS has not had for over 30 s, not for one synced within seconds', async () => {
     const behind = randomId('lagA');
     const current = randomId('lagB');
-    const inventory = { mode: 'shared', safetyBuffer: 0, locations: ['store-1'] } as const;
+    const inventory = { mode: 'shared' as const, safetyBuffer: 0, locations: ['store-1'] };
     await createEvent(server, { id: behind, inventory, products: [product('SQTEE')] });
     await createEvent(server, { id: current, inventory, products: [product('SHTEE')] });
     const seenBehind = await moderator(server, behind);
     const seenCurrent = await moderator(server, current);
     const generic = signGenericWebhook({
       secret: GENERIC_SECRET,
-      body: { deliveryId: randomId('d'), occurredAt: Date.now(), updates: [{ posItemId: 'till-SQTEE', posLocationId: 'till-1', onHand: 20 }] },
+      body: {
+        deliveryId: randomId('d'),
+        occurredAt: Date.now(),
+        updates: [{ posItemId: 'till-SQTEE', posLocationId: 'till-1', onHand: 20 }],
+      },
     });
     expect((await post(server, '/webhooks/pos', generic)).body).toMatchObject({ applied: 1 });
     expect((await post(server, '/webhooks/shopify', count(TEE_ITEM, 100))).body).toMatchObject({ applied: 1 });

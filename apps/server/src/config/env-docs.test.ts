@@ -61,6 +61,7 @@ describe('the environment variables', () => {
       LIVESHOP_POS_SYNC_MAX_ATTEMPTS: '5',
       LIVESHOP_POS_SYNC_BACKOFF_MS: '250',
       LIVESHOP_POS_SYNC_TIMEOUT_MS: '2000',
+      LIVESHOP_POS_RECONCILE_INTERVAL_MS: '0',
     };
     expect(Object.keys(samples).sort()).toEqual(environmentVariables.map((variable) => variable.name).sort());
     const resolved = resolveOptions(optionsFromEnv(samples));
@@ -78,6 +79,7 @@ describe('the environment variables', () => {
       workers: false,
       dbSchema: 'shop_one',
       processes: 4,
+      posReconcileIntervalMs: 0,
       squareWebhookUrl: 'https://shop.example/webhooks/square',
       posSyncMaxAttempts: 5,
       posSyncBackoffMs: 250,

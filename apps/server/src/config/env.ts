@@ -232,6 +232,13 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
     schema: read.wholeNumber,
     meaning: 'how long one call to a POS may take before it counts as a timeout (retried under the same key)',
   },
+  {
+    name: 'LIVESHOP_POS_RECONCILE_INTERVAL_MS',
+    option: 'posReconcileIntervalMs',
+    schema: read.wholeNumber,
+    meaning:
+      'how often one process pulls the POS counts of the open events that follow the POS and applies them (drift pushed to moderators); `0` turns it off',
+  },
 ];
 
 /**

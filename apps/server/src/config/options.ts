@@ -112,6 +112,11 @@ export interface ServerOptions {
   posSyncBackoffMs?: number;
   /** How long one call to a POS may take before it counts as a timeout (retried under the same key). Default 10,000 ms. */
   posSyncTimeoutMs?: number;
+  /**
+   * How often one process pulls the POS counts of every open event that follows the POS and applies
+   * them (a reconciliation, as `POST /api/admin/pos/reconcile`); 0 turns it off. Default 15 minutes.
+   */
+  posReconcileIntervalMs?: number;
 }
 
 const port = z.number().int().min(0).max(65_535);
@@ -173,6 +178,11 @@ const optionsSchema = z.strictObject({
   posSyncMaxAttempts: z.number().int().min(1).max(100).default(8),
   posSyncBackoffMs: z.number().int().min(1).max(600_000).default(1_000),
   posSyncTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+  posReconcileIntervalMs: z
+    .number()
+    .int()
+    .refine((ms) => ms === 0 || (ms >= 100 && ms <= 86_400_000), '0 (off), or 100 ms to a day')
+    .default(900_000),
 });
 
 export type ResolvedOptions = z.output<typeof optionsSchema> & { adminKey?: string };

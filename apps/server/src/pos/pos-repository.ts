@@ -176,6 +176,14 @@ export class PosRepository {
     });
   }
 
+  /** Events not ended whose stock follows the POS. */
+  async openPosEvents(): Promise<string[]> {
+    const { rows } = await this.db.query<{ id: string }>(
+      `select id from events where status <> 'ended' and inventory not like '{"mode":"manual"%' order by id`,
+    );
+    return rows.map((row) => row.id);
+  }
+
   /** Told of each incident once it is recorded (the server raises it as an anomaly for moderators). */
   onIncident: (incident: PosIncident) => void = () => undefined;
 

@@ -1,3 +1,4 @@
+import type { PosDrift } from '../pos/pos-drift.js';
 import type { InventoryStore } from '@liveshop/inventory';
 import type { ShopperSessions } from '../auth/shopper-session.js';
 import type { StaffTokens } from '../auth/staff-token.js';
@@ -33,4 +34,5 @@ export interface RealtimeContext {
   moderation: ModerationService;
   anomalies: Anomalies;
   figures: FiguresService;
+  posDrift: PosDrift;
 }
