@@ -18,6 +18,8 @@ import type { PosEvent, PosIncident, PosRepository } from './pos-repository.js';
 const debug = createDebug('liveshop:pos');
 /** How long this process reuses the mappings it read (as the catalog cache): a new mapping made elsewhere applies within it. */
 const LOOKUP_CACHE_MS = 2_000;
+/** Delivery ids this process applied lately, answered as duplicates without the database. */
+const RECENT_DELIVERIES = 10_000;
 /** Bad-signature incidents recorded per provider per minute; more are only counted (a flood must not fill the table). */
 const BAD_SIGNATURES_RECORDED_PER_MINUTE = 20;
 
@@ -61,6 +63,10 @@ export interface AppliedDelivery {
 export class PosInbound {
   readonly #adapters = new Map<PosProviderName, WebhookAdapter>();
   readonly #badSignatures = new Map<string, { minute: number; count: number }>();
+  /** Deliveries committed by this process, oldest first (a replay is answered from here). */
+  readonly #recent = new Set<string>();
+  /** Deliveries being applied by this process: a concurrent replay waits for the first. */
+  readonly #inFlight = new Map<string, Promise<AppliedDelivery>>();
   #lookups: { at: number; skus: Map<string, string>; locations: Map<string, string> } | null = null;
 
   constructor(
@@ -147,8 +153,41 @@ export class PosInbound {
     this.anomalies.signals.rejectedDelivery({ eventIds: () => this.anomalies.openEventIds(), provider, kind });
   }
 
-  /** Applies a verified inventory delivery (see the class comment). */
+  /**
+   * Applies a verified inventory delivery (see the class comment). A replay of a delivery this
+   * process applied lately, or is applying now, is answered a duplicate without a transaction (a
+   * flood of redeliveries costs no database work); any other is deduped by the database, across
+   * processes.
+   */
   async apply(
+    delivery: Pick<InventoryDelivery, 'provider' | 'deliveryId' | 'updates' | 'skipped'>,
+  ): Promise<AppliedDelivery> {
+    const id = `${delivery.provider}\n${delivery.deliveryId}`;
+    const duplicate = { duplicate: true, applied: 0, stale: 0, unmapped: 0, untracked: delivery.skipped.length };
+    if (this.#recent.has(id)) return duplicate;
+    const running = this.#inFlight.get(id);
+    // When the first attempt failed (answered 503), this one tries again itself.
+    if (
+      running &&
+      (await running.then(
+        () => true,
+        () => false,
+      ))
+    )
+      return duplicate;
+    const work = this.#applyOnce(delivery);
+    this.#inFlight.set(id, work);
+    try {
+      const result = await work;
+      this.#recent.add(id);
+      if (this.#recent.size > RECENT_DELIVERIES) this.#recent.delete(this.#recent.values().next().value!);
+      return result;
+    } finally {
+      if (this.#inFlight.get(id) === work) this.#inFlight.delete(id);
+    }
+  }
+
+  async #applyOnce(
     delivery: Pick<InventoryDelivery, 'provider' | 'deliveryId' | 'updates' | 'skipped'>,
   ): Promise<AppliedDelivery> {
     const incidents: PosIncident[] = [];
@@ -190,6 +229,15 @@ export class PosInbound {
     const sku = lookups.skus.get(`${update.provider}\n${update.posItemId}`);
     const locationId = lookups.locations.get(`${update.provider}\n${update.posLocationId}`);
     if (!sku || !locationId) return 'unmapped';
+    let events = eventsBySku.get(sku);
+    if (!events) {
+      // Read in the transaction, not cached: an event created a moment ago on another process
+      // must get this count (its creation wrote the counts stored before it). Read before the
+      // count is stored, which locks its row until the commit: deliveries of one SKU and location
+      // wait for each other, so the lock is held as briefly as the Redis write allows.
+      events = await this.repository.posEventsSelling(tx, sku);
+      eventsBySku.set(sku, events);
+    }
     const row = { sku, locationId, onHand: update.onHand, occurredAt: update.occurredAt, provider: update.provider };
     if (!(await this.repository.storeOnHand(tx, row))) return 'stale';
     if (update.onHand < 0) {
@@ -200,13 +248,6 @@ export class PosInbound {
         sku,
         message: `${update.provider} reports ${update.onHand} on hand of ${sku} at ${locationId}: the counter oversold`,
       });
-    }
-    let events = eventsBySku.get(sku);
-    if (!events) {
-      // Read in the transaction, not cached: an event created a moment ago on another process
-      // must get this count (its creation wrote the counts stored before it).
-      events = await this.repository.posEventsSelling(tx, sku);
-      eventsBySku.set(sku, events);
     }
     for (const event of events) {
       if (event.inventory.locations && !event.inventory.locations.includes(locationId)) continue;
