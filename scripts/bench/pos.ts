@@ -1,7 +1,9 @@
 /**
- * `pnpm bench:pos`: POS webhook figures against the real server (demo mode: Redis, in-memory
- * database, the demo's mappings and secrets), in this one process with its load (a shared, noisy
- * machine: read the figures as orders of magnitude, and compare within one run).
+ * `pnpm bench:pos [--only=both|postgres|pglite]`: POS webhook figures against the real server
+ * (demo mode: Redis, the demo's mappings and secrets) on PostgreSQL (a private schema of
+ * LIVESHOP_BENCH_DATABASE_URL, default the local `test` database, dropped after) and on the
+ * in-memory PGlite database, in this one process with its load (a shared, noisy machine: read the
+ * figures as orders of magnitude, and compare within one run; the load average is printed).
  *
  * - webhook → paint: the seed's test in the system Chromium, BENCH_PAINTS times (default 10): the
  *   widget shows 1 left, a signed Shopify `inventory_levels/update` says on-hand 0, and the time
@@ -10,19 +12,29 @@
  * - webhook → every viewer: BENCH_VIEWERS joined viewers (default 1,000) of a `shared` event and
  *   BENCH_WEBHOOKS signed webhooks (default 1,000) sent one after another, each raising the
  *   on-hand; per webhook, the time until every viewer got a stock message showing it (or a later
- *   one: messages to a room are coalesced to one per 100 ms), p50/p99/max;
+ *   one: messages to a room are coalesced to one per 100 ms), p50/p90/p99/max;
  * - webhooks/s: BENCH_CONCURRENCY concurrent senders (default 16) for BENCH_SECONDS (default 5),
  *   each delivery signed, verified, deduped and applied.
  * Env: REDIS_URL, CHROMIUM_PATH.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { shopifyInventoryLevelBody, signShopifyWebhook } from '@liveshop/pos';
 import { DEMO_POS_SECRETS } from '@liveshop/server';
 import { io, type Socket } from 'socket.io-client';
+import { chromiumExecutablePath } from '../../packages/widget/chromium.js';
 import { launchChromium } from '../../test/e2e/support/browser.js';
 import { startDemoServer, type DemoServer } from '../../test/e2e/support/demo-server.js';
 import { summarize } from './lib/stats.js';
 
+const { values: flags } = parseArgs({
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
+  options: { only: { type: 'string', default: 'both' } },
+});
+const postgresUrl = process.env.LIVESHOP_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const PAINTS = env('BENCH_PAINTS', 10);
 const VIEWERS = env('BENCH_VIEWERS', 1_000);
@@ -179,22 +191,48 @@ async function throughput(server: DemoServer): Promise<{ perSecond: number; refu
   return { perSecond: done / SECONDS, refused, p99: summarize(latencies).p99 };
 }
 
-const server = await startDemoServer();
-try {
-  const paints = summarize(await paintRuns(server));
-  console.log(
-    `webhook → Sold out painted (Chromium, ${paints.count} runs): median ${ms(paints.p50)}, p90 ${ms(paints.p90)}, max ${ms(paints.max)}`,
-  );
-  const viewers = await viewerRun(server);
-  const every = summarize(viewers.perWebhook);
-  console.log(
-    `webhook → every one of ${VIEWERS} viewers (${WEBHOOKS} webhooks, one each ${GAP_MS} ms): p50 ${ms(every.p50)}, p99 ${ms(every.p99)}, max ${ms(every.max)}; per viewer message p99 ${ms(summarize(viewers.perMessage).p99)}; missed ${viewers.missed}`,
-  );
-  const rate = await throughput(server);
-  console.log(
-    `signed webhooks applied by one process (${CONCURRENCY} senders, ${SECONDS} s): ${rate.perSecond.toFixed(0)}/s, answer p99 ${ms(rate.p99)}, refused ${rate.refused}`,
-  );
-} finally {
-  await server.close();
+const load = () =>
+  loadavg()
+    .map((n) => n.toFixed(1))
+    .join(' ');
+
+async function run(database: 'postgres' | 'pglite'): Promise<void> {
+  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const server = await startDemoServer(database === 'postgres' ? { databaseUrl: postgresUrl, dbSchema: schema } : {});
+  console.log(`--- ${database} (load average ${load()})`);
+  try {
+    if (PAINTS > 0 && existsSync(chromiumExecutablePath)) {
+      const paints = summarize(await paintRuns(server));
+      console.log(
+        `webhook → Sold out painted (Chromium, ${paints.count} runs): median ${ms(paints.p50)}, p90 ${ms(paints.p90)}, max ${ms(paints.max)}`,
+      );
+    } else {
+      console.log(
+        `webhook → Sold out painted: not measured (BENCH_PAINTS=0, or no Chromium at ${chromiumExecutablePath})`,
+      );
+    }
+    const viewers = await viewerRun(server);
+    const every = summarize(viewers.perWebhook);
+    const message = summarize(viewers.perMessage);
+    console.log(
+      `webhook → every one of ${VIEWERS} viewers (${WEBHOOKS} webhooks, one each ${GAP_MS} ms): p50 ${ms(every.p50)}, p90 ${ms(every.p90)}, p99 ${ms(every.p99)}, max ${ms(every.max)}; per viewer message p50 ${ms(message.p50)}, p90 ${ms(message.p90)}, p99 ${ms(message.p99)}; missed ${viewers.missed}`,
+    );
+    const rate = await throughput(server);
+    console.log(
+      `signed webhooks applied by one process (${CONCURRENCY} senders, ${SECONDS} s): ${rate.perSecond.toFixed(0)}/s, answer p99 ${ms(rate.p99)}, refused ${rate.refused}`,
+    );
+    console.log(`(load average after: ${load()})`);
+  } finally {
+    await server.close();
+    if (database === 'postgres') {
+      const client = new pg.Client({ connectionString: postgresUrl });
+      await client.connect();
+      await client.query(`drop schema if exists "${schema}" cascade`);
+      await client.end();
+    }
+  }
 }
+
+if (flags.only !== 'pglite') await run('postgres');
+if (flags.only !== 'postgres') await run('pglite');
 process.exit(0);

@@ -62,8 +62,10 @@ import { closeRedis, connectRedis, duplicateForReads, warnUnlessNoEviction } fro
 import { PosDrift } from './pos/pos-drift.js';
 import { PosInbound } from './pos/pos-inbound.js';
 import { PosOutbox } from './pos/pos-outbox.js';
+import { PosOutboxRows } from './pos/pos-outbox-rows.js';
 import { PosRepository } from './pos/pos-repository.js';
 import { HoldSweeper } from './workers/hold-sweeper.js';
+import { PosReconcileSchedule } from './workers/pos-reconcile-schedule.js';
 import { RedisReconciler } from './workers/redis-reconciler.js';
 import { StockFanout } from './workers/stock-fanout.js';
 
@@ -148,11 +150,21 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     events.onRestored = (eventId) => restoreBans(moderationStore, inventory, eventId);
     const posRepository = new PosRepository(db);
     const identity = new CustomerResolver(db, { defaultCallingCode: config.phoneCallingCode });
-    const posInbound = new PosInbound(posRepository, inventory, metrics, identity, config);
+    const posInbound = new PosInbound(
+      posRepository,
+      inventory,
+      metrics,
+      identity,
+      { signals: posSignals, openEventIds: () => repository.listOpen() },
+      config,
+    );
     const posClients = posClientsOf(config);
+    const posOutboxRows = new PosOutboxRows(() => posClients.keys());
     // Each POS incident the webhook routes and the outbox record reaches the moderators as an anomaly
     // of the event it concerns; one that names no event (a forged webhook) concerns every open event.
+    // A negative count is raised by the POS signals, per event selling the SKU, as the count is applied.
     posRepository.onIncident = (incident) => {
+      if (incident.rule === 'pos_negative_on_hand') return;
       void (async () => {
         const eventIds = incident.eventId ? [incident.eventId] : await repository.listOpen();
         if (incident.rule === 'webhook_bad_signature' && isPosProvider(incident.provider)) {
@@ -223,7 +235,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         faults: config.checkoutFaults,
       },
     );
-    const refunds = new RefundService({ inventory, orders, payments, checkout });
+    const refunds = new RefundService({ inventory, orders, payments, checkout, posOutbox: posOutboxRows });
     const orderReconciler = new OrderReconciler(
       { inventory, orders, payments, checkout, metrics },
       { intervalMs: config.orderReconcileIntervalMs },
@@ -306,6 +318,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     };
     tokenSockets.disconnect = (tokenId) => disconnectToken(sockets, tokenId);
     anomalies.push = (anomaly) => rooms.emitStaff('moderator', anomaly.eventId, 'anomaly', anomaly);
+    posDrift.onReconciled = (report) => rooms.emitStaff('moderator', report.eventId, 'pos:drift', report);
     const chat = new ChatStore(redis, keys, config.chatHistory);
     const moderation = new ModerationService({
       redis,
@@ -350,11 +363,37 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       detector.start();
       cleanups.push(() => detector!.stop());
       const outbox = new PosOutbox(
-        { redis, keys, inventory, repository: posRepository, db, metrics, clients: posClients, nodeId },
+        {
+          redis,
+          keys,
+          inventory,
+          repository: posRepository,
+          db,
+          metrics,
+          clients: posClients,
+          nodeId,
+          signals: posSignals,
+          rows: posOutboxRows,
+        },
         { maxAttempts: config.posSyncMaxAttempts, backoffMs: config.posSyncBackoffMs },
       );
       outbox.start();
       cleanups.push(() => outbox.stop());
+      if (posClients.size > 0) {
+        const schedule = new PosReconcileSchedule(
+          {
+            redis,
+            keys,
+            drift: posDrift,
+            posEvents: () => posRepository.openPosEvents(),
+            metrics,
+            nodeId,
+          },
+          config.posReconcileIntervalMs,
+        );
+        schedule.start();
+        cleanups.push(() => schedule.stop());
+      }
       events.onCatalogChange = () => {
         sweeper.refresh();
         detector?.refresh();
@@ -379,6 +418,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       figures,
       analytics,
       reports,
+      posDrift,
     };
     registerShopNamespace(sockets.shop, ctx);
     registerStaffNamespaces({ host: sockets.host, moderator: sockets.moderator }, ctx);

@@ -4,8 +4,10 @@ import { startServer, type ServerOptions } from '@liveshop/server';
 import pg from 'pg';
 import { ShopifyAdminServer } from '../../../packages/pos/test/servers/shopify-admin.js';
 import { SquareApiServer } from '../../../packages/pos/test/servers/square-api.js';
+import { checkout, checkoutOf, holding } from './checkout-harness.js';
 import {
   admin,
+  closeClients,
   createEvent,
   dropIsolation,
   eventually,
@@ -46,6 +48,7 @@ describe('the POS outbox', () => {
     posSyncBackoffMs: 50,
     posSyncMaxAttempts: 6,
     posSyncTimeoutMs: 400,
+    testPayments: true,
   });
 
   beforeAll(async () => {
@@ -71,6 +74,7 @@ describe('the POS outbox', () => {
     expect(mapped.status).toBe(200);
   });
   afterAll(async () => {
+    closeClients();
     await Promise.all(servers.map((server) => server.close()));
     await Promise.all([shopify?.stop(), square?.stop()]);
     await dropIsolation(scope);
@@ -206,4 +210,77 @@ describe('the POS outbox', () => {
       /liveshop_pos_outbox_dead [1-9]/.test(await (await fetch(`${servers[0]!.url}/metrics`)).text()),
     );
   });
+
+  it('tells the POS of a refund with restock: one positive adjustment per provider, keyed by the refund, applied once', async () => {
+    const eventId = randomId('rfd');
+    await createEvent(servers[0]!, {
+      id: eventId,
+      inventory: { mode: 'shared', safetyBuffer: 0, locations: ['store-1'] },
+    });
+    const before = {
+      shopify: shopify.available(SHOPIFY_ITEM, SHOPIFY_LOCATION)!,
+      square: square.quantity(SQUARE_ITEM, SQUARE_LOCATION)!,
+    };
+    // The POS's own count reaches the event (the earlier sales are in it).
+    const count = signShopifyWebhook({
+      secret: SHOPIFY_SECRET,
+      topic: 'inventory_levels/update',
+      body: shopifyInventoryLevelBody({
+        inventoryItemId: SHOPIFY_ITEM,
+        locationId: SHOPIFY_LOCATION,
+        available: before.shopify,
+        updatedAt: new Date(Date.now() + 60_000),
+      }),
+    });
+    expect((await fetch(`${servers[0]!.url}/webhooks/shopify`, { method: 'POST', ...count })).status).toBe(200);
+    const buyer = await holding(servers[0]!, eventId, 'TEE', 3);
+    const sold = await checkout(buyer.socket, checkoutOf(eventId, [buyer.hold.id]));
+    expect(sold.ok).toBe(true);
+    const applied = (shopifyAt: number, squareAt: number) =>
+      shopify.available(SHOPIFY_ITEM, SHOPIFY_LOCATION) === shopifyAt &&
+      square.quantity(SQUARE_ITEM, SQUARE_LOCATION) === squareAt;
+    await eventually(() => applied(before.shopify - 3, before.square - 3), 15_000);
+
+    // Shopify fails the first try of the restock; the retry carries the same key.
+    shopify.faults.push({ kind: 'slow', delayMs: 1_000 });
+    const refund = { lines: [{ sku: 'TEE', qty: 2 }], restock: true };
+    const refunded = await admin(servers[0]!, 'POST', `/api/admin/orders/${sold.order.id}/refund`, refund);
+    expect(refunded.status).toBe(200);
+    expect(refunded.body.refund).toMatchObject({ lines: [{ sku: 'TEE', qty: 2 }], restocked: true });
+    await eventually(() => applied(before.shopify - 1, before.square - 1), 15_000);
+    // The same refund again is a no-op, and a refund without restock tells the POS nothing.
+    expect(
+      (await admin(servers.at(-1)!, 'POST', `/api/admin/orders/${sold.order.id}/refund`, refund)).body.refund.id,
+    ).toBe(refunded.body.refund.id);
+    const kept = await admin(servers[0]!, 'POST', `/api/admin/orders/${sold.order.id}/refund`, { restock: false });
+    expect(kept.body.refund).toMatchObject({ lines: [{ sku: 'TEE', qty: 1 }], restocked: false });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(applied(before.shopify - 1, before.square - 1)).toBe(true);
+    if (shared()) {
+      const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await client.connect();
+      try {
+        const { rows } = await client.query(
+          `select provider, qty, status, reference_id from "${scope.dbSchema}".pos_outbox where event_id = $1 and kind = 'restock'`,
+          [eventId],
+        );
+        expect(rows.map((row) => row.provider).sort()).toEqual(['shopify', 'square']);
+        expect(
+          rows.every(
+            (row) => row.qty === 2 && row.status === 'applied' && row.reference_id === refunded.body.refund.id,
+          ),
+        ).toBe(true);
+      } finally {
+        await client.end();
+      }
+    }
+    // The event counts the two units back (the third stays sold): the POS has them again, none owed.
+    const drift = await admin(servers[0]!, 'GET', `/api/admin/pos/drift?eventId=${eventId}`);
+    expect(drift.body.skus.find((s: { sku: string }) => s.sku === 'TEE')).toMatchObject({
+      sold: 1,
+      unsynced: 0,
+      held: 0,
+      available: before.shopify - 1,
+    });
+  }, 60_000);
 });

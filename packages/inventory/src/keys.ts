@@ -204,6 +204,11 @@ export class KeyBuilder {
     return `${this.prefix}:detector-lock`;
   }
 
+  /** String: the process running this interval's scheduled reconciliation with the POS. */
+  posReconcileLock(): string {
+    return `${this.prefix}:pos-reconcile-lock`;
+  }
+
   /** String: the process sweeping the event's expired holds this pass. */
   sweepLock(eventId: string): string {
     return `${this.event(eventId)}sweep-lock`;

@@ -36,7 +36,13 @@ const syncedInput = z.strictObject({
   eventId: eventIdSchema,
   sku: skuSchema,
   locationId: locationIdSchema,
-  qty: z.number().int().min(1).max(1_000_000),
+  /** Units of the sale the POS applied; negative for a restock (units the POS was told were sold, back). */
+  qty: z
+    .number()
+    .int()
+    .min(-1_000_000)
+    .max(1_000_000)
+    .refine((qty) => qty !== 0, 'qty must not be 0'),
   /** The on-hand the POS answered after the adjustment, and when (epoch ms). */
   onHandAfter: onHandSchema.optional(),
   at: epochMsSchema.optional(),
@@ -95,7 +101,10 @@ export class PosStock {
     return this.#call(eventId, sku, ['count', locationId, String(onHand), String(occurredAt), '']);
   }
 
-  /** Records that the POS applied a live sale of `qty` at the location, and recomputes. */
+  /**
+   * Records that the POS applied a live sale of `qty` at the location (a negative `qty`: a restock
+   * of refunded units), and recomputes.
+   */
   async applySynced(input: PosSyncedInput): Promise<InventoryResult<PosApplyResult>> {
     const { eventId, sku, locationId, qty, onHandAfter, at } = parseInput(syncedInput, input);
     const answered = onHandAfter !== undefined && at !== undefined;

@@ -73,6 +73,7 @@ export const mutePayload = z.strictObject({
 });
 export const banPayload = z.strictObject({ eventId: eventIdSchema, shopperId: shopperIdSchema });
 export const anomalyAckPayload = z.strictObject({ eventId: eventIdSchema, id: anomalyIdSchema });
+export const posDriftPayload = z.strictObject({ eventId: eventIdSchema });
 
 export type DropPayload = z.infer<typeof dropPayload>;
 export type FiguresPayload = z.infer<typeof figuresPayload>;
@@ -80,6 +81,7 @@ export type ChatDeletePayload = z.infer<typeof chatDeletePayload>;
 export type MutePayload = z.infer<typeof mutePayload>;
 export type BanPayload = z.infer<typeof banPayload>;
 export type AnomalyAckPayload = z.infer<typeof anomalyAckPayload>;
+export type PosDriftPayload = z.infer<typeof posDriftPayload>;
 
 /** Server → every viewer: a SKU goes on sale at `startsAt` (epoch ms, server clock). */
 export interface DropMessage {

@@ -70,3 +70,28 @@ export const posMappingsBody = z.strictObject({
     .default([]),
 });
 export type PosMappingsBody = z.output<typeof posMappingsBody>;
+
+/** One SKU at one location: what the POS last reported and what the event counts. */
+export interface PosDriftLine {
+  sku: string;
+  locationId: string;
+  /** The POS's newest count (a webhook, an adjustment's answer or a pull); null when none came. */
+  pos: number | null;
+  /** The on-hand the event's live stock is computed from; null when the event has none. */
+  live: number | null;
+  /** pos − live; 0 when either is missing, except in a reconciliation's drift, where no live count counts as 0. */
+  drift: number;
+}
+
+/**
+ * POS drift of an event (`GET /api/admin/pos/drift`, the `/moderator` request `pos:drift`, and the
+ * push `pos:drift` after each reconciliation): per SKU and location, and the live counts per SKU.
+ */
+export interface PosDriftReport {
+  eventId: string;
+  mode: string;
+  lines: PosDriftLine[];
+  skus: { sku: string; available: number; held: number; sold: number; unsynced: number }[];
+  /** When it was read, epoch ms. */
+  at: number;
+}

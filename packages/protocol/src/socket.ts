@@ -15,9 +15,11 @@ import type {
   ModerationNotice,
   ModerationState,
   MutePayload,
+  PosDriftPayload,
 } from './consoles.js';
 import type { ErrorBody } from './errors.js';
 import type { AnalyticsPayload, AnalyticsSeries, EventAnalytics } from './reports.js';
+import type { PosDriftReport } from './pos.js';
 import { eventIdSchema, holdIdSchema, idempotencyKeySchema, qtySchema, skuSchema } from './ids.js';
 
 /** Every ack is either `{ ok: true, ...data }` or `{ ok: false, error }`. */
@@ -201,6 +203,8 @@ export interface StaffServerToClientEvents extends ShopServerToClientEvents {
   'anomaly:acked': (payload: { eventId: string; id: string; ackedAt: number; ackedBy: string }) => void;
   /** `/moderator` and `/host`: a moderator muted, banned or deleted. */
   moderation: (payload: ModerationNotice) => void;
+  /** `/moderator`: a reconciliation with the POS (asked for, or scheduled) ran; the drift after it. */
+  'pos:drift': (payload: PosDriftReport) => void;
 }
 export type HostServerToClientEvents = StaffServerToClientEvents;
 
@@ -212,6 +216,8 @@ export interface ModeratorClientToServerEvents {
   mute: (payload: MutePayload, ack: AckFn<{ shopperId: string; until: number }>) => void;
   ban: (payload: BanPayload, ack: AckFn<{ shopperId: string }>) => void;
   'anomaly:ack': (payload: AnomalyAckPayload, ack: AckFn<{ id: string; ackedAt: number; ackedBy: string }>) => void;
+  /** The event's POS drift now, per SKU and location. */
+  'pos:drift': (payload: PosDriftPayload, ack: AckFn<{ drift: PosDriftReport }>) => void;
 }
 export type ModeratorServerToClientEvents = StaffServerToClientEvents;
 

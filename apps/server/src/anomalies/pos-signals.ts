@@ -37,8 +37,16 @@ export class PosSignals {
     }
   }
 
-  /** webhook_flood: duplicate or stale deliveries, counted per provider over a sliding window. */
-  rejectedDelivery(input: { eventIds: string[]; provider: PosProvider; kind: 'duplicate' | 'stale' }): void {
+  /**
+   * webhook_flood: duplicate or stale deliveries, counted per provider over a sliding window. A
+   * delivery names no event: `eventIds` (a list, or a function read only once the threshold is
+   * crossed, so a flood does not cost a query per delivery) says which events to tell.
+   */
+  rejectedDelivery(input: {
+    eventIds: readonly string[] | (() => Promise<readonly string[]>);
+    provider: PosProvider;
+    kind: 'duplicate' | 'stale';
+  }): void {
     const { windowMs, minRejected, cooldownMs } = ANOMALY_THRESHOLDS.webhookFlood;
     const now = this.now();
     let window = this.#rejected.get(input.provider);
@@ -47,23 +55,34 @@ export class PosSignals {
       this.#rejected.set(input.provider, window);
     }
     window.add(now, true);
-    if (window.size < minRejected) return;
-    for (const eventId of input.eventIds) {
-      if (!this.#cooldowns.take(`flood|${input.provider}|${eventId}`, now, cooldownMs)) continue;
-      this.anomalies.report({
-        rule: 'webhook_flood',
-        eventId,
-        severity: 'warning',
-        message: `${window.size} duplicate or stale ${input.provider} deliveries in ${windowMs / 1000} s (threshold ${minRejected})`,
-        data: { provider: input.provider, rejected: window.size },
-      });
+    const rejected = window.size;
+    if (rejected < minRejected) return;
+    const raise = (eventIds: readonly string[]) => {
+      for (const eventId of eventIds) {
+        if (!this.#cooldowns.take(`flood|${input.provider}|${eventId}`, now, cooldownMs)) continue;
+        this.anomalies.report({
+          rule: 'webhook_flood',
+          eventId,
+          severity: 'warning',
+          message: `${rejected} duplicate or stale ${input.provider} deliveries in ${windowMs / 1000} s (threshold ${minRejected})`,
+          data: { provider: input.provider, rejected, last: input.kind },
+        });
+      }
+    };
+    if (typeof input.eventIds !== 'function') {
+      raise(input.eventIds);
+      return;
     }
+    input.eventIds().then(raise, (error: unknown) => {
+      console.error('liveshop: webhook_flood not raised:', (error as Error).message);
+    });
   }
 
   /**
    * A POS count for a SKU of a live event: pos_negative_on_hand when the POS reports less than
-   * zero; oversell_risk when on hand is below what the live event holds plus what it sold and
-   * has not yet synced to the POS.
+   * zero at a location (`reported`, this delivery's count; the event's `onHand` when absent);
+   * oversell_risk when the event's on hand (summed over its locations) is below what the live
+   * event holds plus what it sold and has not yet synced to the POS.
    */
   onHand(input: {
     eventId: string;
@@ -71,18 +90,20 @@ export class PosSignals {
     onHand: number;
     held: number;
     soldNotSynced: number;
+    reported?: number;
     locationId?: string;
   }): void {
     const now = this.now();
     const { cooldownMs } = ANOMALY_THRESHOLDS.onHand;
     const data = { ...input };
-    if (input.onHand < 0 && this.#cooldowns.take(`neg|${input.eventId}|${input.sku}`, now, cooldownMs)) {
+    const reported = input.reported ?? input.onHand;
+    if (reported < 0 && this.#cooldowns.take(`neg|${input.eventId}|${input.sku}`, now, cooldownMs)) {
       this.anomalies.report({
         rule: 'pos_negative_on_hand',
         eventId: input.eventId,
         severity: 'warning',
         sku: input.sku,
-        message: `the POS reports ${input.onHand} on hand for ${input.sku}: a count below zero`,
+        message: `the POS reports ${reported} on hand for ${input.sku}${input.locationId ? ` at ${input.locationId}` : ''}: a count below zero`,
         data,
       });
     }

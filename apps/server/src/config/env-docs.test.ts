@@ -64,6 +64,7 @@ describe('the environment variables', () => {
       LIVESHOP_POS_SYNC_TIMEOUT_MS: '2000',
       LIVESHOP_INFLUENCE_WINDOW_HOURS: '72',
       LIVESHOP_PHONE_CALLING_CODE: '44',
+      LIVESHOP_POS_RECONCILE_INTERVAL_MS: '0',
     };
     expect(Object.keys(samples).sort()).toEqual(environmentVariables.map((variable) => variable.name).sort());
     const resolved = resolveOptions(optionsFromEnv(samples));
@@ -82,6 +83,7 @@ describe('the environment variables', () => {
       analytics: false,
       dbSchema: 'shop_one',
       processes: 4,
+      posReconcileIntervalMs: 0,
       squareWebhookUrl: 'https://shop.example/webhooks/square',
       posSyncMaxAttempts: 5,
       posSyncBackoffMs: 250,

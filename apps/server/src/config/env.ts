@@ -252,6 +252,13 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
     schema: read.text,
     meaning: 'calling code (digits, no `+`) of phone numbers written without one, when customers are matched by phone',
   },
+  {
+    name: 'LIVESHOP_POS_RECONCILE_INTERVAL_MS',
+    option: 'posReconcileIntervalMs',
+    schema: read.wholeNumber,
+    meaning:
+      'how often one process pulls the POS counts of the open events that follow the POS and applies them (drift pushed to moderators); `0` turns it off',
+  },
 ];
 
 /**

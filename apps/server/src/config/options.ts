@@ -123,6 +123,11 @@ export interface ServerOptions {
   influenceWindowHours?: number;
   /** The calling code a phone number written without one is taken to have (e.g. 1, 44). Default 1. */
   phoneCallingCode?: string;
+  /**
+   * How often one process pulls the POS counts of every open event that follows the POS and applies
+   * them (a reconciliation, as `POST /api/admin/pos/reconcile`); 0 turns it off. Default 15 minutes.
+   */
+  posReconcileIntervalMs?: number;
 }
 
 const port = z.number().int().min(0).max(65_535);
@@ -196,6 +201,11 @@ const optionsSchema = z.strictObject({
     .string()
     .regex(/^[1-9][0-9]{0,2}$/, 'must be a calling code of 1 to 3 digits without +')
     .default('1'),
+  posReconcileIntervalMs: z
+    .number()
+    .int()
+    .refine((ms) => ms === 0 || (ms >= 100 && ms <= 86_400_000), '0 (off), or 100 ms to a day')
+    .default(900_000),
 });
 
 export type ResolvedOptions = z.output<typeof optionsSchema> & { adminKey?: string };

@@ -88,6 +88,7 @@ describe.each(targets)('migrations on $name', (target) => {
         '0010-orders',
         '0020-consoles',
         '0050-pos-sync',
+        '0051-pos-outbox-unapplied',
         '0140-analytics-facts',
       ]);
       expect(await migrate(store, schema)).toEqual([]);
@@ -165,6 +166,7 @@ describe.runIf(TEST_DATABASE_URL)('migrations from processes starting together',
         '0010-orders',
         '0020-consoles',
         '0050-pos-sync',
+        '0051-pos-outbox-unapplied',
         '0140-analytics-facts',
       ]);
     } finally {

@@ -9,14 +9,19 @@ import {
 } from '@liveshop/protocol';
 import type { InventoryStore } from '@liveshop/inventory';
 import type { PaymentProviders } from '@liveshop/payments';
+import type { PosOutboxRows } from '../pos/pos-outbox-rows.js';
 import type { CheckoutService } from './checkout-service.js';
+import type { SqlExecutor } from '../db/sql-store.js';
 import { adminOrderView, type OrderRepository, type StoredOrder } from './order-repository.js';
 
 /**
  * Refunds of confirmed orders (`POST /api/admin/orders/:id/refund`): recorded first (under the
  * order's row lock, so two refunds never give back the same unit), then refunded through the
  * provider (the refund id is the provider's refund key), then restocked in Lua with a `refund`
- * ledger entry per line (idempotent on the refund id), so viewers see the units come back. The
+ * ledger entry per line (idempotent on the refund id), so viewers see the units come back. When the
+ * event's stock follows the POS, a restock also tells the POS the units are back: one positive
+ * adjustment per line and provider, keyed by the refund id, written to the POS outbox in the
+ * transaction that records the refund (so it is sent once, whatever fails after). The
  * same request again (the same lines, or "everything left" once nothing is left) is a no-op that
  * answers the first refund.
  */
@@ -27,6 +32,7 @@ export class RefundService {
       orders: OrderRepository;
       payments: PaymentProviders;
       checkout: CheckoutService;
+      posOutbox: PosOutboxRows;
     },
   ) {}
 
@@ -96,6 +102,7 @@ export class RefundService {
         orderId,
         refundId,
       ]);
+      if (restock) await this.#tellPos(tx, order.eventId, refundId, lines);
       return { order, refundId, fresh: true, lines, amountCents };
     });
     if (!recorded) throw new LiveshopError(ErrorCode.NOT_FOUND, `order ${orderId} does not exist`);
@@ -123,6 +130,26 @@ export class RefundService {
     const view = await this.view(order);
     const refund = view.refunds.find((r) => r.id === recorded.refundId)!;
     return { order: view, refund };
+  }
+
+  /** The restock's POS adjustments, when the event follows the POS (see the class comment). */
+  async #tellPos(tx: SqlExecutor, eventId: string, refundId: string, lines: RefundLine[]): Promise<void> {
+    const { posOutbox } = this.deps;
+    const locationId = await posOutbox.locationOf(tx, eventId);
+    if (locationId === undefined) return;
+    const occurredAt = Date.now();
+    for (const line of lines) {
+      await posOutbox.write(tx, {
+        kind: 'restock',
+        eventId,
+        sku: line.sku,
+        qty: line.qty,
+        referenceId: refundId,
+        occurredAt,
+        keyParts: [refundId, line.sku],
+        locationId,
+      });
+    }
   }
 
   async #refundPayment(order: StoredOrder, refundId: string, amountCents: number): Promise<void> {

@@ -12,6 +12,7 @@ import type { InventoryStore } from '@liveshop/inventory';
 import type { PosProviderName } from '@liveshop/protocol';
 import createDebug from 'debug';
 import type { CustomerResolver } from '../analytics/customer-resolver.js';
+import type { PosSignals } from '../anomalies/pos-signals.js';
 import type { SqlExecutor } from '../db/sql-store.js';
 import type { ServerMetrics } from '../metrics/metrics.js';
 import type { PosEvent, PosIncident, PosRepository } from './pos-repository.js';
@@ -19,6 +20,8 @@ import type { PosEvent, PosIncident, PosRepository } from './pos-repository.js';
 const debug = createDebug('liveshop:pos');
 /** How long this process reuses the mappings it read (as the catalog cache): a new mapping made elsewhere applies within it. */
 const LOOKUP_CACHE_MS = 2_000;
+/** Delivery ids this process applied lately, answered as duplicates without the database. */
+const RECENT_DELIVERIES = 10_000;
 /** Bad-signature incidents recorded per provider per minute; more are only counted (a flood must not fill the table). */
 const BAD_SIGNATURES_RECORDED_PER_MINUTE = 20;
 
@@ -27,6 +30,13 @@ export interface WebhookSecrets {
   squareSignatureKey?: string;
   squareWebhookUrl?: string;
   posWebhookSecret?: string;
+}
+
+/** Where inbound POS sync reports what the anomaly rules judge: the POS signals, and the events to tell of a delivery that names none. */
+export interface PosInboundSignals {
+  signals: PosSignals;
+  /** The events not ended (a duplicate or stale delivery concerns all of them). */
+  openEventIds(): Promise<string[]>;
 }
 
 /** The answer to one webhook delivery: HTTP status and JSON body. */
@@ -55,6 +65,10 @@ export interface AppliedDelivery {
 export class PosInbound {
   readonly #adapters = new Map<PosProviderName, WebhookAdapter>();
   readonly #badSignatures = new Map<string, { minute: number; count: number }>();
+  /** Deliveries committed by this process, oldest first (a replay is answered from here). */
+  readonly #recent = new Set<string>();
+  /** Deliveries being applied by this process: a concurrent replay waits for the first. */
+  readonly #inFlight = new Map<string, Promise<AppliedDelivery>>();
   #lookups: { at: number; skus: Map<string, string>; locations: Map<string, string> } | null = null;
 
   constructor(
@@ -62,6 +76,7 @@ export class PosInbound {
     private readonly inventory: InventoryStore,
     private readonly metrics: ServerMetrics,
     private readonly identity: Pick<CustomerResolver, 'resolve'>,
+    private readonly anomalies: PosInboundSignals,
     secrets: WebhookSecrets,
   ) {
     if (secrets.shopifyWebhookSecret) {
@@ -121,12 +136,16 @@ export class PosInbound {
       return { status: 200, body: { ok: true, outcome: 'applied', sale: { customerId: sale.customerId ?? null } } };
     }
     const applied = await this.apply(result);
-    if (applied.duplicate) return { status: 200, body: { duplicate: true, outcome: 'duplicate' } };
+    if (applied.duplicate) {
+      this.#rejected(provider, 'duplicate');
+      return { status: 200, body: { duplicate: true, outcome: 'duplicate' } };
+    }
     const counts = {
       applied: applied.applied,
       skipped: { stale: applied.stale, unmapped: applied.unmapped, untracked: applied.untracked },
     };
     if (applied.applied === 0 && applied.stale > 0) {
+      this.#rejected(provider, 'stale');
       return { status: 200, body: { stale: true, outcome: 'stale', ...counts } };
     }
     if (applied.applied === 0) return { status: 200, body: { ignored: true, outcome: 'ignored', ...counts } };
@@ -166,8 +185,46 @@ export class PosInbound {
     return { duplicate: !stored, ...(resolved ? { customerId: resolved.customerId } : {}) };
   }
 
-  /** Applies a verified inventory delivery (see the class comment). */
+  /** webhook_flood counts the delivery; the open events are read only once the rule's threshold is crossed. */
+  #rejected(provider: PosProviderName, kind: 'duplicate' | 'stale'): void {
+    this.anomalies.signals.rejectedDelivery({ eventIds: () => this.anomalies.openEventIds(), provider, kind });
+  }
+
+  /**
+   * Applies a verified inventory delivery (see the class comment). A replay of a delivery this
+   * process applied lately, or is applying now, is answered a duplicate without a transaction (a
+   * flood of redeliveries costs no database work); any other is deduped by the database, across
+   * processes.
+   */
   async apply(
+    delivery: Pick<InventoryDelivery, 'provider' | 'deliveryId' | 'updates' | 'skipped'>,
+  ): Promise<AppliedDelivery> {
+    const id = `${delivery.provider}\n${delivery.deliveryId}`;
+    const duplicate = { duplicate: true, applied: 0, stale: 0, unmapped: 0, untracked: delivery.skipped.length };
+    if (this.#recent.has(id)) return duplicate;
+    const running = this.#inFlight.get(id);
+    // When the first attempt failed (answered 503), this one tries again itself.
+    if (
+      running &&
+      (await running.then(
+        () => true,
+        () => false,
+      ))
+    )
+      return duplicate;
+    const work = this.#applyOnce(delivery);
+    this.#inFlight.set(id, work);
+    try {
+      const result = await work;
+      this.#recent.add(id);
+      if (this.#recent.size > RECENT_DELIVERIES) this.#recent.delete(this.#recent.values().next().value!);
+      return result;
+    } finally {
+      if (this.#inFlight.get(id) === work) this.#inFlight.delete(id);
+    }
+  }
+
+  async #applyOnce(
     delivery: Pick<InventoryDelivery, 'provider' | 'deliveryId' | 'updates' | 'skipped'>,
   ): Promise<AppliedDelivery> {
     const incidents: PosIncident[] = [];
@@ -209,6 +266,15 @@ export class PosInbound {
     const sku = lookups.skus.get(`${update.provider}\n${update.posItemId}`);
     const locationId = lookups.locations.get(`${update.provider}\n${update.posLocationId}`);
     if (!sku || !locationId) return 'unmapped';
+    let events = eventsBySku.get(sku);
+    if (!events) {
+      // Read in the transaction, not cached: an event created a moment ago on another process
+      // must get this count (its creation wrote the counts stored before it). Read before the
+      // count is stored, which locks its row until the commit: deliveries of one SKU and location
+      // wait for each other, so the lock is held as briefly as the Redis write allows.
+      events = await this.repository.posEventsSelling(tx, sku);
+      eventsBySku.set(sku, events);
+    }
     const row = { sku, locationId, onHand: update.onHand, occurredAt: update.occurredAt, provider: update.provider };
     if (!(await this.repository.storeOnHand(tx, row))) return 'stale';
     if (update.onHand < 0) {
@@ -220,13 +286,6 @@ export class PosInbound {
         message: `${update.provider} reports ${update.onHand} on hand of ${sku} at ${locationId}: the counter oversold`,
       });
     }
-    let events = eventsBySku.get(sku);
-    if (!events) {
-      // Read in the transaction, not cached: an event created a moment ago on another process
-      // must get this count (its creation wrote the counts stored before it).
-      events = await this.repository.posEventsSelling(tx, sku);
-      eventsBySku.set(sku, events);
-    }
     for (const event of events) {
       if (event.inventory.locations && !event.inventory.locations.includes(locationId)) continue;
       const result = await this.inventory.pos.applyCount({
@@ -236,7 +295,8 @@ export class PosInbound {
         onHand: update.onHand,
         occurredAt: update.occurredAt,
       });
-      if (result.ok && result.applied && result.clamped) {
+      if (!result.ok || !result.applied) continue;
+      if (result.clamped) {
         incidents.push({
           rule: 'allocation_clamped',
           severity: 'warning',
@@ -246,8 +306,35 @@ export class PosInbound {
           message: `${sku}: the POS has ${result.onHand} on hand, below what event ${event.id} set aside; it may now sell ${result.stock.available}`,
         });
       }
+      await this.#judgeOnHand(event.id, sku, locationId, update.onHand, result);
     }
     return 'applied';
+  }
+
+  /**
+   * pos_negative_on_hand and oversell_risk for one event's SKU after a count was applied. The units
+   * the event sold and the POS was not told of are read only when they could matter: on hand below
+   * held + sold (sold bounds the unsynced units), or a count below zero.
+   */
+  async #judgeOnHand(
+    eventId: string,
+    sku: string,
+    locationId: string,
+    reported: number,
+    result: { onHand: number; stock: { held: number; sold: number } },
+  ): Promise<void> {
+    const { held, sold } = result.stock;
+    if (reported >= 0 && result.onHand >= held + sold) return;
+    const { synced } = await this.inventory.pos.read(eventId, sku);
+    this.anomalies.signals.onHand({
+      eventId,
+      sku,
+      locationId,
+      reported,
+      onHand: result.onHand,
+      held,
+      soldNotSynced: Math.max(0, sold - synced),
+    });
   }
 
   /**

@@ -1,12 +1,14 @@
-import { adjustmentKey, type PosInventoryClient, type PosProvider, type SyncFailure } from '@liveshop/pos';
+import { type PosInventoryClient, type PosProvider, type SyncFailure } from '@liveshop/pos';
 import { parseStreamEntries, type InventoryStore, type KeyBuilder, type StreamEntries } from '@liveshop/inventory';
 import type { LedgerEntry } from '@liveshop/protocol';
 import createDebug from 'debug';
+import type { PosSignals } from '../anomalies/pos-signals.js';
 import type { RedisClient } from '../redis-connection.js';
 import type { SqlStore } from '../db/sql-store.js';
 import type { ServerMetrics } from '../metrics/metrics.js';
 import { duplicateForReads } from '../redis-connection.js';
 import { superviseLoop, type SupervisedLoop } from '../workers/supervised-loop.js';
+import type { PosOutboxRows } from './pos-outbox-rows.js';
 import type { PosEvent, PosRepository } from './pos-repository.js';
 
 const debug = createDebug('liveshop:pos-outbox');
@@ -47,15 +49,17 @@ interface OutboxRow {
 }
 
 /**
- * The outbound half of POS sync: each live sale becomes one POS adjustment per configured
- * provider, applied once, however many processes run and whatever fails.
+ * The outbound half of POS sync: each live sale, and each refund's units put back on sale, becomes
+ * one POS adjustment per configured provider, applied once, however many processes run and
+ * whatever fails.
  *
  * - **Capture**: every process reads the ledgers of the events whose stock follows the POS in the
  *   consumer group `pos-sync` (each entry goes to one process); a `commit` entry becomes an outbox
  *   row in PostgreSQL keyed by its adjustment key, derived from the event, the order and the hold,
  *   and the entry is acknowledged after the row is stored. A process that dies holding entries
  *   leaves them pending; another takes them over after 30 s (XAUTOCLAIM). Storing a row twice adds
- *   nothing.
+ *   nothing. A refund with restock writes its rows (kind `restock`, a positive adjustment keyed by
+ *   the refund id) in the transaction that records the refund (see {@link PosOutboxRows}).
  * - **Dispatch**: each process claims due rows (`for update skip locked`, with a 60 s lease, so a
  *   row is worked by one process at a time and a crashed worker's row comes back), sends the
  *   adjustment under its key (the POS applies a key once: a retry after a timeout cannot adjust
@@ -85,6 +89,10 @@ export class PosOutbox {
       metrics: ServerMetrics;
       clients: ReadonlyMap<PosProvider, PosInventoryClient>;
       nodeId: string;
+      /** Writes the rows (the refund service writes restock rows with it too). */
+      rows: PosOutboxRows;
+      /** pos_sync_lag is judged on each measure. */
+      signals: PosSignals;
     },
     private readonly options: PosOutboxOptions,
   ) {
@@ -169,41 +177,26 @@ export class PosOutbox {
     let stored = 0;
     for (const entry of entries) {
       if (entry.type !== 'commit' || !entry.orderId || !entry.holdId) continue;
-      for (const provider of this.deps.clients.keys()) {
-        if (await this.#enqueue(event, entry, provider)) stored += 1;
-      }
+      stored += await this.#enqueue(event, entry);
     }
     await this.#reader.xack(this.deps.keys.ledger(event.id), POS_SYNC_GROUP, ...entries.map((entry) => entry.id));
     if (stored > 0) this.#wake?.();
   }
 
-  async #enqueue(event: PosEvent, entry: LedgerEntry, provider: PosProvider): Promise<boolean> {
-    const { repository } = this.deps;
-    const locationId = event.inventory.locations?.[0] ?? (await repository.mappedLocations())[0];
-    const posItemId = await repository.posItemOf(provider, entry.sku);
-    const posLocationId = locationId === undefined ? undefined : await repository.posLocationOf(provider, locationId);
-    if (!posItemId || !posLocationId || !locationId) {
-      // Not a failure of the POS: this provider does not carry the SKU or the location.
-      debug('%s: %s at %s is not mapped, sale %s not synced', provider, entry.sku, locationId, entry.orderId);
-      return false;
-    }
-    const key = adjustmentKey('sale', event.id, entry.orderId!, entry.holdId!, provider);
-    const { rows } = await this.deps.db.query(
-      `insert into pos_outbox (key, provider, event_id, sku, location_id, kind, reference_id, qty, occurred_at, lines)
-       values ($1, $2, $3, $4, $5, 'sale', $6, $7, $8, $9) on conflict (key) do nothing returning key`,
-      [
-        key,
-        provider,
-        event.id,
-        entry.sku,
-        locationId,
-        entry.orderId,
-        entry.qty,
-        entry.at,
-        JSON.stringify([{ posItemId, posLocationId, qty: entry.qty }]),
-      ],
-    );
-    return rows.length > 0;
+  /** The sale's rows, one per provider carrying the SKU and the location; resolves to how many were new. */
+  async #enqueue(event: PosEvent, entry: LedgerEntry): Promise<number> {
+    const stored = await this.deps.rows.write(this.deps.db, {
+      kind: 'sale',
+      eventId: event.id,
+      sku: entry.sku,
+      qty: entry.qty,
+      referenceId: entry.orderId!,
+      occurredAt: entry.at,
+      keyParts: [entry.orderId!, entry.holdId!],
+      ...(event.inventory.locations?.[0] ? { locationId: event.inventory.locations[0] } : {}),
+    });
+    if (stored === 0) debug('sale %s of %s: no row stored (not mapped, or stored before)', entry.orderId, entry.sku);
+    return stored;
   }
 
   async #ensureGroup(stream: string, eventId: string): Promise<void> {
@@ -309,16 +302,18 @@ export class PosOutbox {
       const counting =
         (await this.deps.repository.countingProvider(row.sku, row.location_id)) ?? [...this.deps.clients.keys()][0];
       if (counting !== row.provider) return;
-      // The POS has the sale now: it moves from "owed" into the POS count. The count the POS
-      // answered is not used: answers of concurrent adjustments arrive in any order, and an
-      // older one would raise the count; the POS's next webhook brings the true count.
+      // The POS has the sale now: it moves from "owed" into the POS count (a restock: the units
+      // the POS was told were sold come back into its count). The count the POS answered is not
+      // used: answers of concurrent adjustments arrive in any order, and an older one would raise
+      // the count; the POS's next webhook brings the true count.
+      const units = row.kind === 'restock' ? -Number(row.qty) : Number(row.qty);
       await this.deps.inventory.pos.applySynced({
         eventId: row.event_id,
         sku: row.sku,
         locationId: row.location_id,
-        qty: Number(row.qty),
+        qty: units,
       });
-      await this.deps.repository.subtractOnHand(row.sku, row.location_id, Number(row.qty));
+      await this.deps.repository.subtractOnHand(row.sku, row.location_id, units);
       return;
     }
     await this.#failed(row, result);
@@ -338,7 +333,7 @@ export class PosOutbox {
         provider: row.provider,
         eventId: row.event_id,
         sku: row.sku,
-        message: `sale ${row.reference_id} (${row.qty} × ${row.sku}) was not applied to ${row.provider} after ${row.attempts} attempt(s): ${message}`,
+        message: `${row.kind} ${row.reference_id} (${row.qty} × ${row.sku}) was not applied to ${row.provider} after ${row.attempts} attempt(s): ${message}`,
       });
       return;
     }
@@ -352,21 +347,39 @@ export class PosOutbox {
     this.deps.metrics.posAdjustments.labels(row.provider, 'retry').inc();
   }
 
+  /**
+   * The outbox gauges, and pos_sync_lag per event: the lag is the age of the oldest live sale (or
+   * refund) of the event not yet applied at the POS, from when it happened, not from when it was
+   * captured (a capture that stalls is lag too). The gauge is the largest over the events.
+   */
   async #measure(): Promise<void> {
     const { rows } = await this.deps.db.query<{
+      event_id: string | null;
       pending: string | number;
       dead: string | number;
-      oldest: number | string | null;
+      oldest: string | number | null;
     }>(
-      `select count(*) filter (where status = 'pending') as pending,
+      `select event_id,
+              count(*) filter (where status = 'pending') as pending,
               count(*) filter (where status = 'dead') as dead,
-              extract(epoch from now() - min(created_at) filter (where status = 'pending')) as oldest
-         from pos_outbox`,
+              min(occurred_at) filter (where status = 'pending') as oldest
+         from pos_outbox where status <> 'applied' group by event_id`,
     );
-    const row = rows[0];
-    this.deps.metrics.posOutboxPending.set(Number(row?.pending ?? 0));
-    this.deps.metrics.posOutboxDead.set(Number(row?.dead ?? 0));
-    this.deps.metrics.posSyncLag.set(Number(row?.oldest ?? 0));
+    const now = Date.now();
+    let pending = 0;
+    let dead = 0;
+    let lag = 0;
+    for (const row of rows) {
+      pending += Number(row.pending);
+      dead += Number(row.dead);
+      if (row.oldest === null || row.event_id === null) continue;
+      const lagSeconds = Math.max(0, (now - Number(row.oldest)) / 1000);
+      lag = Math.max(lag, lagSeconds);
+      this.deps.signals.syncLag({ eventId: row.event_id, lagSeconds });
+    }
+    this.deps.metrics.posOutboxPending.set(pending);
+    this.deps.metrics.posOutboxDead.set(dead);
+    this.deps.metrics.posSyncLag.set(lag);
   }
 }
 

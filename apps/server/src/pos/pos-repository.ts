@@ -88,32 +88,6 @@ export class PosRepository {
     };
   }
 
-  /** The POS item id of a SKU at a provider (the first by id when several map to it). */
-  async posItemOf(provider: string, sku: string): Promise<string | undefined> {
-    const { rows } = await this.db.query<{ pos_item_id: string }>(
-      'select pos_item_id from pos_item_mappings where provider = $1 and sku = $2 order by pos_item_id limit 1',
-      [provider, sku],
-    );
-    return rows[0]?.pos_item_id;
-  }
-
-  /** The POS location id of a Liveshop location at a provider. */
-  async posLocationOf(provider: string, locationId: string): Promise<string | undefined> {
-    const { rows } = await this.db.query<{ pos_location_id: string }>(
-      'select pos_location_id from pos_location_mappings where provider = $1 and location_id = $2 order by pos_location_id limit 1',
-      [provider, locationId],
-    );
-    return rows[0]?.pos_location_id;
-  }
-
-  /** Every Liveshop location mapped for any provider, sorted (an event counting "all locations" uses these). */
-  async mappedLocations(): Promise<string[]> {
-    const { rows } = await this.db.query<{ location_id: string }>(
-      'select distinct location_id from pos_location_mappings order by location_id',
-    );
-    return rows.map((row) => row.location_id);
-  }
-
   /** Records a delivery in `tx`; false when it was recorded before (a duplicate). */
   async recordDelivery(tx: SqlExecutor, provider: string, deliveryId: string): Promise<boolean> {
     const { rows } = await tx.query(
@@ -216,6 +190,14 @@ export class PosRepository {
       const parsed = inventoryModeSchema.safeParse(JSON.parse(row.inventory));
       return parsed.success && parsed.data.mode !== 'manual' ? [{ id: row.id, inventory: parsed.data }] : [];
     });
+  }
+
+  /** Events not ended whose stock follows the POS. */
+  async openPosEvents(): Promise<string[]> {
+    const { rows } = await this.db.query<{ id: string }>(
+      `select id from events where status <> 'ended' and inventory not like '{"mode":"manual"%' order by id`,
+    );
+    return rows.map((row) => row.id);
   }
 
   /** Told of each incident once it is recorded (the server raises it as an anomaly for moderators). */

@@ -1,3 +1,4 @@
+import type { PosDrift } from '../pos/pos-drift.js';
 import type { InventoryStore } from '@liveshop/inventory';
 import type { AnalyticsRecording } from '../analytics/analytics.js';
 import type { EventReport } from '../analytics/event-report.js';
@@ -37,4 +38,5 @@ export interface RealtimeContext {
   figures: FiguresService;
   analytics: AnalyticsRecording;
   reports: EventReport;
+  posDrift: PosDrift;
 }

@@ -13,6 +13,7 @@ import {
   mutePayload,
   parseInput,
   pinPayload,
+  posDriftPayload,
   statusPayload,
   type HostClientToServerEvents,
   type ModeratorClientToServerEvents,
@@ -63,7 +64,7 @@ const chatSend = {
     ),
 };
 
-/** Every request `/moderator` answers: chat moderation and the anomaly feed. */
+/** Every request `/moderator` answers: chat moderation, the anomaly feed and the POS drift. */
 export const MODERATOR_REQUESTS: RequestTable<ModeratorClientToServerEvents, StaffConnection> = {
   join: {
     parse: scopedBy(joinPayload),
@@ -109,6 +110,11 @@ export const MODERATOR_REQUESTS: RequestTable<ModeratorClientToServerEvents, Sta
       ctx.rooms.emitStaff('moderator', eventId, 'anomaly:acked', { eventId, ...acked });
       return { ok: true, ...acked };
     },
+  },
+
+  'pos:drift': {
+    parse: scopedBy(posDriftPayload),
+    handle: async ({ eventId }, { ctx }) => ({ ok: true, drift: await ctx.posDrift.report(eventId) }),
   },
 };
 

@@ -10,7 +10,8 @@
   Operations (ARGV[2]):
     count      sets a location's on-hand, unless a report with a later occurredAt was applied
                there (equal times apply); then recomputes.
-    synced     the outbox applied a sale of ARGV[4] units at the location: `synced` grows by it and
+    synced     the outbox applied a sale of ARGV[4] units at the location (negative: a restock of
+               refunded units, which gives them back): `synced` grows by it and
                the location's on-hand becomes the count the POS answered (ARGV[5], reported at
                ARGV[6]) unless a later report is there; without an answered count the on-hand
                drops by the units. Then recomputes.
