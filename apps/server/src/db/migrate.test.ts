@@ -90,6 +90,9 @@ describe.each(targets)('migrations on $name', (target) => {
         '0050-pos-sync',
         '0051-pos-outbox-unapplied',
         '0140-analytics-facts',
+        '0145-customer-identity',
+        '0146-pos-sales',
+        '0147-holds-and-show-times',
       ]);
       expect(await migrate(store, schema)).toEqual([]);
       const { rows } = await store.query<{ column_name: string }>(
@@ -168,6 +171,9 @@ describe.runIf(TEST_DATABASE_URL)('migrations from processes starting together',
         '0050-pos-sync',
         '0051-pos-outbox-unapplied',
         '0140-analytics-facts',
+        '0145-customer-identity',
+        '0146-pos-sales',
+        '0147-holds-and-show-times',
       ]);
     } finally {
       await Promise.all(stores.map((store) => store.close()));
