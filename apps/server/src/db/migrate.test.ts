@@ -105,7 +105,7 @@ describe.each(targets)('migrations on $name', (target) => {
       await store.close();
       await drop();
     }
-  });
+  }, 60_000);
 
   it('keeps a plpgsql function whole, and rolls a failing file back entirely', async () => {
     const { store, schema, drop } = await target.open();
