@@ -78,7 +78,7 @@ describe('POS counts in shared mode', () => {
     await f.liveEvent(ev, { TEE: 0 });
     await f.store.pos.configure(ev, { mode: 'shared', safetyBuffer: 0 });
     must(await f.store.pos.applyCount({ eventId: ev, sku: 'TEE', locationId: 'L1', onHand: 10, occurredAt: 1 }));
-    const held = must(await reserve(ev, 'TEE', 3));
+    const held = must(await reserve(ev, 'TEE', 3, 'buyer1'));
     must(await f.store.commit({ eventId: ev, holdIds: [held.hold.id], orderId: 'o1', idempotencyKey: 'c1' }));
     must(await f.store.pos.applySynced({ eventId: ev, sku: 'TEE', locationId: 'L1', qty: 3 }));
     expect(await stockOf(ev, 'TEE')).toMatchObject({ available: 7, sold: 3 });
@@ -89,7 +89,7 @@ describe('POS counts in shared mode', () => {
         eventId: ev,
         orderId: 'o1',
         refundId: 'r1',
-        lines: [{ sku: 'TEE', qty: 2, draws: [] }],
+        lines: [{ sku: 'TEE', qty: 2, draws: [], shopperId: 'buyer1' }],
       }),
     );
     expect(await stockOf(ev, 'TEE')).toMatchObject({ available: 9, sold: 1 });
