@@ -14,7 +14,8 @@
  *   on-hand; per webhook, the time until every viewer got a stock message showing it (or a later
  *   one: messages to a room are coalesced to one per 100 ms), p50/p90/p99/max;
  * - webhooks/s: BENCH_CONCURRENCY concurrent senders (default 16) for BENCH_SECONDS (default 5),
- *   each delivery signed, verified, deduped and applied.
+ *   each delivery signed, verified, deduped and applied: all on one SKU (its deliveries queue on
+ *   its count row, the worst case), then each sender on a SKU of its own.
  * Env: REDIS_URL, CHROMIUM_PATH.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -62,14 +63,20 @@ function webhook(item: string, available: number) {
     }),
   });
 }
+/** Sends one signed delivery; resolves to its HTTP status, 0 when the connection failed (counted as refused). */
 async function send(server: DemoServer, signed: { body: string; headers: Record<string, string> }): Promise<number> {
-  const response = await fetch(`${server.url}/webhooks/shopify`, {
-    method: 'POST',
-    headers: signed.headers,
-    body: signed.body,
-  });
-  await response.arrayBuffer();
-  return response.status;
+  try {
+    const response = await fetch(`${server.url}/webhooks/shopify`, {
+      method: 'POST',
+      headers: signed.headers,
+      body: signed.body,
+    });
+    await response.arrayBuffer();
+    return response.status;
+  } catch (error) {
+    console.warn(`a delivery failed: ${(error as Error).message} (${String((error as Error).cause ?? '')})`);
+    return 0;
+  }
 }
 async function adminCall(server: DemoServer, method: string, path: string, body: unknown): Promise<void> {
   const response = await fetch(`${server.url}${path}`, {
@@ -170,15 +177,34 @@ async function viewerRun(server: DemoServer): Promise<{ perWebhook: number[]; pe
   return { perWebhook, perMessage, missed };
 }
 
-async function throughput(server: DemoServer): Promise<{ perSecond: number; refused: number; p99: number }> {
+/** Each sender its own SKU (mapped, sold by a live shared event): no two deliveries wait for one count row. */
+async function spreadItems(server: DemoServer): Promise<string[]> {
+  const items = Array.from({ length: CONCURRENCY }, (_, i) => String(49_000_000_001_000 + i));
+  await adminCall(server, 'PUT', '/api/admin/pos/mappings', {
+    items: items.map((posItemId, i) => ({ provider: 'shopify', posItemId, sku: `SPREAD-${i}` })),
+  });
+  await adminCall(server, 'POST', '/api/admin/events', {
+    id: `posspread${Date.now().toString(36)}`,
+    title: 'POS bench, one SKU per sender',
+    status: 'live',
+    inventory: { mode: 'shared', safetyBuffer: 0, locations: ['studio'] },
+    products: items.map((_, i) => ({ sku: `SPREAD-${i}`, title: `Spread ${i}`, priceCents: 100, currency: 'USD' })),
+  });
+  return items;
+}
+
+async function throughput(
+  server: DemoServer,
+  items: string[],
+): Promise<{ perSecond: number; refused: number; p99: number }> {
   const deadline = performance.now() + SECONDS * 1000;
   let done = 0;
   let refused = 0;
   const latencies: number[] = [];
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
+    Array.from({ length: CONCURRENCY }, async (_, sender) => {
       while (performance.now() < deadline) {
-        const signed = webhook(BENCH_ITEM, 500 + (done % 100));
+        const signed = webhook(items[sender % items.length]!, 500 + (done % 100));
         signed.headers['x-shopify-event-id'] = randomUUID();
         const started = performance.now();
         const status = await send(server, signed);
@@ -217,9 +243,13 @@ async function run(database: 'postgres' | 'pglite'): Promise<void> {
     console.log(
       `webhook → every one of ${VIEWERS} viewers (${WEBHOOKS} webhooks, one each ${GAP_MS} ms): p50 ${ms(every.p50)}, p90 ${ms(every.p90)}, p99 ${ms(every.p99)}, max ${ms(every.max)}; per viewer message p50 ${ms(message.p50)}, p90 ${ms(message.p90)}, p99 ${ms(message.p99)}; missed ${viewers.missed}`,
     );
-    const rate = await throughput(server);
+    const rate = await throughput(server, [BENCH_ITEM]);
     console.log(
-      `signed webhooks applied by one process (${CONCURRENCY} senders, ${SECONDS} s): ${rate.perSecond.toFixed(0)}/s, answer p99 ${ms(rate.p99)}, refused ${rate.refused}`,
+      `signed webhooks applied by one process (${CONCURRENCY} senders, ${SECONDS} s, one SKU): ${rate.perSecond.toFixed(0)}/s, answer p99 ${ms(rate.p99)}, refused ${rate.refused}`,
+    );
+    const spread = await throughput(server, await spreadItems(server));
+    console.log(
+      `signed webhooks applied by one process (${CONCURRENCY} senders, ${SECONDS} s, a SKU each): ${spread.perSecond.toFixed(0)}/s, answer p99 ${ms(spread.p99)}, refused ${spread.refused}`,
     );
     console.log(`(load average after: ${load()})`);
   } finally {

@@ -73,6 +73,38 @@ describe('POS counts in shared mode', () => {
     expect(await invariantProblems(f.redis, f.store, ev)).toEqual([]);
   });
 
+  it('a refund restocked live is kept from sale until the POS applies the restock (a negative synced), then sold again', async () => {
+    const ev = eventId();
+    await f.liveEvent(ev, { TEE: 0 });
+    await f.store.pos.configure(ev, { mode: 'shared', safetyBuffer: 0 });
+    must(await f.store.pos.applyCount({ eventId: ev, sku: 'TEE', locationId: 'L1', onHand: 10, occurredAt: 1 }));
+    const held = must(await reserve(ev, 'TEE', 3, 'buyer1'));
+    must(await f.store.commit({ eventId: ev, holdIds: [held.hold.id], orderId: 'o1', idempotencyKey: 'c1' }));
+    must(await f.store.pos.applySynced({ eventId: ev, sku: 'TEE', locationId: 'L1', qty: 3 }));
+    expect(await stockOf(ev, 'TEE')).toMatchObject({ available: 7, sold: 3 });
+    // Two come back on a refund: live they are on sale again, until the next count says the POS
+    // (7 on hand, told of 3 sold) does not have them yet.
+    must(
+      await f.store.restock({
+        eventId: ev,
+        orderId: 'o1',
+        refundId: 'r1',
+        lines: [{ sku: 'TEE', qty: 2, draws: [], shopperId: 'buyer1' }],
+      }),
+    );
+    expect(await stockOf(ev, 'TEE')).toMatchObject({ available: 9, sold: 1 });
+    must(await f.store.pos.recompute(ev, 'TEE'));
+    expect(await stockOf(ev, 'TEE')).toMatchObject({ available: 7, sold: 1 });
+    // The outbox applies the restock at the POS: 9 on hand, 1 sold told.
+    must(await f.store.pos.applySynced({ eventId: ev, sku: 'TEE', locationId: 'L1', qty: -2 }));
+    expect(await f.store.pos.read(ev, 'TEE')).toEqual({ onHand: new Map([['L1', 9]]), synced: 1 });
+    expect(await stockOf(ev, 'TEE')).toMatchObject({ available: 9, sold: 1 });
+    await expect(f.store.pos.applySynced({ eventId: ev, sku: 'TEE', locationId: 'L1', qty: 0 })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
+    expect(await invariantProblems(f.redis, f.store, ev)).toEqual([]);
+  });
+
   it('never goes below zero when the POS reports a negative on-hand, and leaves a manual event alone', async () => {
     const ev = eventId();
     await f.liveEvent(ev, { TEE: 4 });
