@@ -1,179 +1,153 @@
 /// <reference lib="dom" />
-// page.evaluate callbacks run in the browser.
-import { mkdir, readFile } from 'node:fs/promises';
-import { TEST_CARDS } from '@liveshop/payments';
-import { signGenericWebhook } from '@liveshop/pos';
-import type { Browser } from 'playwright-core';
-import { io, type Socket } from 'socket.io-client';
+// page.evaluate and init-script callbacks run in the browser.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.js';
+import { desktop, launchChromium } from './support/browser.js';
 import { startDemoServer, type DemoServer } from './support/demo-server.js';
-import { screenshotDir } from './support/screenshots.js';
+import { buyButton, holdCountdown, holdRow } from './support/widget-page.js';
 
-let server: DemoServer;
-let browser: Browser;
-const sockets: Socket[] = [];
+const DATABASE_URL = process.env.LIVESHOP_TEST_DATABASE_URL;
 
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startDemoServer(), launchChromium()]);
-});
-afterAll(async () => {
-  for (const socket of sockets) socket.disconnect();
-  await browser?.close();
-  await server?.close();
-});
+describe.runIf(DATABASE_URL)('analytics from a real page', () => {
+  const schema = `e2e_analytics_${randomBytes(4).toString('hex')}`;
+  let server: DemoServer;
+  let browser: Browser;
+  let db: pg.Client;
 
-const ask = <T = Record<string, unknown>>(socket: Socket, event: string, payload: object) =>
-  socket.timeout(20_000).emitWithAck(event, payload) as Promise<{ ok: boolean; error?: { message: string } } & T>;
-
-/** A `/shop` viewer of the demo show, joined. */
-async function viewer() {
-  const socket = io(`${server.url}/shop`, { transports: ['websocket'], forceNew: true, reconnection: false });
-  sockets.push(socket);
-  const { session } = await new Promise<{ session: string }>((resolve) => socket.once('session', resolve));
-  expect((await ask(socket, 'join', { eventId: 'demo' })).ok).toBe(true);
-  const seen = async (items: { type: 'impression' | 'click'; sku: string }[]) => {
-    const response = await fetch(`${server.url}/api/events/demo/beacons`, {
-      method: 'POST',
-      headers: { 'content-type': 'text/plain' },
-      body: JSON.stringify({
-        session,
-        batch: `b${Math.random().toString(36).slice(2, 12)}`,
-        items: items.map((item) => ({ ...item, at: Date.now() })),
-      }),
-    });
-    expect(response.status).toBe(202);
-  };
-  const buy = async (sku: string, qty: number, email: string) => {
-    const reserved = await ask<{ hold: { id: string } }>(socket, 'reserve', {
-      eventId: 'demo',
-      sku,
-      qty,
-      idempotencyKey: `r${Math.random().toString(36).slice(2)}`,
-    });
-    expect(reserved.ok, reserved.error?.message).toBe(true);
-    const order = await ask<{ order: { id: string } }>(socket, 'checkout', {
-      eventId: 'demo',
-      holdIds: [reserved.hold.id],
-      idempotencyKey: `c${Math.random().toString(36).slice(2)}`,
-      customer: { email },
-      fulfilment: {
-        type: 'ship',
-        address: { name: 'A Viewer', line1: '1 Main St', city: 'Leeds', postalCode: 'LS1 1AA', country: 'GB' },
-      },
-      payment: { provider: 'test', card: TEST_CARDS.approve },
-    });
-    expect(order.ok, order.error?.message).toBe(true);
-    return order.order.id;
-  };
-  return { socket, seen, buy };
-}
-
-const adminGet = async (path: string) =>
-  fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${server.adminKey}` } });
-
-describe('host reports', () => {
-  it('show the analytics of a scripted show, the same as the admin API, with charts and a CSV download', async () => {
-    const { token } = await server.issueStaffToken('host', 'demo');
-    const hostSocket = io(`${server.url}/host`, { transports: ['websocket'], forceNew: true, auth: { token } });
-    sockets.push(hostSocket);
-    await new Promise<void>((resolve) => hostSocket.once('connect', () => resolve()));
-    expect((await ask(hostSocket, 'join', { eventId: 'demo' })).ok).toBe(true);
-    const pin = async (skus: string[]) =>
-      expect((await ask(hostSocket, 'pin', { eventId: 'demo', skus })).ok).toBe(true);
-
-    // Minute one: the tee is pinned; four viewers, three of whom look around; two buy.
-    await pin(['TEE-ORIGIN']);
-    const viewers = await Promise.all([viewer(), viewer(), viewer(), viewer()]);
-    await viewers[0]!.seen([
-      { type: 'impression', sku: 'TEE-ORIGIN' },
-      { type: 'impression', sku: 'MUG-EMBER' },
-      { type: 'click', sku: 'TEE-ORIGIN' },
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([
+      startDemoServer({ databaseUrl: DATABASE_URL, dbSchema: schema }),
+      launchChromium(),
     ]);
-    await viewers[1]!.seen([
-      { type: 'impression', sku: 'TEE-ORIGIN' },
-      { type: 'impression', sku: 'TOTE-MARKET' },
-      { type: 'click', sku: 'MUG-EMBER' },
-    ]);
-    await viewers[2]!.seen([
-      { type: 'impression', sku: 'MUG-EMBER' },
-      { type: 'impression', sku: 'CAP-TRAIL' },
-      { type: 'click', sku: 'MUG-EMBER' },
-    ]);
-    await viewers[0]!.buy('TEE-ORIGIN', 2, 'ria@example.com');
-    await viewers[1]!.buy('MUG-EMBER', 1, 'sam@example.com');
+    db = new pg.Client({ connectionString: DATABASE_URL, options: `-c search_path=${schema}` });
+    await db.connect();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await db?.query(`drop schema if exists "${schema}" cascade`);
+    await db?.end();
+  });
 
-    // Minute two: the mug is pinned instead; two more orders, one refunded.
-    await new Promise((resolve) => setTimeout(resolve, 60_500 - (Date.now() % 60_000)));
-    await pin(['MUG-EMBER']);
-    await viewers[2]!.buy('MUG-EMBER', 3, 'tom@example.com');
-    const refunded = await viewers[3]!.buy('TOTE-MARKET', 1, 'uma@example.com');
-    const refund = await fetch(`${server.url}/api/admin/orders/${refunded}/refund`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
-      body: '{}',
+  /** The storefront in a fresh context (a new shopper), cards rendered; `beforeLoad` runs first in the page. */
+  async function openStore(beforeLoad?: () => void): Promise<Page> {
+    const context = await browser.newContext(desktop);
+    const page = await context.newPage();
+    if (beforeLoad) await page.addInitScript(beforeLoad);
+    await page.goto(server.url);
+    await page.locator('.products live-shop-product-card').first().waitFor();
+    return page;
+  }
+
+  /** The shopper id of the page's stored session (`s1.<shopperId>.<signature>`). */
+  const shopperIdOf = (page: Page) =>
+    page.evaluate(() => {
+      for (let i = 0; i < localStorage.length; i += 1) {
+        const key = localStorage.key(i)!;
+        if (key.startsWith('liveshop:session:')) return localStorage.getItem(key)!.split('.')[1]!;
+      }
+      throw new Error('no stored session');
     });
-    expect(refund.status).toBe(200);
-    await server.analytics.sample(Math.floor(Date.now() / 60_000) * 60_000);
 
-    // After the show, Ria buys at the counter.
-    const sale = signGenericWebhook({
-      secret: 'demo-pos-webhook-secret',
-      body: {
-        deliveryId: 'e2e-counter-1',
-        occurredAt: Date.now() + 1_000,
-        sale: {
-          orderRef: 'counter-1',
-          totalCents: 4500,
-          currency: 'USD',
-          customer: { email: 'Ria@Example.com' },
-          lines: [{ posItemId: 'TEE-ORIGIN', qty: 1 }],
-        },
-      },
+  /** Tells the page it was hidden, as switching tabs does: the widget sends what it has queued. */
+  const hide = (page: Page) =>
+    page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+      document.dispatchEvent(new Event('visibilitychange'));
     });
-    expect(
-      (await fetch(`${server.url}/webhooks/pos`, { method: 'POST', headers: sale.headers, body: sale.body })).status,
-    ).toBe(200);
 
-    const page = await (
-      await browser.newContext({ viewport: { width: 1280, height: 1400 }, acceptDownloads: true })
-    ).newPage();
-    await page.goto(`${server.url}/console/host#token=${token}`);
-    const report = page.locator('liveshop-analytics-report');
-    await report.locator('[data-analytics=orders]').waitFor();
-    await new Promise((resolve) => setTimeout(resolve, 1_600));
-    await fetch(`${server.url}/api/admin/events/demo/status`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ status: 'ended' }),
-    });
-    await page.locator('liveshop-host-console h2#reports-title', { hasText: 'the show' }).waitFor();
-
-    const analytics = (await (await adminGet('/api/admin/events/demo/analytics')).json()) as {
-      orders: number;
-      sessions: number;
-      revenueCents: { direct: number; influenced: number };
-    };
-    expect(analytics).toMatchObject({ orders: 4, sessions: 4, revenueCents: { influenced: 4500 } });
-    const money = (cents: number) =>
-      new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(cents / 100);
-    await expect.poll(() => report.locator('[data-analytics=orders]').textContent()).toBe('4');
-    expect(await report.locator('[data-analytics=sessions]').textContent()).toBe('4');
-    expect(await report.locator('[data-analytics=direct]').textContent()).toBe(money(analytics.revenueCents.direct));
-    expect(await report.locator('[data-analytics=influenced]').textContent()).toBe(money(4500));
-
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      report.locator('button', { hasText: 'Download CSV' }).click(),
-    ]);
-    const saved = await download.path();
-    expect(await readFile(saved, 'utf8')).toBe(
-      await (await adminGet('/api/admin/events/demo/analytics?format=csv')).text(),
+  const factsOf = async (shopperId: string) => {
+    await server.analytics.flush();
+    const impressions = await db.query<{ sku: string }>(
+      `select i.sku from product_impressions i join viewer_sessions s on s.id = i.session_id where s.shopper_id = $1 order by i.sku`,
+      [shopperId],
     );
+    const clicks = await db.query<{ sku: string; clicks: number }>(
+      `select c.sku, c.clicks from product_clicks c join viewer_sessions s on s.id = c.session_id where s.shopper_id = $1`,
+      [shopperId],
+    );
+    return { impressions: impressions.rows.map((row) => row.sku), clicks: clicks.rows };
+  };
 
-    await mkdir(screenshotDir, { recursive: true });
-    await page
-      .locator('liveshop-host-console section.reports')
-      .screenshot({ path: `${screenshotDir}console-host-reports.png` });
-  }, 180_000);
+  it('sends the impressions of visible cards and a Buy Now click as beacons the server stores', async () => {
+    const page = await openStore();
+    const answers: number[] = [];
+    page.on('response', (response) => {
+      if (response.url().endsWith('/beacons')) answers.push(response.status());
+    });
+    // Cards must stay half visible for a second before they count.
+    await page.waitForTimeout(1_500);
+    await buyButton(page, 'Ember Stoneware Mug').click();
+    await holdCountdown(page).waitFor();
+    await hide(page);
+    await expect.poll(() => answers.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(answers.every((status) => status === 202)).toBe(true);
+    const shopperId = await shopperIdOf(page);
+    await expect
+      .poll(async () => (await factsOf(shopperId)).clicks, { timeout: 10_000 })
+      .toEqual([{ sku: 'MUG-EMBER', clicks: 1 }]);
+    const { impressions } = await factsOf(shopperId);
+    // The desktop viewport shows the first cards of the list at least; the mug is one of them.
+    expect(impressions).toContain('MUG-EMBER');
+    expect(impressions.length).toBeGreaterThanOrEqual(2);
+    await page.context().close();
+  });
+
+  it('with analytics="off" sends no beacons and the visit is stored without the shopper id', async () => {
+    const page = await openStore(() => {
+      // The attribute is on the element before the widget's module runs, as a merchant writes it.
+      new MutationObserver((_changes, observer) => {
+        const widget = document.querySelector('live-shop');
+        if (!widget) return;
+        widget.setAttribute('analytics', 'off');
+        observer.disconnect();
+      }).observe(document, { childList: true, subtree: true });
+    });
+    const beacons: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/beacons')) beacons.push(request.url());
+    });
+    await page.waitForTimeout(1_500);
+    await buyButton(page, 'Trail Canvas Cap').click();
+    await holdCountdown(page).waitFor();
+    await hide(page);
+    await page.waitForTimeout(1_000);
+    expect(beacons).toEqual([]);
+    const shopperId = await shopperIdOf(page);
+    await server.analytics.flush();
+    const stored = await db.query('select count(*)::int as n from viewer_sessions where shopper_id = $1', [shopperId]);
+    expect(stored.rows[0].n).toBe(0);
+    // The visit is counted all the same, without anyone's id.
+    const anonymous = await db.query('select count(*)::int as n from viewer_sessions where shopper_id is null');
+    expect(anonymous.rows[0].n).toBeGreaterThanOrEqual(1);
+    await page.context().close();
+  });
+
+  it('works with the beacon URL failing: Buy Now places holds, and no error reaches the page', async () => {
+    const context = await browser.newContext(desktop);
+    let blocked = 0;
+    await context.route('**/beacons', (route: Route) => {
+      blocked += 1;
+      return route.abort('failed');
+    });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(server.url);
+    await page.locator('.products live-shop-product-card').first().waitFor();
+    await page.waitForTimeout(1_500);
+    await buyButton(page, 'Origin Organic Tee').click();
+    await holdCountdown(page).waitFor();
+    await hide(page);
+    await expect.poll(() => blocked, { timeout: 10_000 }).toBeGreaterThan(0);
+    // Still working after the failed beacons: another Buy Now adds a second hold.
+    await buyButton(page, 'Market Tote Bag').click();
+    await expect.poll(() => holdRow(page).count()).toBe(2);
+    expect(errors).toEqual([]);
+    const shopperId = await shopperIdOf(page);
+    expect(await factsOf(shopperId)).toEqual({ impressions: [], clicks: [] });
+    await context.close();
+  });
 });

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { startServer, type RunningServer } from '@liveshop/server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   TEST_DATABASE_URL,
@@ -6,10 +7,13 @@ import {
   client,
   closeClients,
   createEvent,
+  dropIsolation,
   eventually,
+  isolation,
   request,
   shopper,
   startTestServer,
+  testOptions,
 } from './harness.js';
 
 /** A viewer away longer than this starts a new session (30 minutes in production). */
@@ -144,14 +148,17 @@ describe.runIf(TEST_DATABASE_URL)('analytics sessions', () => {
     const a = await shopper(harness.server);
     const b = await shopper(harness.server);
     const c = await shopper(harness.server, b.session);
-    for (const viewer of [a, b, c]) expect((await request(viewer.socket, 'join', { eventId: 'an-sample' })).ok).toBe(true);
+    for (const viewer of [a, b, c])
+      expect((await request(viewer.socket, 'join', { eventId: 'an-sample' })).ok).toBe(true);
     await harness.server.analytics.flush();
     a.socket.disconnect();
     await eventually(async () => (await sessionsOf('an-sample')).some((row) => row.ended_at !== null));
     const minute = Math.floor(Date.now() / 60_000) * 60_000;
     await harness.server.analytics.sample(minute);
     await harness.server.analytics.flush();
-    const samples = await db.query('select viewers, peak_viewers from viewer_samples where event_id = $1', ['an-sample']);
+    const samples = await db.query('select viewers, peak_viewers from viewer_samples where event_id = $1', [
+      'an-sample',
+    ]);
     // Two sessions were watching at once (b's two tabs are one); one is left.
     expect(samples.rows).toEqual([{ viewers: 1, peak_viewers: 2 }]);
     const stock = await db.query('select sku, available from stock_samples where event_id = $1 order by sku', [
@@ -180,5 +187,51 @@ describe.runIf(TEST_DATABASE_URL)('analytics sessions', () => {
       { sku: 'TEE', closed: true },
       { sku: 'MUG', closed: false },
     ]);
+  });
+});
+
+describe.runIf(TEST_DATABASE_URL)('analytics sessions on two processes', () => {
+  const scope = isolation();
+  let servers: RunningServer[] = [];
+  let db: pg.Client;
+
+  beforeAll(async () => {
+    // Two server processes on one Redis and one database, as `LIVESHOP_PROCESSES=2` runs them.
+    servers = [await startServer(testOptions(scope)), await startServer(testOptions(scope))];
+    db = new pg.Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${scope.dbSchema}` });
+    await db.connect();
+  });
+  afterEach(() => closeClients());
+  afterAll(async () => {
+    await db?.end();
+    for (const server of servers) await server.close();
+    await dropIsolation(scope);
+  });
+
+  it('records the tabs of one shopper on two processes as one session, sampled by each', async () => {
+    const [a, b] = servers as [RunningServer, RunningServer];
+    await createEvent(a, { id: 'an-two' }, { TEE: 5 });
+    const first = await shopper(a);
+    const second = await shopper(b, first.session);
+    expect(second.shopperId).toBe(first.shopperId);
+    expect((await request(first.socket, 'join', { eventId: 'an-two' })).ok).toBe(true);
+    expect((await request(second.socket, 'join', { eventId: 'an-two' })).ok).toBe(true);
+    const other = await shopper(b);
+    expect((await request(other.socket, 'join', { eventId: 'an-two' })).ok).toBe(true);
+    await Promise.all(servers.map((server) => server.analytics.flush()));
+    const sessions = await db.query<{ shopper_id: string }>(
+      'select shopper_id from viewer_sessions where event_id = $1 order by shopper_id',
+      ['an-two'],
+    );
+    expect(sessions.rows.map((row) => row.shopper_id)).toEqual([first.shopperId, other.shopperId].sort());
+    const minute = Math.floor(Date.now() / 60_000) * 60_000;
+    await Promise.all(servers.map((server) => server.analytics.sample(minute)));
+    await Promise.all(servers.map((server) => server.analytics.flush()));
+    const samples = await db.query<{ peak: number }>(
+      'select sum(peak_viewers)::int as peak from viewer_samples where event_id = $1 group by minute',
+      ['an-two'],
+    );
+    // Per process: a has the one shopper, b has that shopper (second tab) and the other.
+    expect(samples.rows).toEqual([{ peak: 3 }]);
   });
 });

@@ -189,9 +189,9 @@ export class KeyBuilder {
     return `${this.event(eventId)}visit:${shopperId}`;
   }
 
-  /** String: set when a beacon batch of a session was stored, so a replayed batch stores nothing. */
-  beaconBatch(eventId: string, sessionId: string, batchId: string): string {
-    return `${this.event(eventId)}beacon:${sessionId}:${batchId}`;
+  /** String: set when a shopper's beacon batch arrived, so a replayed batch stores nothing. */
+  beaconBatch(eventId: string, shopperId: string, batchId: string): string {
+    return `${this.event(eventId)}beacon:${shopperId}:${batchId}`;
   }
 
   /** Hash: epoch ms of a minute's start → units sold in it (kept by the anomaly detector). */

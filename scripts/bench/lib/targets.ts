@@ -80,6 +80,12 @@ export interface RealTargetOptions {
   /** Per-shopper reserve rate limit the server runs with (the per-IP limit is always off). */
   shopperReservesPerSecond?: number;
   nodeArgs?: string[];
+  /** Record analytics (`LIVESHOP_ANALYTICS`); default on, as the server's default. */
+  analytics?: boolean;
+  /** The database; default an in-memory PGlite in the server's process. */
+  databaseUrl?: string;
+  /** With a PostgreSQL `databaseUrl`: the schema (dropped by whoever made it up). */
+  dbSchema?: string;
 }
 
 /**
@@ -94,7 +100,9 @@ export async function startRealTarget(options: RealTargetOptions = {}): Promise<
     port: 0,
     host: '127.0.0.1',
     redisUrl,
-    databaseUrl: 'memory://',
+    databaseUrl: options.databaseUrl ?? 'memory://',
+    ...(options.dbSchema !== undefined && { dbSchema: options.dbSchema }),
+    ...(options.analytics !== undefined && { analytics: options.analytics }),
     adminKey,
     sessionSecret: randomBytes(32).toString('hex'),
     keyPrefix,

@@ -17,9 +17,12 @@ export interface DemoServer extends RunningServer {
  * in-memory database and its own stream directory, so parallel runs, other suites and a demo
  * running in the same directory (which writes `data/stream`) never see each other's data;
  * `close()` removes the prefix's keys and the directory.
- * `allowedOrigins` sets the origin allowlist, as `LIVESHOP_ALLOWED_ORIGINS` does.
+ * `allowedOrigins` sets the origin allowlist, as `LIVESHOP_ALLOWED_ORIGINS` does; `databaseUrl`
+ * and `dbSchema` put the data in PostgreSQL instead (a suite reading it back owns the schema).
  */
-export async function startDemoServer(options: Pick<ServerOptions, 'allowedOrigins'> = {}): Promise<DemoServer> {
+export async function startDemoServer(
+  options: Pick<ServerOptions, 'allowedOrigins' | 'databaseUrl' | 'dbSchema'> = {},
+): Promise<DemoServer> {
   const streamDir = await mkdtemp(path.join(tmpdir(), 'liveshop-e2e-stream-'));
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const keyPrefix = `e2e${randomBytes(4).toString('hex')}`;

@@ -53,6 +53,30 @@ export class Visits {
     return decode(await this.redis.get(this.keys.visit(eventId, shopperId)));
   }
 
+  /**
+   * For a beacon, in one round trip: the shopper's running visit, and whether `batchId` is new
+   * (remembered `rememberMs` from now; both keys are in the event's slot).
+   */
+  async forBeacon(
+    eventId: string,
+    shopperId: string,
+    batchId: string,
+    rememberMs: number,
+  ): Promise<{ visit: Visit | null; fresh: boolean }> {
+    const results = await this.redis
+      .multi()
+      .get(this.keys.visit(eventId, shopperId))
+      .set(this.keys.beaconBatch(eventId, shopperId, batchId), '1', 'PX', rememberMs, 'NX')
+      .exec();
+    if (!results) throw new Error('the beacon lookup was aborted');
+    const [[visitError, visit], [batchError, set]] = results as [
+      [Error | null, string | null],
+      [Error | null, string | null],
+    ];
+    if (visitError ?? batchError) throw (visitError ?? batchError)!;
+    return { visit: decode(visit), fresh: set !== null };
+  }
+
   /** Keeps these visits running for another gap (their viewers are still here). */
   async touch(visits: { eventId: string; shopperId: string }[]): Promise<void> {
     // One command each rather than a pipeline: on a Redis Cluster the events' keys are in other slots.

@@ -173,12 +173,7 @@ const optionsSchema = z.strictObject({
   checkoutHoldCapMs: z.number().int().min(0).max(1_800_000).default(120_000),
   orderReconcileIntervalMs: z.number().int().min(100).max(3_600_000).default(60_000),
   checkoutFaults: z.custom<CheckoutFaultHook>((value) => typeof value === 'function').optional(),
-  analyticsVisitGapMs: z
-    .number()
-    .int()
-    .min(100)
-    .max(86_400_000)
-    .default(30 * 60_000),
+  analyticsVisitGapMs: z.number().int().min(100).max(86_400_000).default(1_800_000),
   shopifyWebhookSecret: z.string().min(1).optional(),
   squareSignatureKey: z.string().min(1).optional(),
   squareWebhookUrl: z.url().optional(),

@@ -78,7 +78,7 @@ export function createApp(deps: AppDeps): Express {
     adminRouter(deps),
   );
   // Before the read API: its own CORS (POST) and body parser (text/plain, which sendBeacon sends).
-  app.use('/api', beaconRouter({ ...deps, keys: deps.inventory.keys }));
+  app.use('/api', beaconRouter(deps));
   app.use('/api', publicCors(deps.allowedOrigins), express.json({ limit: API_BODY_LIMIT }), publicRouter(deps));
   app.use('/api', apiNotFound);
 

@@ -9,13 +9,11 @@ import {
   type BeaconAck,
   type BeaconBody,
 } from '@liveshop/protocol';
-import type { KeyBuilder } from '@liveshop/inventory';
 import type { AnalyticsRecording } from '../analytics/analytics.js';
 import type { Fact } from '../analytics/facts.js';
 import type { ShopperSessions } from '../auth/shopper-session.js';
 import type { EventService } from '../catalog/event-service.js';
 import type { RateLimits } from '../rate-limits.js';
-import type { RedisClient } from '../redis-connection.js';
 import { publicCors } from './security.js';
 
 /** How long a batch id is remembered: a replay after that is still only one impression per SKU and capped clicks. */
@@ -28,8 +26,6 @@ export interface BeaconDeps {
   limits: RateLimits;
   sessions: ShopperSessions;
   analytics: AnalyticsRecording;
-  redis: RedisClient;
-  keys: KeyBuilder;
   allowedOrigins: string[];
 }
 
@@ -68,17 +64,10 @@ export function beaconRouter(deps: BeaconDeps): Router {
         res.status(204).end();
         return;
       }
-      const visit = await analytics.visits.current(eventId, shopperId);
+      const { visit, fresh } = await analytics.visits.forBeacon(eventId, shopperId, body.batch, BATCH_MEMORY_MS);
       if (!visit) throw new LiveshopError(ErrorCode.CONFLICT, `no running visit of event ${eventId}: join it first`);
       if (visit.optedOut) throw new LiveshopError(ErrorCode.FORBIDDEN, 'this viewer opted out of analytics');
-      const fresh = await deps.redis.set(
-        deps.keys.beaconBatch(eventId, visit.sessionId, body.batch),
-        '1',
-        'PX',
-        BATCH_MEMORY_MS,
-        'NX',
-      );
-      if (fresh === null) throw new LiveshopError(ErrorCode.CONFLICT, `batch ${body.batch} was already received`);
+      if (!fresh) throw new LiveshopError(ErrorCode.CONFLICT, `batch ${body.batch} was already received`);
       analytics.record(factsOf(body, eventId, visit.sessionId, Date.now()));
       const ack: BeaconAck = { accepted: body.items.length };
       res.status(202).json(ack);

@@ -24,11 +24,11 @@ export class ConnectionController implements ReactiveController {
   }
 
   /** Stops the running connection and, when `eventId` is set, starts one to it. */
-  restart(eventId: string, server: string, client: ShopClient | undefined): void {
+  restart(eventId: string, server: string, client: ShopClient | undefined, optOut: () => boolean): void {
     this.stop();
     if (!eventId) return;
     this.state.serverBase = serverBaseUrl(server);
-    this.active = client ?? new ShopConnection({ server });
+    this.active = client ?? new ShopConnection({ server, optOut });
     this.active.start(this.state, eventId);
   }
 

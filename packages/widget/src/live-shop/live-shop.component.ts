@@ -23,6 +23,8 @@ import { liveShopStyles } from './live-shop.styles.js';
 const loadCheckout = () => import('../checkout-dialog/checkout-flow.js');
 /** The product details dialog is its own chunk too: fetched when the page is idle, or on the first tap. */
 const loadProductDialog = () => import('../product-dialog/product-dialog.js');
+/** Analytics beacons: their own chunk, loaded once the widget joined with analytics allowed. */
+const loadBeacons = () => import('../analytics/beacons.js');
 
 /** Marks when the first product card has been painted after the join ack. */
 export const FIRST_CARD_MARK = 'live-shop:first-card';
@@ -81,6 +83,8 @@ export class LiveShop extends LiveShopElement {
     locale: {},
     lowStockThreshold: { type: Number, attribute: 'low-stock-threshold' },
     checkoutMode: { attribute: 'checkout' },
+    analytics: {},
+    analyticsConsent: { attribute: false },
     translations: { attribute: false },
     client: { attribute: false },
     tab: { state: true },
@@ -105,6 +109,16 @@ export class LiveShop extends LiveShopElement {
    * fires `live-shop-checkout`, for the merchant's own cart. Attribute `checkout`.
    */
   declare checkoutMode: 'built-in' | 'external';
+  /**
+   * `off`: no impressions or clicks are sent, and the server stores the visit without the shopper
+   * id. Read when joining (as is {@link analyticsConsent}).
+   */
+  declare analytics: 'on' | 'off';
+  /**
+   * The consent hook: `false` withholds analytics as `analytics="off"` does; setting it to `false`
+   * later stops the beacons at once. Default `true`.
+   */
+  declare analyticsConsent: boolean;
   /** Overrides for any of the widget's strings. */
   declare translations: Translation | undefined;
   /** The connection to use; by default a socket.io connection to `server`. */
@@ -134,6 +148,8 @@ export class LiveShop extends LiveShopElement {
     endHold: (hold, reason) => this.holdFlow.endHold(hold, reason),
   };
   private firstCardMarked = false;
+  /** Sends what is queued and stops the beacons; set while they run. */
+  private stopBeacons: (() => void) | undefined | null;
 
   constructor() {
     super();
@@ -143,6 +159,8 @@ export class LiveShop extends LiveShopElement {
     this.locale = '';
     this.lowStockThreshold = DEFAULT_LOW_STOCK_THRESHOLD;
     this.checkoutMode = 'built-in';
+    this.analytics = 'on';
+    this.analyticsConsent = true;
     this.tab = 'shop';
     this.announcement = '';
     this.state.addEventListener('change', () => this.requestUpdate());
@@ -170,6 +188,26 @@ export class LiveShop extends LiveShopElement {
   protected override updated(): void {
     // A hold may be checked out soon: the checkout's code loads meanwhile.
     if (this.state.holds.length > 0 && this.checkoutMode !== 'external') void loadCheckout();
+    const client = this.connection.client;
+    if (
+      this.stopBeacons === undefined &&
+      this.state.connection === 'online' &&
+      this.analyticsAllowed() &&
+      client?.session
+    ) {
+      this.stopBeacons = null;
+      const url = new URL(`api/events/${encodeURIComponent(this.event)}/beacons`, this.state.serverBase).href;
+      void loadBeacons().then((beacons) => {
+        if (this.stopBeacons === null && this.connection.client === client) {
+          this.stopBeacons = beacons.startBeacons({
+            root: this.renderRoot,
+            url,
+            session: () => client.session?.(),
+            allowed: () => this.analyticsAllowed(),
+          });
+        }
+      });
+    }
     if (!this.firstCardMarked && this.state.products.length > 0) {
       this.firstCardMarked = true;
       afterNextPaint(() => performance.mark(FIRST_CARD_MARK));
@@ -301,8 +339,23 @@ export class LiveShop extends LiveShopElement {
     return this.locale || this.closest('[lang]')?.getAttribute('lang') || navigator.language;
   }
 
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.endBeacons();
+  }
+
+  private analyticsAllowed(): boolean {
+    return this.analytics !== 'off' && this.analyticsConsent !== false;
+  }
+
+  private endBeacons(): void {
+    this.stopBeacons?.();
+    this.stopBeacons = undefined;
+  }
+
   private restart(): void {
-    this.connection.restart(this.event, this.server, this.client);
+    this.endBeacons();
+    this.connection.restart(this.event, this.server, this.client, () => !this.analyticsAllowed());
     if (!this.event) return;
     // While the join is on its way, so the cards it brings render without that cost.
     const locale = this.resolvedLocale();

@@ -18,4 +18,6 @@ export interface ShopClient {
    * idempotency key, so one call never pays twice. A client without it offers no built-in checkout.
    */
   checkout?(payload: Omit<CheckoutPayload, 'eventId'>): Promise<Ack<CheckoutAck>>;
+  /** The shopper's session token, which analytics beacons carry; a client without it sends none. */
+  session?(): string | undefined;
 }

@@ -55,7 +55,7 @@ const memoryStorage = () => {
   return { getItem: (k: string) => map.get(k) ?? null, setItem: (k: string, v: string) => void map.set(k, v) };
 };
 
-function setup(ackTimeoutMs = 50, checkoutTimeoutMs?: number) {
+function setup(ackTimeoutMs = 50, checkoutTimeoutMs?: number, optOut?: () => boolean) {
   let socket!: FakeSocket;
   let url = '';
   const sessions = new SessionStore('test', memoryStorage());
@@ -64,6 +64,7 @@ function setup(ackTimeoutMs = 50, checkoutTimeoutMs?: number) {
     ackTimeoutMs,
     checkoutTimeoutMs,
     sessions,
+    ...(optOut && { optOut }),
     createSocket: (u, auth) => {
       url = u;
       socket = new FakeSocket(auth as never);
@@ -89,6 +90,32 @@ describe('ShopConnection', () => {
     await until(() => t.state.connection === 'online', 'online');
     expect(t.socket().emitted[0]).toEqual({ event: 'join', payload: { eventId: 'demo' } });
     expect(t.state.products).toHaveLength(3);
+  });
+
+  it('says in every join whether the viewer opted out of analytics, as it is at that join', async () => {
+    let optedOut = true;
+    const t = setup(50, undefined, () => optedOut);
+    active = t.connection;
+    t.socket().open();
+    await until(() => t.state.connection === 'online', 'online');
+    expect(t.socket().emitted[0]).toEqual({ event: 'join', payload: { eventId: 'demo', optOut: true } });
+    optedOut = false;
+    t.socket().drop();
+    t.socket().open();
+    await until(() => t.socket().emitted.filter((e) => e.event === 'join').length === 2, 'second join');
+    expect(t.socket().emitted.filter((e) => e.event === 'join')[1]).toEqual({
+      event: 'join',
+      payload: { eventId: 'demo' },
+    });
+  });
+
+  it('gives the stored session to whoever sends beacons', async () => {
+    const t = setup();
+    active = t.connection;
+    t.socket().open();
+    expect(t.connection.session()).toBeUndefined();
+    t.socket().fire('session', { session: 'signed-2', shopperId: 's2' });
+    expect(t.connection.session()).toBe('signed-2');
   });
 
   it('stores the session the server issues and sends it on the next connection', async () => {

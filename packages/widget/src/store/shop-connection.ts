@@ -29,6 +29,8 @@ export interface ShopConnectionOptions {
   /** How long to wait for a checkout's ack: a payment may take seconds. */
   checkoutTimeoutMs?: number;
   sessions?: SessionStore;
+  /** Whether the viewer opted out of analytics; asked at every join. */
+  optOut?: () => boolean;
   /** Opens the socket; the default is socket.io over WebSocket only. */
   createSocket?: (url: string, auth: (cb: (auth: ShopAuth) => void) => void) => ShopSocket;
 }
@@ -108,6 +110,10 @@ export class ShopConnection implements ShopClient {
     });
   }
 
+  session(): string | undefined {
+    return this.sessions.get();
+  }
+
   stop(): void {
     clearTimeout(this.joinTimer);
     this.socket?.disconnect();
@@ -143,7 +149,8 @@ export class ShopConnection implements ShopClient {
     const heldAtRequest = new Set(state.holds.map((hold) => hold.id));
     let ack: Ack<JoinAck>;
     try {
-      ack = await socket.timeout(this.ackTimeoutMs).emitWithAck('join', { eventId });
+      const optOut = this.options.optOut?.() === true;
+      ack = await socket.timeout(this.ackTimeoutMs).emitWithAck('join', optOut ? { eventId, optOut } : { eventId });
     } catch {
       ack = unavailable('join timed out');
     }
