@@ -28,10 +28,11 @@ describe('FactWriter', () => {
   const ids = async () =>
     (await db.query<{ id: string }>('select id from viewer_sessions order by id')).rows.map((row) => row.id);
 
+  // Starting PGlite and migrating it takes seconds, far more on a busy machine.
   beforeAll(async () => {
     db = await openPgliteStore('memory://');
     await migrate(db, 'public');
-  });
+  }, 120_000);
   beforeEach(() => db.query('truncate viewer_sessions, product_clicks, pin_history'));
   afterEach(async () => {
     for (const created of writers.splice(0)) await created.close();

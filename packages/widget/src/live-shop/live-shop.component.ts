@@ -148,7 +148,7 @@ export class LiveShop extends LiveShopElement {
     endHold: (hold, reason) => this.holdFlow.endHold(hold, reason),
   };
   private firstCardMarked = false;
-  /** Sends what is queued and stops the beacons; set while they run. */
+  /** Sends what is queued and stops the beacons while they run; null while their chunk loads, undefined before. */
   private stopBeacons: (() => void) | undefined | null;
 
   constructor() {
