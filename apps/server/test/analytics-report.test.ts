@@ -201,6 +201,12 @@ describe.runIf(TEST_DATABASE_URL)('analytics of a scripted show', () => {
     const aOrder = await checkout(a, [aTee], { email: 'ana@example.com', name: 'Ana' });
     const bOrder = await checkout(b, [bTee, bMug], { email: 'ben@example.com', phone: '+1 (212) 555-0142' });
     expect([aOrder.ok, bOrder.ok], JSON.stringify([aOrder.error, bOrder.error])).toEqual([true, true]);
+    // Each buyer's browser is linked to their profile.
+    expect(
+      (await harness.sql<{ shopper_id: string }>('select shopper_id from shopper_customers order by shopper_id')).map(
+        (row) => row.shopper_id,
+      ),
+    ).toEqual([a.shopperId, b.shopperId].sort());
     const refund = await admin(harness.server, 'POST', `/api/admin/orders/${bOrder.order.id}/refund`, {
       lines: [{ sku: 'MUG', qty: 1 }],
     });

@@ -81,6 +81,18 @@ export class CustomerResolver {
     }
   }
 
+  /**
+   * Records that a shopper id (a browser) is this customer: their sessions count as the customer
+   * watching (influenced revenue). The latest purchase's profile wins.
+   */
+  async link(shopperId: string, customerId: number): Promise<void> {
+    await this.db.query(
+      `insert into shopper_customers (shopper_id, customer_id) values ($1, $2)
+       on conflict (shopper_id) do update set customer_id = excluded.customer_id, linked_at = now()`,
+      [shopperId, String(customerId)],
+    );
+  }
+
   /** The profile a (possibly merged) profile id stands for now. */
   async current(customerId: number): Promise<number> {
     let id = customerId;

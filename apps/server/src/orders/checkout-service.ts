@@ -88,7 +88,7 @@ export class CheckoutService {
       orders: OrderRepository;
       locations: LocationRepository;
       payments: PaymentProviders;
-      identity: Pick<CustomerResolver, 'resolve'>;
+      identity: Pick<CustomerResolver, 'resolve' | 'link'>;
     },
     options: CheckoutOptions = {},
   ) {
@@ -161,6 +161,7 @@ export class CheckoutService {
     const paymentKey = `${orderId}-1`;
     // The buyer's profile first (its own transaction): a crash after it leaves a profile, no order.
     const resolved = await this.deps.identity.resolve(payload.customer);
+    if (resolved) await this.deps.identity.link(shopperId, resolved.customerId);
     const number = await orders.insertPending({
       id: orderId,
       eventId,
