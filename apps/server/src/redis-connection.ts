@@ -6,15 +6,18 @@ export type RedisClient = Redis | Cluster;
 
 const CONNECT_TIMEOUT_MS = 5_000;
 /**
- * Longest a Redis command may take before it fails (and the request with it, as `UNAVAILABLE`).
- * Above the 1 s of the blocking stream reads, well below the 3 s every request is answered in.
+ * Longest a command on a connection for blocking stream reads may take before it fails (and the
+ * read is tried again). Above the 1 s of those reads. The main connection has no per-command
+ * timeout: a command there waits its turn however long a burst's queue, and a Redis that stops
+ * answering is caught by the availability watch (no reply at all for 2 s, `redis-availability.ts`).
  */
 export const COMMAND_TIMEOUT_MS = 2_000;
 
 /**
  * How every connection of the server behaves when Redis goes away: commands fail after
  * {@link COMMAND_TIMEOUT_MS} whatever happens (a stalled Redis that keeps the socket open
- * included), and reconnect attempts come every second at most, for ever.
+ * included), and reconnect attempts come every second at most, for ever. The main connection
+ * takes the timeout out ({@link MAIN}).
  */
 const RESILIENT: RedisOptions = {
   connectTimeout: CONNECT_TIMEOUT_MS,
@@ -24,26 +27,26 @@ const RESILIENT: RedisOptions = {
 };
 
 /**
+ * The main connection: no offline queue, nothing sent again after a reconnect, and no per-command
+ * timeout. A timer per command failed the tail of a burst queued behind thousands of reserves on a
+ * Redis that was answering all along (and those reserves still ran there); whether Redis answers
+ * is judged from the connection as a whole instead (decision 0160).
+ */
+const MAIN = { enableOfflineQueue: false, autoResendUnfulfilledCommands: false, commandTimeout: undefined } as const;
+
+/**
  * Connects the main Redis client, or throws `Redis unreachable at <url>: <reason>`. Requests go
  * through this client, so it has no offline queue: while Redis is away a command fails at once and
  * the request is answered `UNAVAILABLE` instead of waiting. Commands in flight when the connection
- * drops are not sent again after the reconnect: they fail at the command timeout, and a request
- * the client was told failed is never carried out later. ioredis writes each command as it comes
+ * drops are not sent again after the reconnect: they fail when it closes (`redis-availability.ts`),
+ * and a request the client was told failed is never carried out later. ioredis writes each command as it comes
  * without waiting for earlier replies, so concurrent reserves already share the connection; its
  * auto-pipelining measured no faster on the reserve path here, so it stays off.
  */
 export async function connectRedis(url: string): Promise<RedisClient> {
   const redis: RedisClient = isClusterUrl(url)
-    ? new Cluster(
-        clusterNodes(url),
-        clusterOptions(url, { enableOfflineQueue: false, autoResendUnfulfilledCommands: false }),
-      )
-    : new Redis(url, {
-        ...RESILIENT,
-        lazyConnect: true,
-        enableOfflineQueue: false,
-        autoResendUnfulfilledCommands: false,
-      });
+    ? new Cluster(clusterNodes(url), clusterOptions(url, MAIN))
+    : new Redis(url, { ...RESILIENT, ...MAIN, lazyConnect: true });
   let lastError: Error | undefined;
   const remember = (error: Error) => (lastError = error);
   redis.on('error', remember);
@@ -93,7 +96,7 @@ function clusterNodes(url: string): { host: string; port: number }[] {
  */
 function clusterOptions(
   url: string,
-  overrides: Pick<RedisOptions, 'enableOfflineQueue' | 'autoResendUnfulfilledCommands'>,
+  overrides: Pick<RedisOptions, 'enableOfflineQueue' | 'autoResendUnfulfilledCommands' | 'commandTimeout'>,
 ): ClusterOptions {
   const auth = /^rediss?\+cluster:\/\/([^@/]*)@/.exec(url)?.[1];
   const [username, password] = auth ? auth.split(':').map(decodeURIComponent) : [];

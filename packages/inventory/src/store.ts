@@ -196,7 +196,16 @@ export class InventoryStore {
   async reserve(input: ReserveInput): Promise<InventoryResult<ReserveResult>> {
     const parsed = validate(reserveInput, input);
     if (!parsed.ok) return parsed;
-    const { eventId, sku, qty, shopperId, idempotencyKey } = parsed.value;
+    return this.reserveChecked(parsed.value);
+  }
+
+  /**
+   * {@link reserve} for a caller that has already checked every field with the protocol's schemas
+   * (`reserveInput`'s, e.g. the socket server: the payload with `reservePayload`, the shopper id
+   * from its own signed session), so the hot path does not check it twice.
+   */
+  async reserveChecked(input: ReserveInput): Promise<InventoryResult<ReserveResult>> {
+    const { eventId, sku, qty, shopperId, idempotencyKey } = input;
     const k = this.keys.forSku(eventId, sku);
     this.writes?.hold();
     const reply = await this.run.reserve(

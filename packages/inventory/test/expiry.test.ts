@@ -39,6 +39,36 @@ describe('hold expiry', () => {
     ]);
   });
 
+  it('remembers when the next hold falls due, so a reserve reads the expiry zset only from then on', async () => {
+    const stockKey = f.store.keys.stock('e', 'tee');
+    const due = async () => Number(await f.redis.hget(stockKey, 'due'));
+    const first = must(await reserve('s1', 1, 'k1')).hold;
+    expect(await due()).toBe(first.expiresAt);
+    must(await reserve('s2', 1, 'k2'));
+    // The earliest expiry stays the bound while it is ahead.
+    expect(await due()).toBe(first.expiresAt);
+    await pastTtl();
+    // Both are due: the next reserve takes them back, and its own hold is then the earliest.
+    const third = must(await reserve('s3', 1, 'k3'));
+    expect(third.available).toBe(3);
+    expect(await due()).toBe(third.hold.expiresAt);
+    // The sweeper takes a hold past the bound without touching it; the bound stays a lower one and
+    // a later reserve still finds every due hold.
+    await pastTtl();
+    await f.store.expireDue('e');
+    expect((await f.store.snapshot('e')).find((s) => s.sku === 'tee')).toMatchObject({ held: 0, available: 4 });
+    expect(await due()).toBe(third.hold.expiresAt);
+    const fourth = must(await reserve('s4', 4, 'k4'));
+    expect(fourth.available).toBe(0);
+    expect(await due()).toBe(fourth.hold.expiresAt);
+    // A refusal that found a due hold keeps what it learnt.
+    await pastTtl();
+    expect(codeOf(await reserve('s5', 5, 'k5'))).toBe('SOLD_OUT');
+    expect((await f.store.snapshot('e')).find((s) => s.sku === 'tee')).toMatchObject({ held: 0, available: 4 });
+    expect(await f.redis.hexists(stockKey, 'due')).toBe(0);
+    expect(await invariantProblems(f.redis, f.store, 'e')).toEqual([]);
+  });
+
   it('reclaims at most a batch per reserve', async () => {
     const small = createFixture({ reclaimBatch: 2 });
     try {

@@ -77,6 +77,7 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Extra node flags, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
+  /** How long it may take to print its ready line (default 180 s: the real server with PGlite took 69 s under a load of 18). */
   readyTimeoutMs?: number;
 }
 
@@ -103,7 +104,7 @@ export async function startServerProcess(options: StartOptions): Promise<ServerP
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`${options.name} did not start in time\n${stderr}`)),
-      options.readyTimeoutMs ?? 60_000,
+      options.readyTimeoutMs ?? 180_000,
     );
     lines.on('line', (line) => {
       if (!line.startsWith('{"ready"')) return;

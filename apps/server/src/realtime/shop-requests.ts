@@ -72,7 +72,8 @@ export const SHOP_REQUESTS: RequestTable<ShopClientToServerEvents, ShopperConnec
       // Redis keeps the EVALSHA in this turn's batched write (docs/benchmarks.md).
       const limited = ctx.limits.reserve(shopperId, ip);
       if (limited) await limited;
-      const result = await ctx.inventory.reserve({ ...payload, shopperId });
+      // The payload was checked by `parse`, the shopper id is the session's own: not checked again.
+      const result = await ctx.inventory.reserveChecked({ ...payload, shopperId });
       if (!result.ok) return result;
       const { hold, available, version, generation } = result;
       return {

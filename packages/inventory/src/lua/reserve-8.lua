@@ -9,7 +9,7 @@
   Input:
     KEYS[1]  event config hash (status, ttlMs, gen, maxQty, the SKU's `limit:<sku>` and
              `onsale:<sku>`, the shopper's `ban:<shopperId>`)
-    KEYS[2]  SKU stock hash
+    KEYS[2]  SKU stock hash (and `due`: no hold of the SKU expires before it)
     KEYS[3]  SKU hold expiry zset
     KEYS[4]  SKU hold data hash (holds, and b:<shopper> -> units held + bought)
     KEYS[5]  event shopper-holds zset
@@ -79,7 +79,9 @@ local maxQty = tonumber(config[4])
 if maxQty and qty > maxQty then
   return { -11, maxQty }
 end
-local c = readStock(k.stock)
+-- The counts, and `due` (see expireEarliestHolds in holds.lua): no hold of the SKU expires before it.
+local counts = rcall('HMGET', k.stock, 'allocated', 'available', 'held', 'sold', 'version', 'short', 'due')
+local c = decodeStock(counts)
 if not c then
   return { -2 }
 end
@@ -91,22 +93,36 @@ local onSale = tonumber(config[6])
 if onSale and now < onSale then
   return { -16, onSale }
 end
--- The reclaimed counts stay in `c`: a refusal below writes them, a new hold writes them with its own.
-local reclaimed = expireDueHolds(k, sku, now, tonumber(ARGV[6]), c, 'system', maxLen)
-if c.available < qty then
+-- Due holds go back first, read only when one may be due. The reclaimed counts stay in `c`: a
+-- refusal below writes them, a new hold writes them with its own.
+local due = tonumber(counts[7])
+local reclaimed, scanned = 0, false
+if not due or due <= now then
+  reclaimed, due = expireEarliestHolds(k, sku, now, tonumber(ARGV[6]), c, 'system', maxLen)
+  scanned = true
+end
+-- A refusal keeps what the read learnt (counts of expired holds, the next expiry).
+local function refuse(result)
   if reclaimed > 0 then
     writeStock(k.stock, c)
   end
-  return { -4, c.available }
+  if scanned then
+    if due then
+      rcall('HSET', k.stock, 'due', due)
+    else
+      rcall('HDEL', k.stock, 'due')
+    end
+  end
+  return result
+end
+if c.available < qty then
+  return refuse({ -4, c.available })
 end
 -- Counted first and taken back when over the limit: one call on the usual path instead of two.
 local owned = rcall('HINCRBY', k.data, BUYER_FIELD .. shopperId, qty)
 if limit > 0 and owned > limit then
   returnToShopperAllowance(k, shopperId, qty)
-  if reclaimed > 0 then
-    writeStock(k.stock, c)
-  end
-  return { -5, limit, owned - qty }
+  return refuse({ -5, limit, owned - qty })
 end
 
 local before = c.available
@@ -118,7 +134,16 @@ local expiresAt = now + tonumber(config[2])
 rcall('HSET', k.data, holdId, encodeHold(qty, shopperId, expiresAt))
 rcall('ZADD', k.expiry, expiresAt, holdId)
 rcall('ZADD', k.shoppers, 0, shopperMember(shopperId, holdId, qty, expiresAt))
-rcall('HSET', k.stock, 'available', c.available, 'held', c.held, 'version', c.version)
+if not due or expiresAt < due then
+  due = expiresAt
+end
+if reclaimed > 0 then
+  -- Expired holds may have paid `short` off (allocated moved): every count is written.
+  writeStock(k.stock, c)
+  rcall('HSET', k.stock, 'due', due)
+else
+  rcall('HSET', k.stock, 'available', c.available, 'held', c.held, 'version', c.version, 'due', due)
+end
 appendLedger(k.ledger, maxLen, 'reserve', sku, qty, c, before, holdId, nil, shopperId, 'shop', now)
 
 storeText(idemKey, fingerprint, ARGV[5],

@@ -90,3 +90,34 @@ local function expireDueHolds(k, sku, now, limit, c, source, maxLen)
   end
   return count, #due > limit
 end
+
+-- Like expireDueHolds, for reserve: reads the earliest holds whether due or not (one call either
+-- way), so it also learns when the next one falls due. Returns how many it took and the expiry of
+-- the earliest hold left: nil when none is left, <= now when more are due than `limit`.
+-- Reserve keeps that in the stock hash as `due`, a lower bound of every expiry in k.expiry (a
+-- new hold lowers it to its own expiry; extend only moves holds later; holds leaving only raise
+-- the true minimum), and skips the read while now < due: the usual reserve has nothing due.
+local function expireEarliestHolds(k, sku, now, limit, c, source, maxLen)
+  local earliest = rcall('ZRANGE', k.expiry, 0, limit, 'WITHSCORES')
+  local count, nextDue = 0, nil
+  for i = 1, #earliest, 2 do
+    local expiresAt = tonumber(earliest[i + 1])
+    if expiresAt > now or count == limit then
+      nextDue = expiresAt
+      break
+    end
+    local holdId = earliest[i]
+    local record = rcall('HGET', k.data, holdId)
+    if record then
+      local qty, shopperId, recordExpiresAt = decodeHold(record)
+      expireHold(k, sku, holdId, qty, shopperId, recordExpiresAt, now, c, source, maxLen)
+    else
+      rcall('ZREM', k.expiry, holdId)
+    end
+    count = count + 1
+  end
+  if count > 0 then
+    rcall('ZREMRANGEBYSCORE', k.expired, '-inf', now - TOMBSTONE_MS)
+  end
+  return count, nextDue
+end
