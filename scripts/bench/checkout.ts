@@ -19,6 +19,7 @@ import pg from 'pg';
 import { io as connect, type Socket } from 'socket.io-client';
 import { Redis } from 'ioredis';
 import { startServerProcess } from './lib/process.js';
+import { profileArgs } from './lib/profile.js';
 import { deleteKeys, randomPrefix, redisUrl } from './lib/redis-keys.js';
 import { fmt, fmtInt, printTable, progress, type Row } from './lib/report.js';
 import { percentile } from './lib/stats.js';
@@ -28,6 +29,7 @@ const { values: flags } = parseArgs({
   options: {
     shoppers: { type: 'string', default: '500' },
     only: { type: 'string', default: 'both' },
+    'cpu-prof': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -35,6 +37,7 @@ if (flags.help) {
   console.log(`pnpm bench:checkout [flags]
   --shoppers=500                 shoppers, each holding one unit, checking out at once
   --only=both|postgres|pglite    which databases to run on
+  --cpu-prof                     write a V8 CPU profile of the server to $TMPDIR/liveshop-bench-profiles/
   env LIVESHOP_BENCH_DATABASE_URL  PostgreSQL to use (default postgres://postgres@127.0.0.1:5432/test)`);
   process.exit(0);
 }
@@ -88,6 +91,7 @@ async function run(database: 'postgres' | 'pglite'): Promise<RunResult> {
   const server = await startServerProcess({
     name: `server-${database}`,
     entry: 'scripts/bench/real/server.ts',
+    nodeArgs: flags['cpu-prof'] ? profileArgs(`checkout-${database}`) : [],
     env: {
       DEBUG: '',
       BENCH_SERVER_OPTIONS: JSON.stringify({

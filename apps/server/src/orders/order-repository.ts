@@ -13,7 +13,16 @@ import type {
   RefundView,
 } from '@liveshop/protocol';
 import type { Payment } from '@liveshop/payments';
+import { GroupWriter } from '../db/group-writer.js';
 import type { SqlExecutor, SqlStore } from '../db/sql-store.js';
+
+/** A payment's state as the provider answered it, recorded with the order's step. */
+interface PaymentRecord {
+  orderId: string;
+  key: string;
+  payment: Payment;
+  step: OrderStep;
+}
 
 /** Every step an order records, in the order a checkout takes them (then the other endings). */
 export type OrderStep =
@@ -216,27 +225,44 @@ export class OrderRepository {
     return rows;
   }
 
-  /** Records what the provider says of a payment, with the step, in one statement. */
-  async recordPayment(orderId: string, key: string, payment: Payment, step: OrderStep): Promise<void> {
-    await this.db.query(
-      `with updated as (
-         update payments set reference = $3, state = $4, captured_cents = $5, refunded_cents = $6, card_brand = $7,
-           card_last4 = $8, updated_at = now()
-         where key = $2 returning key)
-       insert into order_steps (order_id, step, detail) select $1, $9, $3 from updated`,
-      [
-        orderId,
-        key,
-        payment.reference,
-        payment.state,
-        payment.capturedCents,
-        payment.refundedCents,
-        payment.card?.brand ?? null,
-        payment.card?.last4 ?? null,
-        step,
-      ],
-    );
+  /**
+   * Records what the provider says of a payment, with the step. Records asked for by concurrent
+   * checkouts while one is being written go together in the next statement (group commit); each
+   * resolves once its own is durable.
+   */
+  recordPayment(orderId: string, key: string, payment: Payment, step: OrderStep): Promise<void> {
+    return this.#paymentRecords.add({ orderId, key, payment, step });
   }
+
+  readonly #paymentRecords = new GroupWriter<PaymentRecord, void>(
+    async (records) => {
+      await this.db.query(
+        `with input as (
+           select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::text[],
+             $8::text[], $9::text[]) with ordinality
+             as i(order_id, key, reference, state, captured_cents, refunded_cents, card_brand, card_last4, step, n)),
+         updated as (
+           update payments p set reference = i.reference, state = i.state, captured_cents = i.captured_cents,
+             refunded_cents = i.refunded_cents, card_brand = i.card_brand, card_last4 = i.card_last4, updated_at = now()
+             from input i where p.key = i.key returning p.key)
+         insert into order_steps (order_id, step, detail)
+         select i.order_id, i.step, i.reference from input i where i.key in (select key from updated) order by i.n`,
+        [
+          records.map((r) => r.orderId),
+          records.map((r) => r.key),
+          records.map((r) => r.payment.reference),
+          records.map((r) => r.payment.state),
+          records.map((r) => r.payment.capturedCents),
+          records.map((r) => r.payment.refundedCents),
+          records.map((r) => r.payment.card?.brand ?? null),
+          records.map((r) => r.payment.card?.last4 ?? null),
+          records.map((r) => r.step),
+        ],
+      );
+      return records.map(() => undefined);
+    },
+    (record) => record.key,
+  );
 
   /** Sets the payment's state when nothing more is known (a decline, a final failure). */
   async setPaymentState(key: string, state: OrderPaymentView['state'], reference?: string): Promise<void> {
@@ -271,26 +297,40 @@ export class OrderRepository {
 
   /**
    * `pending` → `confirmed`, with where each line's units were drawn from and the steps
-   * `committed` and `confirmed`, in one statement. Resolves false when the order was not pending.
+   * `committed` and `confirmed`, in one statement; confirmations asked for by concurrent checkouts
+   * while one is written go together in the next (group commit). Resolves false when the order was
+   * not pending.
    */
-  async confirm(orderId: string, draws: Map<string, LocationDraw[]>): Promise<boolean> {
+  confirm(orderId: string, draws: Map<string, LocationDraw[]>): Promise<boolean> {
     const located = [...draws].filter(([, list]) => list.length > 0);
-    const { rows } = await this.db.query(
-      `with confirmed as (
-         update orders set status = 'confirmed', updated_at = now() where id = $1 and status = 'pending' returning id),
-       draws as (
-         update order_lines l set draws = d.draws
-           from confirmed, jsonb_to_recordset($2::jsonb) as d(sku text, draws jsonb)
-          where l.order_id = confirmed.id and l.sku = d.sku),
-       steps as (
-         insert into order_steps (order_id, step)
-         select confirmed.id, s.step from confirmed, unnest(array['committed', 'confirmed']) with ordinality as s(step, n)
-          order by s.n)
-       select id from confirmed`,
-      [orderId, JSON.stringify(located.map(([sku, list]) => ({ sku, draws: list })))],
-    );
-    return rows.length > 0;
+    return this.#confirmations.add({ id: orderId, draws: located.map(([sku, list]) => ({ sku, draws: list })) });
   }
+
+  readonly #confirmations = new GroupWriter<{ id: string; draws: { sku: string; draws: LocationDraw[] }[] }, boolean>(
+    async (orders) => {
+      const { rows } = await this.db.query<{ id: string }>(
+        `with input as (
+           select * from jsonb_to_recordset($1::jsonb) as i(id text, draws jsonb, n int)),
+         confirmed as (
+           update orders o set status = 'confirmed', updated_at = now()
+             from input i where o.id = i.id and o.status = 'pending' returning o.id),
+         draws as (
+           update order_lines l set draws = d.draws
+             from confirmed c, input i, jsonb_to_recordset(i.draws) as d(sku text, draws jsonb)
+            where i.id = c.id and l.order_id = c.id and l.sku = d.sku),
+         steps as (
+           insert into order_steps (order_id, step)
+           select c.id, s.step from confirmed c join input i on i.id = c.id,
+             unnest(array['committed', 'confirmed']) with ordinality as s(step, k)
+            order by i.n, s.k)
+         select id from confirmed`,
+        [JSON.stringify(orders.map((order, n) => ({ ...order, n })))],
+      );
+      const confirmed = new Set(rows.map((row) => row.id));
+      return orders.map((order) => confirmed.has(order.id));
+    },
+    (order) => order.id,
+  );
 
   /** `pending` → `cancelled` with the reason and the step, in one statement; false when it was not pending. */
   async cancel(orderId: string, reason: string, step: OrderStep = 'cancelled'): Promise<boolean> {
