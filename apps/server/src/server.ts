@@ -208,6 +208,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }
     if (config.stripe) paymentOptions.stripe = config.stripe;
     const payments = new PaymentProviders(paymentOptions);
+    if (payments.names.length === 0) {
+      console.warn(
+        'liveshop: no payment provider is configured, so checkouts answer PAYMENT_UNAVAILABLE; set STRIPE_SECRET_KEY (or LIVESHOP_TEST_PAYMENTS=1 for test cards only)',
+      );
+    }
     const checkout = new CheckoutService(
       { inventory, events, orders, locations, payments },
       {

@@ -81,6 +81,8 @@ export interface ServerOptions {
   testPayments?: boolean | { slowApprovalMs?: number };
   /** Offer the `stripe` payment provider with this account (`apiUrl` points it elsewhere in tests). */
   stripe?: { secretKey: string; apiUrl?: string };
+  /** Stripe's API origin when `stripe` has no `apiUrl` of its own (`STRIPE_API_URL`). */
+  stripeApiUrl?: string;
   /** How long a checkout extends the holds for its payment. Default 60 s. */
   checkoutPaymentWindowMs?: number;
   /** Most a checkout may extend a hold past the expiry it had before. Default 120 s. */
@@ -157,6 +159,7 @@ const optionsSchema = z.strictObject({
     .union([z.boolean(), z.strictObject({ slowApprovalMs: z.number().int().min(0).max(60_000).optional() })])
     .optional(),
   stripe: z.strictObject({ secretKey: z.string().min(8), apiUrl: z.url().optional() }).optional(),
+  stripeApiUrl: z.url().optional(),
   checkoutPaymentWindowMs: z.number().int().min(100).max(600_000).default(60_000),
   checkoutHoldCapMs: z.number().int().min(0).max(1_800_000).default(120_000),
   orderReconcileIntervalMs: z.number().int().min(100).max(3_600_000).default(60_000),
@@ -203,6 +206,9 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     );
   }
   if (!resolved.adminKey && resolved.demo) resolved.adminKey = DEMO_ADMIN_KEY;
+  if (resolved.stripe && resolved.stripeApiUrl && !resolved.stripe.apiUrl) {
+    resolved.stripe = { ...resolved.stripe, apiUrl: resolved.stripeApiUrl };
+  }
   if (resolved.demo) {
     resolved.shopifyWebhookSecret ??= DEMO_POS_SECRETS.shopifyWebhookSecret;
     resolved.squareSignatureKey ??= DEMO_POS_SECRETS.squareSignatureKey;
