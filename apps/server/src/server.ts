@@ -221,10 +221,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         faults: config.checkoutFaults,
       },
     );
-    const refunds = new RefundService({ inventory, orders, payments, checkout });
+    const refunds = new RefundService({ inventory, orders, payments, checkout }, { faults: config.checkoutFaults });
     const orderReconciler = new OrderReconciler(
-      { inventory, orders, payments, checkout, metrics },
-      { intervalMs: config.orderReconcileIntervalMs },
+      { inventory, orders, payments, checkout, refunds, metrics },
+      { intervalMs: config.orderReconcileIntervalMs, refundRetryAfterMs: config.refundRetryAfterMs },
     );
     if (config.workers) {
       // What a crash left pending is settled before new checkouts are taken, then every interval.

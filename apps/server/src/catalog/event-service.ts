@@ -227,10 +227,13 @@ export class EventService {
    * Writes back to Redis whatever it lacks of the event (nothing when it lacks nothing), under a
    * generation drawn from the durable sequence; resolves true when it restored anything. Held
    * units are not durable and come back as available; units sold are those of the event's
-   * confirmed orders, less refunds.
+   * confirmed orders, less refunds; each location gets back its allocation and the units sold from
+   * it (decision 0103).
    */
   async #restore(tx: SqlExecutor, event: CatalogEvent, allocations: Map<string, number>): Promise<boolean> {
     const sold = await this.orders.soldUnits(tx, event.id);
+    const located = await this.repository.locatedAllocations(tx, event.id);
+    const soldThere = await this.orders.soldByLocation(tx, event.id);
     const { restored } = await this.inventory.restoreEvent(event.id, {
       generation: await this.repository.nextGeneration(tx),
       status: event.status,
@@ -241,6 +244,11 @@ export class EventService {
         allocated: Math.max(allocations.get(product.sku) ?? 0, sold.get(product.sku) ?? 0),
         sold: sold.get(product.sku) ?? 0,
         limit: product.limitPerShopper,
+        places: [...(located.get(product.sku) ?? [])].map(([locationId, units]) => ({
+          locationId,
+          allocated: units,
+          sold: soldThere.get(product.sku)?.get(locationId) ?? 0,
+        })),
       })),
     });
     return restored;

@@ -89,7 +89,12 @@ export interface ServerOptions {
   checkoutHoldCapMs?: number;
   /** How often the order reconciler settles pending orders. Default 60 s. */
   orderReconcileIntervalMs?: number;
-  /** Tests only: called after each checkout step; throwing stops the checkout there, as a crash would. */
+  /** How long a refund stays `pending` before the order reconciler finishes it. Default 30 s. */
+  refundRetryAfterMs?: number;
+  /**
+   * Tests only: called after each checkout step, and after a refund's provider call (`refunded`);
+   * throwing stops the work there, as a crash would.
+   */
   checkoutFaults?: CheckoutFaultHook;
   /** Shopify app's client secret: verifies `POST /webhooks/shopify`. Unset: that webhook answers 401 (demo: a demo secret). */
   shopifyWebhookSecret?: string;
@@ -163,6 +168,7 @@ const optionsSchema = z.strictObject({
   checkoutPaymentWindowMs: z.number().int().min(100).max(600_000).default(60_000),
   checkoutHoldCapMs: z.number().int().min(0).max(1_800_000).default(120_000),
   orderReconcileIntervalMs: z.number().int().min(100).max(3_600_000).default(60_000),
+  refundRetryAfterMs: z.number().int().min(0).max(86_400_000).default(30_000),
   checkoutFaults: z.custom<CheckoutFaultHook>((value) => typeof value === 'function').optional(),
   shopifyWebhookSecret: z.string().min(1).optional(),
   squareSignatureKey: z.string().min(1).optional(),

@@ -37,7 +37,7 @@ export class GroupWriter<Item, Result> {
       while (this.#queue.length > 0) {
         const batch: Waiting<Item, Result>[] = [];
         const keys = new Set<string>();
-        for (let i = 0; i < this.#queue.length && batch.length < this.maxBatch; ) {
+        for (let i = 0; i < this.#queue.length && batch.length < this.maxBatch;) {
           const entry = this.#queue[i]!;
           const key = this.keyOf(entry.item);
           if (keys.has(key)) {

@@ -272,27 +272,71 @@ export class OrderRepository {
     );
   }
 
-  /** Records a refund the provider made, on the refund and the payment, in one transaction. */
+  /**
+   * Marks a refund `succeeded` and adds what the provider refunded (when it did) to the payment,
+   * in one transaction, only if the refund is still `pending`: a retry racing the first attempt
+   * records it once. Resolves false when it was already recorded.
+   */
   async recordRefund(
     orderId: string,
-    key: string,
     refundId: string,
-    reference: string,
     amountCents: number,
-  ): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      await tx.query(`update refunds set state = 'succeeded', reference = $2 where id = $1`, [refundId, reference]);
-      await tx.query(
-        `update payments set refunded_cents = refunded_cents + $2,
-           state = case when refunded_cents + $2 >= captured_cents then 'refunded' else state end, updated_at = now()
-         where key = $1`,
-        [key, amountCents],
+    provider: { paymentKey?: string; reference?: string },
+  ): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const { rows } = await tx.query(
+        `update refunds set state = 'succeeded', reference = $2 where id = $1 and state = 'pending' returning id`,
+        [refundId, provider.reference ?? null],
       );
-      await tx.query(`insert into order_steps (order_id, step, detail) values ($1, 'refunded', $2)`, [
-        orderId,
-        reference,
-      ]);
+      if (rows.length === 0) return false;
+      if (provider.paymentKey) {
+        await tx.query(
+          `update payments set refunded_cents = refunded_cents + $2,
+             state = case when refunded_cents + $2 >= captured_cents then 'refunded' else state end, updated_at = now()
+           where key = $1`,
+          [provider.paymentKey, amountCents],
+        );
+        await tx.query(`insert into order_steps (order_id, step, detail) values ($1, 'refunded', $2)`, [
+          orderId,
+          provider.reference,
+        ]);
+      }
+      return true;
     });
+  }
+
+  /** Refunds still `pending` that were recorded at least `olderThanMs` ago, oldest first. */
+  async pendingRefunds(
+    olderThanMs: number,
+    limit = 100,
+  ): Promise<
+    {
+      id: string;
+      orderId: string;
+      amountCents: number;
+      restock: boolean;
+      lines: { sku: string; qty: number; draws: LocationDraw[] }[];
+    }[]
+  > {
+    const { rows } = await this.db.query<{
+      id: string;
+      order_id: string;
+      amount_cents: string | number;
+      restock: boolean;
+      lines: { sku: string; qty: number; draws?: LocationDraw[] }[] | string;
+    }>(
+      `select id, order_id, amount_cents, restock, lines from refunds
+        where state = 'pending' and created_at < now() - make_interval(secs => $1::integer / 1000.0)
+        order by created_at limit $2`,
+      [olderThanMs, limit],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      orderId: row.order_id,
+      amountCents: Number(row.amount_cents),
+      restock: row.restock,
+      lines: json(row.lines).map(({ sku, qty, draws }) => ({ sku, qty, draws: draws ?? [] })),
+    }));
   }
 
   /**
@@ -406,6 +450,33 @@ export class OrderRepository {
     return new Map(rows.map((row) => [row.sku, Number(row.units)]));
   }
 
+  /**
+   * Units of each SKU of the event sold from each location (not the unlocated pool) in durable
+   * orders, less refunds: a refund gives back a line's units from its last draw first, as the
+   * restock does.
+   */
+  async soldByLocation(db: SqlExecutor, eventId: string): Promise<Map<string, Map<string, number>>> {
+    const { rows } = await db.query<Pick<LineRow, 'sku' | 'refunded_qty' | 'draws'>>(
+      `select l.sku, l.refunded_qty, l.draws from order_lines l join orders o on o.id = l.order_id
+        where o.event_id = $1 and o.status in ('confirmed', 'refunded') and l.draws <> '[]'::jsonb`,
+      [eventId],
+    );
+    const bySku = new Map<string, Map<string, number>>();
+    for (const row of rows) {
+      const places = bySku.get(row.sku) ?? new Map<string, number>();
+      let returned = row.refunded_qty;
+      for (const draw of [...json(row.draws)].reverse()) {
+        const back = Math.min(returned, draw.qty);
+        returned -= back;
+        if (draw.locationId !== '' && draw.qty > back) {
+          places.set(draw.locationId, (places.get(draw.locationId) ?? 0) + draw.qty - back);
+        }
+      }
+      bySku.set(row.sku, places);
+    }
+    return bySku;
+  }
+
   /** The event's taken orders (confirmed, or refunded since) and their revenue net of refunds. */
   async totals(eventId: string): Promise<{ orders: number; revenueCents: number }> {
     const { rows } = await this.db.query<{ orders: string | number; revenue: string | number | null }>(
@@ -433,7 +504,7 @@ export class OrderRepository {
       const refund: RefundView = {
         id: row.id,
         amountCents: Number(row.amount_cents),
-        lines: json(row.lines),
+        lines: json(row.lines).map(({ sku, qty }) => ({ sku, qty })),
         restocked: row.restock,
         createdAt: iso(row.created_at),
       };

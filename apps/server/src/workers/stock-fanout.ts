@@ -111,7 +111,13 @@ export class StockFanout {
     if (this.#stopped) return;
     const reader = duplicateForReads(this.redis, { lazyConnect: true });
     const tail = new LedgerTail(reader, this.keys);
-    const watched: Watched = { lastId, seen: new Map(), idleSince: null, reader, loop: null as unknown as SupervisedLoop };
+    const watched: Watched = {
+      lastId,
+      seen: new Map(),
+      idleSince: null,
+      reader,
+      loop: null as unknown as SupervisedLoop,
+    };
     this.#watched.set(eventId, watched);
     watched.loop = superviseLoop(`fanout ${eventId}`, (signal) => this.#run(eventId, watched, tail, signal), {
       onRestart: () => this.metrics.workerRestarts.labels('fanout').inc(),
