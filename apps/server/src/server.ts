@@ -191,7 +191,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
     const staticDirs: StaticDirs = { widget: widgetBundleDir(), console: consolePagesDir() };
     if (config.demo) {
-      await seedDemo(events, posRepository);
+      await seedDemo(events, posRepository, locations);
       staticDirs.demoPublic = demoPublicDir;
       staticDirs.stream = config.streamDir ?? path.resolve(config.dataDir, 'stream');
       if (config.demoStream) {
