@@ -92,6 +92,8 @@ async function run(database: 'postgres' | 'pglite'): Promise<RunResult> {
     name: `server-${database}`,
     entry: 'scripts/bench/real/server.ts',
     nodeArgs: flags['cpu-prof'] ? profileArgs(`checkout-${database}`) : [],
+    // PGlite's start (its migrations run in WebAssembly) can take a minute on a loaded machine.
+    readyTimeoutMs: 180_000,
     env: {
       DEBUG: '',
       BENCH_SERVER_OPTIONS: JSON.stringify({
@@ -216,13 +218,18 @@ async function run(database: 'postgres' | 'pglite'): Promise<RunResult> {
       await sql.close();
     }
     latencies.sort((a, b) => a - b);
+    const ordersPerSecond = (confirmed / elapsed) * 1000;
+    // Said at once, so a later database's failure does not lose this one's figures.
+    progress(
+      `${database}: ${confirmed} confirmed, ${sold} sold; checkout ${fmt(ordersPerSecond)} orders/s, bare ${fmt(bareOrdersPerSecond)} orders/s, ratio ${fmt(ordersPerSecond / bareOrdersPerSecond, 2)}x`,
+    );
     return {
       database: database === 'postgres' ? 'PostgreSQL' : 'PGlite',
       confirmed,
       sold,
       p50: percentile(latencies, 0.5),
       p99: percentile(latencies, 0.99),
-      ordersPerSecond: (confirmed / elapsed) * 1000,
+      ordersPerSecond,
       bareOrdersPerSecond,
     };
   } finally {
