@@ -86,6 +86,7 @@ describe.each(targets)('migrations on $name', (target) => {
         '0002-durable-stock',
         '0003-reserve-cap',
         '0010-orders',
+        '0011-pending-refunds',
         '0020-consoles',
         '0050-pos-sync',
       ]);
@@ -162,6 +163,7 @@ describe.runIf(TEST_DATABASE_URL)('migrations from processes starting together',
         '0002-durable-stock',
         '0003-reserve-cap',
         '0010-orders',
+        '0011-pending-refunds',
         '0020-consoles',
         '0050-pos-sync',
       ]);
