@@ -80,7 +80,9 @@ describe('production defaults', () => {
     expect(resolveOptions(optionsFromEnv({})).testPayments).toBeUndefined();
     expect(optionsFromEnv({ LIVESHOP_TEST_PAYMENTS: '1' }).testPayments).toBe(true);
     expect(optionsFromEnv({ LIVESHOP_TEST_PAYMENTS: 'off' }).testPayments).toBe(false);
-    expect(() => optionsFromEnv({ LIVESHOP_TEST_PAYMENTS: 'maybe' })).toThrow(/LIVESHOP_TEST_PAYMENTS must be on or off/);
+    expect(() => optionsFromEnv({ LIVESHOP_TEST_PAYMENTS: 'maybe' })).toThrow(
+      /LIVESHOP_TEST_PAYMENTS must be on or off/,
+    );
     const stripe = resolveOptions(
       optionsFromEnv({ STRIPE_SECRET_KEY: 'sk_test_abcdef123', STRIPE_API_URL: 'http://127.0.0.1:12111' }),
     );
