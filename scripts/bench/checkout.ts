@@ -19,6 +19,7 @@ import pg from 'pg';
 import { io as connect, type Socket } from 'socket.io-client';
 import { Redis } from 'ioredis';
 import { startServerProcess } from './lib/process.js';
+import { profileArgs } from './lib/profile.js';
 import { deleteKeys, randomPrefix, redisUrl } from './lib/redis-keys.js';
 import { fmt, fmtInt, printTable, progress, type Row } from './lib/report.js';
 import { percentile } from './lib/stats.js';
@@ -28,6 +29,7 @@ const { values: flags } = parseArgs({
   options: {
     shoppers: { type: 'string', default: '500' },
     only: { type: 'string', default: 'both' },
+    'cpu-prof': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -35,6 +37,7 @@ if (flags.help) {
   console.log(`pnpm bench:checkout [flags]
   --shoppers=500                 shoppers, each holding one unit, checking out at once
   --only=both|postgres|pglite    which databases to run on
+  --cpu-prof                     write a V8 CPU profile of the server to $TMPDIR/liveshop-bench-profiles/
   env LIVESHOP_BENCH_DATABASE_URL  PostgreSQL to use (default postgres://postgres@127.0.0.1:5432/test)`);
   process.exit(0);
 }
@@ -88,6 +91,9 @@ async function run(database: 'postgres' | 'pglite'): Promise<RunResult> {
   const server = await startServerProcess({
     name: `server-${database}`,
     entry: 'scripts/bench/real/server.ts',
+    nodeArgs: flags['cpu-prof'] ? profileArgs(`checkout-${database}`) : [],
+    // PGlite's start (its migrations run in WebAssembly) can take a minute on a loaded machine.
+    readyTimeoutMs: 180_000,
     env: {
       DEBUG: '',
       BENCH_SERVER_OPTIONS: JSON.stringify({
@@ -212,13 +218,18 @@ async function run(database: 'postgres' | 'pglite'): Promise<RunResult> {
       await sql.close();
     }
     latencies.sort((a, b) => a - b);
+    const ordersPerSecond = (confirmed / elapsed) * 1000;
+    // Said at once, so a later database's failure does not lose this one's figures.
+    progress(
+      `${database}: ${confirmed} confirmed, ${sold} sold; checkout ${fmt(ordersPerSecond)} orders/s, bare ${fmt(bareOrdersPerSecond)} orders/s, ratio ${fmt(ordersPerSecond / bareOrdersPerSecond, 2)}x`,
+    );
     return {
       database: database === 'postgres' ? 'PostgreSQL' : 'PGlite',
       confirmed,
       sold,
       p50: percentile(latencies, 0.5),
       p99: percentile(latencies, 0.99),
-      ordersPerSecond: (confirmed / elapsed) * 1000,
+      ordersPerSecond,
       bareOrdersPerSecond,
     };
   } finally {

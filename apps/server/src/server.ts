@@ -210,7 +210,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
     const staticDirs: StaticDirs = { widget: widgetBundleDir(), console: consolePagesDir() };
     if (config.demo) {
-      await seedDemo(events, posRepository);
+      await seedDemo(events, posRepository, locations);
       staticDirs.demoPublic = demoPublicDir;
       staticDirs.stream = config.streamDir ?? path.resolve(config.dataDir, 'stream');
       if (config.demoStream) {
@@ -227,6 +227,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }
     if (config.stripe) paymentOptions.stripe = config.stripe;
     const payments = new PaymentProviders(paymentOptions);
+    if (payments.names.length === 0) {
+      console.warn(
+        'liveshop: no payment provider is configured, so checkouts answer PAYMENT_UNAVAILABLE; set STRIPE_SECRET_KEY (or LIVESHOP_TEST_PAYMENTS=1 for test cards only)',
+      );
+    }
     const checkout = new CheckoutService(
       { inventory, events, orders, locations, payments, identity },
       {
@@ -235,10 +240,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         faults: config.checkoutFaults,
       },
     );
-    const refunds = new RefundService({ inventory, orders, payments, checkout, posOutbox: posOutboxRows });
+    const refunds = new RefundService(
+      { inventory, orders, payments, checkout, posOutbox: posOutboxRows },
+      { faults: config.checkoutFaults },
+    );
     const orderReconciler = new OrderReconciler(
-      { inventory, orders, payments, checkout, metrics },
-      { intervalMs: config.orderReconcileIntervalMs },
+      { inventory, orders, payments, checkout, refunds, metrics },
+      { intervalMs: config.orderReconcileIntervalMs, refundRetryAfterMs: config.refundRetryAfterMs },
     );
     if (config.workers) {
       // What a crash left pending is settled before new checkouts are taken, then every interval.

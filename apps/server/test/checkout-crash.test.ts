@@ -130,6 +130,71 @@ describe.each(DATABASES)('a checkout stopped between two steps, on $name', ({ po
   }, 120_000);
 });
 
+describe.each(DATABASES)('a refund stopped between the provider and its record, on $name', ({ postgres }) => {
+  it('is finished by the reconciler: succeeded once, refunded once, restocked once', async () => {
+    let crash = false;
+    const h = await startCheckoutServer(postgres, {
+      orderReconcileIntervalMs: 3_600_000,
+      refundRetryAfterMs: 0,
+      checkoutFaults: (step) => {
+        if (step !== 'refunded' || !crash) return;
+        crash = false;
+        throw new Error('stopped after the provider refunded (test)');
+      },
+    });
+    try {
+      const eventId = await newEvent(h.server, { TEE: 2 });
+      const a = await holding(h.server, eventId);
+      const sold = await checkout(a.socket, checkoutOf(eventId, [a.hold.id]));
+      expect(sold.ok).toBe(true);
+      const orderId = sold.order.id;
+      const tee = async () => (await h.server.inventory.snapshot(eventId)).find((s) => s.sku === 'TEE')!;
+
+      crash = true;
+      const stopped = await admin(h.server, 'POST', `/api/admin/orders/${orderId}/refund`, {});
+      expect(stopped.status).toBe(500);
+      expect(crash).toBe(false);
+      // The provider refunded; the units are not back and the refund is not recorded as done.
+      expect(await tee()).toMatchObject({ available: 1, sold: 1 });
+      const before = await getOrder(h.server, orderId);
+      expect(before.order).toMatchObject({ status: 'refunded', payment: { state: 'captured', refundedCents: 0 } });
+      expect(before.order.refunds).toHaveLength(1);
+
+      const report = await h.server.settleOrders();
+      expect(report.refunded).toEqual([before.order.refunds[0].id]);
+      expect(report.deferred).toEqual([]);
+      expect((await h.server.settleOrders()).refunded).toEqual([]);
+      // A second request with the same content answers the same refund and changes nothing.
+      const replay = await admin(h.server, 'POST', `/api/admin/orders/${orderId}/refund`, {});
+      expect(replay.status).toBe(200);
+      expect(replay.body.refund.id).toBe(before.order.refunds[0].id);
+
+      expect(await tee()).toMatchObject({ available: 2, held: 0, sold: 0 });
+      const after = await getOrder(h.server, orderId);
+      expect(after.order).toMatchObject({
+        status: 'refunded',
+        refundedCents: 2500,
+        payment: { state: 'refunded', capturedCents: 2500, refundedCents: 2500 },
+      });
+      expect(after.order.refunds).toHaveLength(1);
+      expect(after.order.refunds[0]).toMatchObject({ amountCents: 2500, restocked: true });
+      expect(after.order.refunds[0].reference).toMatch(/^tr_/);
+      if (postgres) {
+        const [refund] = await h.sql<{ state: string }>('select state from refunds where order_id = $1', [orderId]);
+        expect(refund!.state).toBe('succeeded');
+        const processor = await h.sql<{ refund_key: string }>(
+          'select refund_key from payment_test_refunds where payment_key = $1',
+          [after.order.payment.key],
+        );
+        expect(processor).toHaveLength(1);
+      }
+    } finally {
+      closeClients();
+      await h.stop();
+    }
+  }, 60_000);
+});
+
 const fetchOrders = async (server: { url: string }, eventId: string) => {
   return (await admin(server, 'GET', `/api/admin/orders?eventId=${eventId}`)).body.orders as unknown[];
 };
@@ -222,6 +287,73 @@ describe('Redis back empty after orders were taken', () => {
       );
       const tee = (await h.server.inventory.snapshot(eventId)).find((s) => s.sku === 'TEE');
       expect(tee).toMatchObject({ allocated: 5, sold: 2, held: 0, available: 3 });
+    } finally {
+      closeClients();
+      await h.stop();
+      await redis.stop();
+    }
+  }, 60_000);
+
+  it("restores each location's units and units sold from it, so pickup keeps its split", async () => {
+    const redis = await PrivateRedis.start();
+    const h = await startCheckoutServer(Boolean(TEST_DATABASE_URL), { redisUrl: redis.url });
+    try {
+      const eventId = await newEvent(h.server, { TEE: 1 });
+      const locations = await admin(h.server, 'PUT', '/api/admin/locations', {
+        locations: [
+          { id: 'soho', name: 'Soho', address: '1 Soho Sq', pickup: true },
+          { id: 'depot', name: 'Depot', address: 'Unit 4', pickup: true },
+        ],
+      });
+      expect(locations.status).toBe(200);
+      const stocked = await admin(h.server, 'PUT', `/api/admin/events/${eventId}/stock`, {
+        items: [
+          { sku: 'TEE', quantity: 3, locationId: 'soho' },
+          { sku: 'TEE', quantity: 2, locationId: 'depot' },
+        ],
+      });
+      expect(stocked.status).toBe(200);
+      // Two from Soho, picked up; one of them refunded (back to Soho); one shipped (from the pool).
+      const a = await holding(h.server, eventId, 'TEE', 2);
+      const soho = { fulfilment: { type: 'pickup', locationId: 'soho' } };
+      const picked = await checkout(a.socket, checkoutOf(eventId, [a.hold.id], soho));
+      expect(picked.order.status).toBe('confirmed');
+      const refunded = await admin(h.server, 'POST', `/api/admin/orders/${picked.order.id}/refund`, {
+        lines: [{ sku: 'TEE', qty: 1 }],
+      });
+      expect(refunded.status).toBe(200);
+      const b = await holding(h.server, eventId);
+      expect((await checkout(b.socket, checkoutOf(eventId, [b.hold.id]))).order.status).toBe('confirmed');
+      const split = async () => Object.fromEntries(await h.server.inventory.locationStock(eventId, 'TEE'));
+      const before = await split();
+      expect(before).toEqual({ soho: { allocated: 3, sold: 1 }, depot: { allocated: 2, sold: 0 } });
+
+      closeClients();
+      await redis.restartEmpty();
+      await eventually(
+        () =>
+          h.server.inventory.snapshot(eventId).then(
+            (stock) => stock.length === 2,
+            () => false,
+          ),
+        15_000,
+      );
+      expect(await split()).toEqual(before);
+      const tee = (await h.server.inventory.snapshot(eventId)).find((s) => s.sku === 'TEE');
+      expect(tee).toMatchObject({ allocated: 6, sold: 2, held: 0, available: 4 });
+      const listed = await fetch(`${h.server.url}/api/events/${eventId}/locations?sku=TEE`).then(
+        (r) => r.json() as Promise<{ locations: { id: string; available: number }[] }>,
+      );
+      expect(listed.locations.map(({ id, available }) => ({ id, available }))).toEqual([
+        { id: 'soho', available: 2 },
+        { id: 'depot', available: 2 },
+      ]);
+      // Soho's two left sell for pickup; a third is refused there, as before the loss.
+      const c = await holding(h.server, eventId, 'TEE', 2);
+      expect((await checkout(c.socket, checkoutOf(eventId, [c.hold.id], soho))).order.status).toBe('confirmed');
+      const d = await holding(h.server, eventId);
+      const refused = await checkout(d.socket, checkoutOf(eventId, [d.hold.id], soho));
+      expect(refused.error?.code).toBe('NOT_AVAILABLE_AT_LOCATION');
     } finally {
       closeClients();
       await h.stop();

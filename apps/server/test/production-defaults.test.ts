@@ -1,5 +1,6 @@
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { DEMO_ADMIN_KEY, optionsFromEnv, resolveOptions, startServer, type RunningServer } from '@liveshop/server';
+import { checkout, checkoutOf, holding, newEvent } from './checkout-harness.js';
 import { ADMIN_KEY, REDIS_URL, admin, dropIsolation, isolation, testOptions, type Isolation } from './harness.js';
 
 /** What a deployment gets when it sets only where Redis and the database are. */
@@ -73,5 +74,36 @@ describe('production defaults', () => {
     expect(scraped.status).toBe(200);
     expect(await scraped.text()).toContain('liveshop_connected_sockets');
     expect((await fetch(`${server.metricsUrl}/healthz`)).status).toBe(200);
+  });
+
+  it('chooses the payment providers from the environment: test cards only in the demo unless asked, Stripe by its key', () => {
+    expect(resolveOptions(optionsFromEnv({})).testPayments).toBeUndefined();
+    expect(optionsFromEnv({ LIVESHOP_TEST_PAYMENTS: '1' }).testPayments).toBe(true);
+    expect(optionsFromEnv({ LIVESHOP_TEST_PAYMENTS: 'off' }).testPayments).toBe(false);
+    expect(() => optionsFromEnv({ LIVESHOP_TEST_PAYMENTS: 'maybe' })).toThrow(
+      /LIVESHOP_TEST_PAYMENTS must be on or off/,
+    );
+    const stripe = resolveOptions(
+      optionsFromEnv({ STRIPE_SECRET_KEY: 'sk_test_abcdef123', STRIPE_API_URL: 'http://127.0.0.1:12111' }),
+    );
+    expect(stripe.stripe).toEqual({ secretKey: 'sk_test_abcdef123', apiUrl: 'http://127.0.0.1:12111' });
+    expect(() => resolveOptions(optionsFromEnv({ STRIPE_SECRET_KEY: 'short' }))).toThrow(/stripe\.secretKey/);
+  });
+
+  it('says at start that no payment provider is configured, and a checkout answers PAYMENT_UNAVAILABLE, holds kept', async () => {
+    const warnings: string[] = [];
+    vi.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => void warnings.push(args.join(' ')));
+    const server = await start({ testPayments: false, demo: false });
+    expect(warnings.join('\n')).toMatch(/no payment provider is configured.*PAYMENT_UNAVAILABLE.*STRIPE_SECRET_KEY/);
+    const eventId = await newEvent(server, { TEE: 1 });
+    const { socket, hold } = await holding(server, eventId);
+    try {
+      const refused = await checkout(socket, checkoutOf(eventId, [hold.id]));
+      expect(refused).toMatchObject({ ok: false, error: { code: 'PAYMENT_UNAVAILABLE' } });
+      const again = await socket.timeout(5_000).emitWithAck('join', { eventId });
+      expect(again).toMatchObject({ ok: true, holds: [{ id: hold.id }] });
+    } finally {
+      socket.disconnect();
+    }
   });
 });

@@ -66,6 +66,11 @@ const restorePlanSchema = z.strictObject({
         allocated: unitsSchema,
         sold: unitsSchema,
         limit: z.number().int().min(0).max(MAX_QTY),
+        /** The SKU's units at each location and those sold from there (the rest is the unlocated pool). */
+        places: z
+          .array(z.strictObject({ locationId: locationIdSchema, allocated: unitsSchema, sold: unitsSchema }))
+          .max(1_000)
+          .default([]),
       }),
     )
     .max(1_000),
@@ -522,17 +527,24 @@ export class InventoryStore {
     const input = parseInput(restorePlanSchema, plan);
     const k = this.keys;
     const reply = await this.run.restore(
-      3 + input.skus.length,
+      3 + 2 * input.skus.length,
       k.config(eventId),
       k.skus(eventId),
       k.ledger(eventId),
       ...input.skus.map((item) => k.stock(eventId, item.sku)),
+      ...input.skus.map((item) => k.locations(eventId, item.sku)),
       String(input.generation),
       input.status,
       String(Math.max(1, Math.round(input.holdTtlSeconds * 1000))),
       String(input.maxQtyPerReserve),
       this.ledgerMaxLength,
-      ...input.skus.flatMap((item) => [item.sku, String(item.allocated), String(item.sold), String(item.limit)]),
+      ...input.skus.flatMap((item) => [
+        item.sku,
+        String(item.allocated),
+        String(item.sold),
+        String(item.limit),
+        item.places.map((place) => `${place.locationId} ${place.allocated} ${place.sold}`).join(' '),
+      ]),
     );
     if (reply[0] !== 1) return { restored: false, skus: 0 };
     if (Number(reply[1]) > 0) log('restored %d SKUs of %s at generation %d', reply[1], eventId, input.generation);

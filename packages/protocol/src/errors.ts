@@ -23,6 +23,8 @@ export const ErrorCode = {
   PAYMENT_DECLINED: 'PAYMENT_DECLINED',
   /** The payment got no decision (a processor error, the provider unreachable); nothing was charged. */
   PAYMENT_FAILED: 'PAYMENT_FAILED',
+  /** The shop has no payment provider configured: nothing can be bought, nothing was charged. */
+  PAYMENT_UNAVAILABLE: 'PAYMENT_UNAVAILABLE',
   /** A pickup location that does not have the units (or does not offer pickup). */
   NOT_AVAILABLE_AT_LOCATION: 'NOT_AVAILABLE_AT_LOCATION',
   /** A drop's product before its `startsAt`. */
@@ -68,6 +70,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   INTERNAL: 500,
   PAYMENT_DECLINED: 402,
   PAYMENT_FAILED: 502,
+  PAYMENT_UNAVAILABLE: 503,
   NOT_AVAILABLE_AT_LOCATION: 409,
   NOT_ON_SALE: 409,
   BANNED: 403,

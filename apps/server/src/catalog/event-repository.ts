@@ -116,6 +116,21 @@ export class EventRepository {
     );
   }
 
+  /** Each SKU's units per location (not the unlocated pool), as last set. */
+  async locatedAllocations(tx: SqlExecutor, eventId: string): Promise<Map<string, Map<string, number>>> {
+    const { rows } = await tx.query<{ sku: string; location_id: string; units: string | number }>(
+      `select sku, location_id, units from stock_allocations where event_id = $1 and location_id <> ''`,
+      [eventId],
+    );
+    const bySku = new Map<string, Map<string, number>>();
+    for (const row of rows) {
+      const places = bySku.get(row.sku) ?? new Map<string, number>();
+      places.set(row.location_id, Number(row.units));
+      bySku.set(row.sku, places);
+    }
+    return bySku;
+  }
+
   /** A SKU's units at locations (not the unlocated pool), as last set. */
   async locatedUnits(tx: SqlExecutor, eventId: string, sku: string): Promise<number> {
     const { rows } = await tx.query<{ units: string | number | null }>(

@@ -47,6 +47,7 @@ export type Reconciled = 'unchanged' | 'restored' | 'repaired' | 'gone';
  */
 export class EventService {
   readonly #cache = new Map<string, { event: CatalogEvent | null; at: number }>();
+  readonly #loading = new Map<string, Promise<CatalogEvent | null>>();
   notifier: EventNotifier = { status: () => undefined, pinned: () => undefined, drop: () => undefined };
   /** Called after an event is created or changes status on this process (the sweeper re-reads its list). */
   onCatalogChange: (eventId: string) => void = () => undefined;
@@ -75,10 +76,23 @@ export class EventService {
   async catalog(eventId: string): Promise<CatalogEvent | null> {
     const cached = this.#cache.get(eventId);
     if (cached && Date.now() - cached.at < CATALOG_CACHE_MS) return cached.event;
-    const event = await this.repository.get(eventId);
-    if (this.#cache.size > 10_000) this.#cache.clear();
-    this.#cache.set(eventId, { event, at: Date.now() });
-    return event;
+    // Requests arriving while the entry is read share that one read.
+    let loading = this.#loading.get(eventId);
+    if (!loading) {
+      loading = this.repository.get(eventId).finally(() => this.#loading.delete(eventId));
+      this.#loading.set(eventId, loading);
+      const event = await loading;
+      if (this.#cache.size > 10_000) this.#cache.clear();
+      this.#cache.set(eventId, { event, at: Date.now() });
+      return event;
+    }
+    return loading;
+  }
+
+  /** Drops the cached entry, after any read begun before the change (it must not cache the old entry). */
+  async #forget(eventId: string): Promise<void> {
+    await this.#loading.get(eventId)?.catch(() => undefined);
+    this.#cache.delete(eventId);
   }
 
   async require(eventId: string): Promise<CatalogEvent> {
@@ -114,7 +128,7 @@ export class EventService {
       await this.#restore(tx, event, new Map());
       await this.inventory.pos.configure(event.id, posStockModeOf(event.inventory));
     });
-    this.#cache.delete(event.id);
+    await this.#forget(event.id);
     this.onCatalogChange(event.id);
     if (event.inventory) await this.onPosStockNeeded(event.id);
     return this.snapshot(event.id);
@@ -213,10 +227,13 @@ export class EventService {
    * Writes back to Redis whatever it lacks of the event (nothing when it lacks nothing), under a
    * generation drawn from the durable sequence; resolves true when it restored anything. Held
    * units are not durable and come back as available; units sold are those of the event's
-   * confirmed orders, less refunds.
+   * confirmed orders, less refunds; each location gets back its allocation and the units sold from
+   * it (decision 0103).
    */
   async #restore(tx: SqlExecutor, event: CatalogEvent, allocations: Map<string, number>): Promise<boolean> {
     const sold = await this.orders.soldUnits(tx, event.id);
+    const located = await this.repository.locatedAllocations(tx, event.id);
+    const soldThere = await this.orders.soldByLocation(tx, event.id);
     const { restored } = await this.inventory.restoreEvent(event.id, {
       generation: await this.repository.nextGeneration(tx),
       status: event.status,
@@ -227,6 +244,11 @@ export class EventService {
         allocated: Math.max(allocations.get(product.sku) ?? 0, sold.get(product.sku) ?? 0),
         sold: sold.get(product.sku) ?? 0,
         limit: product.limitPerShopper,
+        places: [...(located.get(product.sku) ?? [])].map(([locationId, units]) => ({
+          locationId,
+          allocated: units,
+          sold: soldThere.get(product.sku)?.get(locationId) ?? 0,
+        })),
       })),
     });
     return restored;
@@ -317,7 +339,7 @@ export class EventService {
       await this.#restore(tx, { ...event, status }, await this.repository.allocations(tx, eventId));
       await this.inventory.configureEvent(eventId, { status });
     });
-    this.#cache.delete(eventId);
+    await this.#forget(eventId);
     this.onCatalogChange(eventId);
     this.notifier.status(eventId, status);
     return { status };

@@ -159,6 +159,30 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
       'server processes the start command runs on the one port (node:cluster with sticky sessions, see docs/scaling.md); more than 1 needs `DATABASE_URL=postgres://…`',
   },
   {
+    name: 'LIVESHOP_TEST_PAYMENTS',
+    option: 'testPayments',
+    schema: read.onOff,
+    meaning:
+      'offer the `test` payment provider: its documented test cards approve, decline or fail without charging anyone (demos and tests only)',
+    defaultText: 'demo mode: on; otherwise off',
+  },
+  {
+    name: 'STRIPE_SECRET_KEY',
+    option: 'stripe',
+    schema: read.text.transform((secretKey) => ({ secretKey })),
+    meaning:
+      'offer the `stripe` payment provider with this secret key (`sk_live_…`, `sk_test_…`); checkouts send a PaymentMethod id from Stripe Elements',
+    defaultText:
+      'unset: no Stripe; with no payment provider at all the server says so at start and checkouts answer `PAYMENT_UNAVAILABLE`',
+  },
+  {
+    name: 'STRIPE_API_URL',
+    option: 'stripeApiUrl',
+    schema: read.text,
+    meaning: "replaces Stripe's API origin (tests, a proxy)",
+    defaultText: 'unset: `https://api.stripe.com`',
+  },
+  {
     name: 'SHOPIFY_WEBHOOK_SECRET',
     option: 'shopifyWebhookSecret',
     schema: read.text,

@@ -86,13 +86,20 @@ export interface ServerOptions {
   testPayments?: boolean | { slowApprovalMs?: number };
   /** Offer the `stripe` payment provider with this account (`apiUrl` points it elsewhere in tests). */
   stripe?: { secretKey: string; apiUrl?: string };
+  /** Stripe's API origin when `stripe` has no `apiUrl` of its own (`STRIPE_API_URL`). */
+  stripeApiUrl?: string;
   /** How long a checkout extends the holds for its payment. Default 60 s. */
   checkoutPaymentWindowMs?: number;
   /** Most a checkout may extend a hold past the expiry it had before. Default 120 s. */
   checkoutHoldCapMs?: number;
   /** How often the order reconciler settles pending orders. Default 60 s. */
   orderReconcileIntervalMs?: number;
-  /** Tests only: called after each checkout step; throwing stops the checkout there, as a crash would. */
+  /** How long a refund stays `pending` before the order reconciler finishes it. Default 30 s. */
+  refundRetryAfterMs?: number;
+  /**
+   * Tests only: called after each checkout step, and after a refund's provider call (`refunded`);
+   * throwing stops the work there, as a crash would.
+   */
   checkoutFaults?: CheckoutFaultHook;
   /** Tests only: how long a viewer may be away and still be in the same analytics session. Default 30 min. */
   analyticsVisitGapMs?: number;
@@ -174,9 +181,11 @@ const optionsSchema = z.strictObject({
     .union([z.boolean(), z.strictObject({ slowApprovalMs: z.number().int().min(0).max(60_000).optional() })])
     .optional(),
   stripe: z.strictObject({ secretKey: z.string().min(8), apiUrl: z.url().optional() }).optional(),
+  stripeApiUrl: z.url().optional(),
   checkoutPaymentWindowMs: z.number().int().min(100).max(600_000).default(60_000),
   checkoutHoldCapMs: z.number().int().min(0).max(1_800_000).default(120_000),
   orderReconcileIntervalMs: z.number().int().min(100).max(3_600_000).default(60_000),
+  refundRetryAfterMs: z.number().int().min(0).max(86_400_000).default(30_000),
   checkoutFaults: z.custom<CheckoutFaultHook>((value) => typeof value === 'function').optional(),
   analyticsVisitGapMs: z.number().int().min(100).max(86_400_000).default(1_800_000),
   shopifyWebhookSecret: z.string().min(1).optional(),
@@ -236,6 +245,9 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     );
   }
   if (!resolved.adminKey && resolved.demo) resolved.adminKey = DEMO_ADMIN_KEY;
+  if (resolved.stripe && resolved.stripeApiUrl && !resolved.stripe.apiUrl) {
+    resolved.stripe = { ...resolved.stripe, apiUrl: resolved.stripeApiUrl };
+  }
   if (resolved.demo) {
     resolved.shopifyWebhookSecret ??= DEMO_POS_SECRETS.shopifyWebhookSecret;
     resolved.squareSignatureKey ??= DEMO_POS_SECRETS.squareSignatureKey;

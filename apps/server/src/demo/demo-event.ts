@@ -1,4 +1,4 @@
-import type { CreateEventBody } from '@liveshop/protocol';
+import type { CreateEventBody, Location } from '@liveshop/protocol';
 
 /** The demo show: six products with local images, live from the start. */
 export const DEMO_EVENT: CreateEventBody = {
@@ -76,6 +76,22 @@ export const DEMO_STOCK: Record<string, number> = {
   'TOTE-MARKET': 15,
   'SCARF-MERINO': 8,
   'SNEAKER-DRIFT': 5,
+};
+
+/** The demo shop's stores (two offer pickup) and its warehouse, in the order shipping draws from them. */
+export const DEMO_LOCATIONS: Location[] = [
+  { id: 'warehouse', name: 'Warehouse', address: '9 Dock Rd, Newark', pickup: false },
+  { id: 'soho', name: 'SoHo store', address: '120 Prince St, New York', pickup: true },
+  { id: 'brooklyn', name: 'Brooklyn store', address: '88 Wythe Ave, Brooklyn', pickup: true },
+];
+
+/**
+ * Of {@link DEMO_STOCK}, the units kept in the stores, so the demo checkout offers pickup for them;
+ * the rest are the show's unlocated pool.
+ */
+export const DEMO_STOCK_IN_STORES: Record<string, Record<string, number>> = {
+  'TEE-ORIGIN': { soho: 4, brooklyn: 3 },
+  'MUG-EMBER': { soho: 3 },
 };
 
 /**

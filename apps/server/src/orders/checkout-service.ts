@@ -127,33 +127,18 @@ export class CheckoutService {
           ? { provider: 'test', last4: payload.payment.card.replaceAll(' ', '').slice(-4) }
           : payload.payment,
     });
-    const earlier = await orders.byKey(eventId, scope, idempotencyKey);
-    if (earlier) return this.#replay(earlier, requestHash);
-
-    const event = await this.deps.events.require(eventId);
-    const provider = this.deps.payments.get(payload.payment.provider);
-    if (!provider) {
-      throw new LiveshopError(
-        ErrorCode.INVALID_INPUT,
-        `payment.provider: ${payload.payment.provider} is not offered by this shop`,
-      );
+    // The key's order is not looked up first: a new checkout (the usual case) finds out by
+    // writing its order, and a repeated one fails a check below (its holds are sold, expired or
+    // extended past their cap) or meets the key on insert. Either way the earlier order answers.
+    let prepared: Awaited<ReturnType<CheckoutService['prepare']>>;
+    try {
+      prepared = await this.prepare(shopperId, payload);
+    } catch (error) {
+      const earlier = await orders.byKey(eventId, scope, idempotencyKey);
+      if (earlier) return this.#replay(earlier, requestHash);
+      throw error;
     }
-
-    // 1. The holds: this shopper's, of this event, not expired (the extend script checks again, atomically).
-    const holds = await this.#ownHolds(eventId, shopperId, holdIds);
-    if (fulfilment.type === 'pickup') await this.#checkPickup(eventId, fulfilment.locationId, holds);
-    await this.#faults('checked', undefined);
-
-    // 2. Long enough for the payment, never for ever.
-    const extended = await inventory.extendHolds({
-      eventId,
-      shopperId,
-      holdIds,
-      windowMs: this.#windowMs,
-      capMs: this.#capMs,
-    });
-    if (!extended.ok) throw new LiveshopError(extended.error.code, extended.error.message);
-    await this.#faults('extended', undefined);
+    const { event, provider, holds, extended } = prepared;
 
     // 3. The order, pending, with its lines at today's prices and its payment's key.
     const { lines, currency, totalCents } = linesOf(event.products, holds);
@@ -245,6 +230,43 @@ export class CheckoutService {
       lines: [...lines].sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0)),
       fulfilment,
     };
+  }
+
+  /** Steps 1 and 2: the event, the provider, the holds checked (and the pickup location), then extended. */
+  private async prepare(shopperId: string, payload: CheckoutPayload) {
+    const { eventId, holdIds, fulfilment } = payload;
+    const [event, holds] = await Promise.all([
+      this.deps.events.require(eventId),
+      // 1. The holds: this shopper's, of this event, not expired (the extend script checks again, atomically).
+      this.#ownHolds(eventId, shopperId, holdIds),
+    ]);
+    const provider = this.deps.payments.get(payload.payment.provider);
+    if (!provider && this.deps.payments.names.length === 0) {
+      throw new LiveshopError(
+        ErrorCode.PAYMENT_UNAVAILABLE,
+        'this shop has no payment provider configured; nothing was charged',
+      );
+    }
+    if (!provider) {
+      throw new LiveshopError(
+        ErrorCode.INVALID_INPUT,
+        `payment.provider: ${payload.payment.provider} is not offered by this shop`,
+      );
+    }
+    if (fulfilment.type === 'pickup') await this.#checkPickup(eventId, fulfilment.locationId, holds);
+    await this.#faults('checked', undefined);
+
+    // 2. Long enough for the payment, never for ever.
+    const extended = await this.deps.inventory.extendHolds({
+      eventId,
+      shopperId,
+      holdIds,
+      windowMs: this.#windowMs,
+      capMs: this.#capMs,
+    });
+    if (!extended.ok) throw new LiveshopError(extended.error.code, extended.error.message);
+    await this.#faults('extended', undefined);
+    return { event, provider, holds, extended };
   }
 
   async #commitExternal(eventId: string, body: AdminCommitBody): Promise<OrderView> {

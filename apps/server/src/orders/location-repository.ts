@@ -16,18 +16,25 @@ const CACHE_MS = 2_000;
  */
 export class LocationRepository {
   #cache: { list: Location[]; at: number } | null = null;
+  #loading: Promise<Location[]> | null = null;
 
   constructor(private readonly db: SqlStore) {}
 
   /** Every location in shipping order, cached for two seconds per process. */
   async list(): Promise<Location[]> {
     if (this.#cache && Date.now() - this.#cache.at < CACHE_MS) return this.#cache.list;
-    const { rows } = await this.db.query<LocationRow>(
-      'select id, name, address, pickup from locations order by position, id',
-    );
-    const list = rows.map(({ id, name, address, pickup }) => ({ id, name, address, pickup }));
-    this.#cache = { list, at: Date.now() };
-    return list;
+    // Requests arriving while the list is read share that one read.
+    this.#loading ??= this.db
+      .query<LocationRow>('select id, name, address, pickup from locations order by position, id')
+      .then(({ rows }) => {
+        const list = rows.map(({ id, name, address, pickup }) => ({ id, name, address, pickup }));
+        this.#cache = { list, at: Date.now() };
+        return list;
+      })
+      .finally(() => {
+        this.#loading = null;
+      });
+    return this.#loading;
   }
 
   async get(id: string): Promise<Location | undefined> {
@@ -67,6 +74,8 @@ export class LocationRepository {
         );
       }
     });
+    // A read begun before the change must not cache the old list after it.
+    await this.#loading?.catch(() => undefined);
     this.#cache = null;
     return this.list();
   }

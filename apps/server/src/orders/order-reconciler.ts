@@ -6,6 +6,7 @@ import type { ServerMetrics } from '../metrics/metrics.js';
 import { superviseLoop, type SupervisedLoop } from '../workers/supervised-loop.js';
 import { drawsBySku, type CheckoutService } from './checkout-service.js';
 import type { OrderRepository, StoredOrder } from './order-repository.js';
+import type { RefundService } from './refund-service.js';
 
 const debug = createDebug('liveshop:orders');
 
@@ -14,7 +15,9 @@ export interface SettleReport {
   confirmed: string[];
   cancelled: string[];
   captured: string[];
-  /** Orders left for the next pass (the provider could not be asked). */
+  /** Refunds a crash or a provider failure had left `pending`, finished. */
+  refunded: string[];
+  /** Orders (and refunds) left for the next pass (the provider could not be asked). */
   deferred: string[];
 }
 
@@ -27,7 +30,9 @@ export interface SettleReport {
  *   `confirmed`, then the payment captured; not found → `cancelled`, the payment voided if the
  *   provider authorized it (or is about to), and the event's due holds returned to stock;
  * - every `confirmed` order whose payment is still only authorized (a capture that failed) →
- *   captured.
+ *   captured;
+ * - every refund left `pending` for a while (a crash between its record and its end, a provider
+ *   that failed) → refunded, restocked and recorded ({@link RefundService.retryPending}).
  *
  * Every process may run one: each change is conditional on the order's status, and the
  * provider calls are idempotent on the payment's key.
@@ -41,9 +46,10 @@ export class OrderReconciler {
       orders: OrderRepository;
       payments: PaymentProviders;
       checkout: CheckoutService;
+      refunds: RefundService;
       metrics?: ServerMetrics;
     },
-    private readonly options: { intervalMs?: number; marginMs?: number } = {},
+    private readonly options: { intervalMs?: number; marginMs?: number; refundRetryAfterMs?: number } = {},
   ) {}
 
   start(): void {
@@ -69,7 +75,7 @@ export class OrderReconciler {
   /** One pass over the orders to settle. */
   async settleNow(): Promise<SettleReport> {
     const { inventory, orders } = this.deps;
-    const report: SettleReport = { confirmed: [], cancelled: [], captured: [], deferred: [] };
+    const report: SettleReport = { confirmed: [], cancelled: [], captured: [], refunded: [], deferred: [] };
     const now = await inventory.now();
     const touchedEvents = new Set<string>();
     for (const order of await orders.settleable(now - (this.options.marginMs ?? 2_000))) {
@@ -91,7 +97,10 @@ export class OrderReconciler {
       if (await this.deps.checkout.capture(provider, order.id, payment.key, payment.reference))
         report.captured.push(order.id);
     }
-    if (report.confirmed.length + report.cancelled.length > 0) debug('settled %o', report);
+    const refunds = await this.deps.refunds.retryPending(this.options.refundRetryAfterMs ?? 30_000);
+    report.refunded.push(...refunds.finished);
+    report.deferred.push(...refunds.failed);
+    if (report.confirmed.length + report.cancelled.length + report.refunded.length > 0) debug('settled %o', report);
     return report;
   }
 

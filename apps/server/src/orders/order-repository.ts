@@ -13,7 +13,16 @@ import type {
   RefundView,
 } from '@liveshop/protocol';
 import type { Payment } from '@liveshop/payments';
+import { GroupWriter } from '../db/group-writer.js';
 import type { SqlExecutor, SqlStore } from '../db/sql-store.js';
+
+/** A payment's state as the provider answered it, recorded with the order's step. */
+interface PaymentRecord {
+  orderId: string;
+  key: string;
+  payment: Payment;
+  step: OrderStep;
+}
 
 /** Every step an order records, in the order a checkout takes them (then the other endings). */
 export type OrderStep =
@@ -206,27 +215,44 @@ export class OrderRepository {
     return rows;
   }
 
-  /** Records what the provider says of a payment, with the step, in one statement. */
-  async recordPayment(orderId: string, key: string, payment: Payment, step: OrderStep): Promise<void> {
-    await this.db.query(
-      `with updated as (
-         update payments set reference = $3, state = $4, captured_cents = $5, refunded_cents = $6, card_brand = $7,
-           card_last4 = $8, updated_at = now()
-         where key = $2 returning key)
-       insert into order_steps (order_id, step, detail) select $1, $9, $3 from updated`,
-      [
-        orderId,
-        key,
-        payment.reference,
-        payment.state,
-        payment.capturedCents,
-        payment.refundedCents,
-        payment.card?.brand ?? null,
-        payment.card?.last4 ?? null,
-        step,
-      ],
-    );
+  /**
+   * Records what the provider says of a payment, with the step. Records asked for by concurrent
+   * checkouts while one is being written go together in the next statement (group commit); each
+   * resolves once its own is durable.
+   */
+  recordPayment(orderId: string, key: string, payment: Payment, step: OrderStep): Promise<void> {
+    return this.#paymentRecords.add({ orderId, key, payment, step });
   }
+
+  readonly #paymentRecords = new GroupWriter<PaymentRecord, void>(
+    async (records) => {
+      await this.db.query(
+        `with input as (
+           select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::text[],
+             $8::text[], $9::text[]) with ordinality
+             as i(order_id, key, reference, state, captured_cents, refunded_cents, card_brand, card_last4, step, n)),
+         updated as (
+           update payments p set reference = i.reference, state = i.state, captured_cents = i.captured_cents,
+             refunded_cents = i.refunded_cents, card_brand = i.card_brand, card_last4 = i.card_last4, updated_at = now()
+             from input i where p.key = i.key returning p.key)
+         insert into order_steps (order_id, step, detail)
+         select i.order_id, i.step, i.reference from input i where i.key in (select key from updated) order by i.n`,
+        [
+          records.map((r) => r.orderId),
+          records.map((r) => r.key),
+          records.map((r) => r.payment.reference),
+          records.map((r) => r.payment.state),
+          records.map((r) => r.payment.capturedCents),
+          records.map((r) => r.payment.refundedCents),
+          records.map((r) => r.payment.card?.brand ?? null),
+          records.map((r) => r.payment.card?.last4 ?? null),
+          records.map((r) => r.step),
+        ],
+      );
+      return records.map(() => undefined);
+    },
+    (record) => record.key,
+  );
 
   /** Sets the payment's state when nothing more is known (a decline, a final failure). */
   async setPaymentState(key: string, state: OrderPaymentView['state'], reference?: string): Promise<void> {
@@ -236,51 +262,109 @@ export class OrderRepository {
     );
   }
 
-  /** Records a refund the provider made, on the refund and the payment, in one transaction. */
+  /**
+   * Marks a refund `succeeded` and adds what the provider refunded (when it did) to the payment,
+   * in one transaction, only if the refund is still `pending`: a retry racing the first attempt
+   * records it once. Resolves false when it was already recorded.
+   */
   async recordRefund(
     orderId: string,
-    key: string,
     refundId: string,
-    reference: string,
     amountCents: number,
-  ): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      await tx.query(`update refunds set state = 'succeeded', reference = $2 where id = $1`, [refundId, reference]);
-      await tx.query(
-        `update payments set refunded_cents = refunded_cents + $2,
-           state = case when refunded_cents + $2 >= captured_cents then 'refunded' else state end, updated_at = now()
-         where key = $1`,
-        [key, amountCents],
+    provider: { paymentKey?: string; reference?: string },
+  ): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const { rows } = await tx.query(
+        `update refunds set state = 'succeeded', reference = $2 where id = $1 and state = 'pending' returning id`,
+        [refundId, provider.reference ?? null],
       );
-      await tx.query(`insert into order_steps (order_id, step, detail) values ($1, 'refunded', $2)`, [
-        orderId,
-        reference,
-      ]);
+      if (rows.length === 0) return false;
+      if (provider.paymentKey) {
+        await tx.query(
+          `update payments set refunded_cents = refunded_cents + $2,
+             state = case when refunded_cents + $2 >= captured_cents then 'refunded' else state end, updated_at = now()
+           where key = $1`,
+          [provider.paymentKey, amountCents],
+        );
+        await tx.query(`insert into order_steps (order_id, step, detail) values ($1, 'refunded', $2)`, [
+          orderId,
+          provider.reference,
+        ]);
+      }
+      return true;
     });
+  }
+
+  /** Refunds still `pending` that were recorded at least `olderThanMs` ago, oldest first. */
+  async pendingRefunds(
+    olderThanMs: number,
+    limit = 100,
+  ): Promise<
+    {
+      id: string;
+      orderId: string;
+      amountCents: number;
+      restock: boolean;
+      lines: { sku: string; qty: number; draws: LocationDraw[] }[];
+    }[]
+  > {
+    const { rows } = await this.db.query<{
+      id: string;
+      order_id: string;
+      amount_cents: string | number;
+      restock: boolean;
+      lines: { sku: string; qty: number; draws?: LocationDraw[] }[] | string;
+    }>(
+      `select id, order_id, amount_cents, restock, lines from refunds
+        where state = 'pending' and created_at < now() - make_interval(secs => $1::integer / 1000.0)
+        order by created_at limit $2`,
+      [olderThanMs, limit],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      orderId: row.order_id,
+      amountCents: Number(row.amount_cents),
+      restock: row.restock,
+      lines: json(row.lines).map(({ sku, qty, draws }) => ({ sku, qty, draws: draws ?? [] })),
+    }));
   }
 
   /**
    * `pending` → `confirmed`, with where each line's units were drawn from and the steps
-   * `committed` and `confirmed`, in one statement. Resolves false when the order was not pending.
+   * `committed` and `confirmed`, in one statement; confirmations asked for by concurrent checkouts
+   * while one is written go together in the next (group commit). Resolves false when the order was
+   * not pending.
    */
-  async confirm(orderId: string, draws: Map<string, LocationDraw[]>): Promise<boolean> {
+  confirm(orderId: string, draws: Map<string, LocationDraw[]>): Promise<boolean> {
     const located = [...draws].filter(([, list]) => list.length > 0);
-    const { rows } = await this.db.query(
-      `with confirmed as (
-         update orders set status = 'confirmed', updated_at = now() where id = $1 and status = 'pending' returning id),
-       draws as (
-         update order_lines l set draws = d.draws
-           from confirmed, jsonb_to_recordset($2::jsonb) as d(sku text, draws jsonb)
-          where l.order_id = confirmed.id and l.sku = d.sku),
-       steps as (
-         insert into order_steps (order_id, step)
-         select confirmed.id, s.step from confirmed, unnest(array['committed', 'confirmed']) with ordinality as s(step, n)
-          order by s.n)
-       select id from confirmed`,
-      [orderId, JSON.stringify(located.map(([sku, list]) => ({ sku, draws: list })))],
-    );
-    return rows.length > 0;
+    return this.#confirmations.add({ id: orderId, draws: located.map(([sku, list]) => ({ sku, draws: list })) });
   }
+
+  readonly #confirmations = new GroupWriter<{ id: string; draws: { sku: string; draws: LocationDraw[] }[] }, boolean>(
+    async (orders) => {
+      const { rows } = await this.db.query<{ id: string }>(
+        `with input as (
+           select * from jsonb_to_recordset($1::jsonb) as i(id text, draws jsonb, n int)),
+         confirmed as (
+           update orders o set status = 'confirmed', updated_at = now()
+             from input i where o.id = i.id and o.status = 'pending' returning o.id),
+         draws as (
+           update order_lines l set draws = d.draws
+             from confirmed c, input i, jsonb_to_recordset(i.draws) as d(sku text, draws jsonb)
+            where i.id = c.id and l.order_id = c.id and l.sku = d.sku),
+         steps as (
+           insert into order_steps (order_id, step)
+           select c.id, s.step from confirmed c join input i on i.id = c.id,
+             unnest(array['committed', 'confirmed']) with ordinality as s(step, k)
+            order by i.n, s.k)
+         select id from confirmed`,
+        [JSON.stringify(orders.map((order, n) => ({ ...order, n })))],
+      );
+      const confirmed = new Set(rows.map((row) => row.id));
+      return orders.map((order) => confirmed.has(order.id));
+    },
+    (order) => order.id,
+  );
 
   /** `pending` → `cancelled` with the reason and the step, in one statement; false when it was not pending. */
   async cancel(orderId: string, reason: string, step: OrderStep = 'cancelled'): Promise<boolean> {
@@ -356,6 +440,33 @@ export class OrderRepository {
     return new Map(rows.map((row) => [row.sku, Number(row.units)]));
   }
 
+  /**
+   * Units of each SKU of the event sold from each location (not the unlocated pool) in durable
+   * orders, less refunds: a refund gives back a line's units from its last draw first, as the
+   * restock does.
+   */
+  async soldByLocation(db: SqlExecutor, eventId: string): Promise<Map<string, Map<string, number>>> {
+    const { rows } = await db.query<Pick<LineRow, 'sku' | 'refunded_qty' | 'draws'>>(
+      `select l.sku, l.refunded_qty, l.draws from order_lines l join orders o on o.id = l.order_id
+        where o.event_id = $1 and o.status in ('confirmed', 'refunded') and l.draws <> '[]'::jsonb`,
+      [eventId],
+    );
+    const bySku = new Map<string, Map<string, number>>();
+    for (const row of rows) {
+      const places = bySku.get(row.sku) ?? new Map<string, number>();
+      let returned = row.refunded_qty;
+      for (const draw of [...json(row.draws)].reverse()) {
+        const back = Math.min(returned, draw.qty);
+        returned -= back;
+        if (draw.locationId !== '' && draw.qty > back) {
+          places.set(draw.locationId, (places.get(draw.locationId) ?? 0) + draw.qty - back);
+        }
+      }
+      bySku.set(row.sku, places);
+    }
+    return bySku;
+  }
+
   /** The event's taken orders (confirmed, or refunded since) and their revenue net of refunds. */
   async totals(eventId: string): Promise<{ orders: number; revenueCents: number }> {
     const { rows } = await this.db.query<{ orders: string | number; revenue: string | number | null }>(
@@ -383,7 +494,7 @@ export class OrderRepository {
       const refund: RefundView = {
         id: row.id,
         amountCents: Number(row.amount_cents),
-        lines: json(row.lines),
+        lines: json(row.lines).map(({ sku, qty }) => ({ sku, qty })),
         restocked: row.restock,
         createdAt: iso(row.created_at),
       };

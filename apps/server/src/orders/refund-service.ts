@@ -10,20 +10,23 @@ import {
 import type { InventoryStore } from '@liveshop/inventory';
 import type { PaymentProviders } from '@liveshop/payments';
 import type { PosOutboxRows } from '../pos/pos-outbox-rows.js';
-import type { CheckoutService } from './checkout-service.js';
+import type { CheckoutFaultHook, CheckoutService } from './checkout-service.js';
 import type { SqlExecutor } from '../db/sql-store.js';
 import { adminOrderView, type OrderRepository, type StoredOrder } from './order-repository.js';
 
 /**
- * Refunds of confirmed orders (`POST /api/admin/orders/:id/refund`): recorded first (under the
- * order's row lock, so two refunds never give back the same unit), then refunded through the
- * provider (the refund id is the provider's refund key), then restocked in Lua with a `refund`
- * ledger entry per line (idempotent on the refund id), so viewers see the units come back. When the
- * event's stock follows the POS, a restock also tells the POS the units are back: one positive
- * adjustment per line and provider, keyed by the refund id, written to the POS outbox in the
- * transaction that records the refund (so it is sent once, whatever fails after). The
- * same request again (the same lines, or "everything left" once nothing is left) is a no-op that
- * answers the first refund.
+ * Refunds of confirmed orders (`POST /api/admin/orders/:id/refund`): recorded first, `pending`
+ * (under the order's row lock, so two refunds never give back the same unit), then refunded
+ * through the provider (the refund id is the provider's refund key), then restocked in Lua with a
+ * `refund` ledger entry per line (idempotent on the refund id), so viewers see the units come
+ * back, and only then marked `succeeded`. A refund a crash or a provider failure left `pending` is
+ * finished by {@link RefundService.retryPending} (the order reconciler's pass): each of its steps
+ * is idempotent and the last is conditional on `pending`, so it succeeds once and restocks once.
+ * When the event's stock follows the POS, a restock also tells the POS the units are back: one
+ * positive adjustment per line and provider, keyed by the refund id, written to the POS outbox in
+ * the transaction that records the refund (so it is sent once, whatever fails after).
+ * The same request again (the same lines, or "everything left" once nothing is left) is a no-op
+ * that answers the first refund.
  */
 export class RefundService {
   constructor(
@@ -34,6 +37,7 @@ export class RefundService {
       checkout: CheckoutService;
       posOutbox: PosOutboxRows;
     },
+    private readonly options: { faults?: CheckoutFaultHook } = {},
   ) {}
 
   async view(order: StoredOrder): Promise<AdminOrder> {
@@ -80,7 +84,8 @@ export class RefundService {
           requestHash,
           amountCents,
           order.currency,
-          JSON.stringify(lines.map(({ sku, qty }) => ({ sku, qty }))),
+          // The draws go with the lines, for a retry to restock the same locations.
+          JSON.stringify(lines.map(({ sku, qty, draws }) => ({ sku, qty, draws }))),
           restock,
         ],
       );
@@ -109,22 +114,7 @@ export class RefundService {
 
     if (recorded.fresh) {
       const { order, refundId, lines } = recorded;
-      const amountCents = recorded.amountCents ?? 0;
-      await this.#refundPayment(order, refundId, amountCents);
-      if (restock) {
-        const result = await this.deps.inventory.restock({
-          eventId: order.eventId,
-          orderId,
-          refundId,
-          lines: lines.map((line) => ({
-            sku: line.sku,
-            qty: line.qty,
-            draws: line.draws,
-            shopperId: order.shopperId ?? undefined,
-          })),
-        });
-        if (!result.ok) throw new LiveshopError(result.error.code, `restock: ${result.error.message}`);
-      }
+      await this.#finish(order, { id: refundId, amountCents: recorded.amountCents ?? 0, lines, restock });
     }
     const order = (await orders.get(orderId))!;
     const view = await this.view(order);
@@ -152,23 +142,68 @@ export class RefundService {
     }
   }
 
-  async #refundPayment(order: StoredOrder, refundId: string, amountCents: number): Promise<void> {
+  /**
+   * Finishes the refunds left `pending` for at least `olderThanMs` (a crash after the record, a
+   * provider that failed): provider refund under the same refund key, restock under the same
+   * refund id, then the record. Resolves to the refunds finished and those left for the next pass.
+   */
+  async retryPending(olderThanMs = 30_000): Promise<{ finished: string[]; failed: string[] }> {
+    const report = { finished: [] as string[], failed: [] as string[] };
+    for (const pending of await this.deps.orders.pendingRefunds(olderThanMs)) {
+      try {
+        const order = await this.deps.orders.get(pending.orderId);
+        if (!order) continue;
+        await this.#finish(order, pending);
+        report.finished.push(pending.id);
+      } catch {
+        report.failed.push(pending.id);
+      }
+    }
+    return report;
+  }
+
+  /** Provider refund → restock → `succeeded`; each step idempotent, the last one done once. */
+  async #finish(
+    order: StoredOrder,
+    refund: { id: string; amountCents: number; lines: Omit<RefundLine, 'unitPriceCents'>[]; restock: boolean },
+  ): Promise<void> {
     const payment = order.payment;
     const provider = this.deps.payments.get(payment?.provider);
-    if (!payment?.reference || !provider || amountCents === 0) return;
-    if (payment.state === 'authorized') {
-      await this.deps.checkout.capture(provider, order.id, payment.key, payment.reference);
+    let reference: string | undefined;
+    if (payment?.reference && provider && refund.amountCents > 0) {
+      if (payment.state === 'authorized') {
+        await this.deps.checkout.capture(provider, order.id, payment.key, payment.reference);
+      }
+      const refunded = await provider.refund({
+        key: payment.key,
+        reference: payment.reference,
+        refundKey: refund.id,
+        amountCents: refund.amountCents,
+      });
+      if (refunded.outcome !== 'approved') {
+        throw new LiveshopError(ErrorCode.PAYMENT_FAILED, `the provider did not refund: ${refunded.message}`);
+      }
+      reference = refunded.refund.reference;
     }
-    const refunded = await provider.refund({
-      key: payment.key,
-      reference: payment.reference,
-      refundKey: refundId,
-      amountCents,
+    await this.options.faults?.('refunded', order.id);
+    if (refund.restock) {
+      const result = await this.deps.inventory.restock({
+        eventId: order.eventId,
+        orderId: order.id,
+        refundId: refund.id,
+        lines: refund.lines.map((line) => ({
+          sku: line.sku,
+          qty: line.qty,
+          draws: line.draws,
+          shopperId: order.shopperId ?? undefined,
+        })),
+      });
+      if (!result.ok) throw new LiveshopError(result.error.code, `restock: ${result.error.message}`);
+    }
+    await this.deps.orders.recordRefund(order.id, refund.id, refund.amountCents, {
+      paymentKey: reference ? payment?.key : undefined,
+      reference,
     });
-    if (refunded.outcome !== 'approved') {
-      throw new LiveshopError(ErrorCode.PAYMENT_FAILED, `the provider did not refund: ${refunded.message}`);
-    }
-    await this.deps.orders.recordRefund(order.id, payment.key, refundId, refunded.refund.reference, amountCents);
   }
 }
 

@@ -20,6 +20,8 @@ const IDLE_UNWATCH_MS = 10_000;
 interface Watched {
   /** Last ledger id read (or the ledger's last id when watching began). */
   lastId: string;
+  /** Per SKU, what the last entry read left viewers to see (available and generation). */
+  seen: Map<string, { available: number; generation: number }>;
   idleSince: number | null;
   /** The event's own reader: a dedicated connection, blocked on this one event's ledger. */
   reader: Redis | Cluster;
@@ -109,7 +111,13 @@ export class StockFanout {
     if (this.#stopped) return;
     const reader = duplicateForReads(this.redis, { lazyConnect: true });
     const tail = new LedgerTail(reader, this.keys);
-    const watched: Watched = { lastId, idleSince: null, reader, loop: null as unknown as SupervisedLoop };
+    const watched: Watched = {
+      lastId,
+      seen: new Map(),
+      idleSince: null,
+      reader,
+      loop: null as unknown as SupervisedLoop,
+    };
     this.#watched.set(eventId, watched);
     watched.loop = superviseLoop(`fanout ${eventId}`, (signal) => this.#run(eventId, watched, tail, signal), {
       onRestart: () => this.metrics.workerRestarts.labels('fanout').inc(),
@@ -146,6 +154,11 @@ export class StockFanout {
         watched.lastId = entry.id;
         this.metrics.ledgerLag.observe(Math.max(0, readAt - entry.at) / 1000);
         const { sku, available, version, generation } = entry;
+        // An entry that leaves the count as the one before it (a commit turns held units into
+        // sold ones) shows viewers nothing new: the state before it was sent, or is still pending.
+        const before = watched.seen.get(sku);
+        watched.seen.set(sku, { available, generation: generation ?? 0 });
+        if (before?.available === available && before.generation === (generation ?? 0)) continue;
         this.#coalescer.add(eventId, { sku, available, version, generation }, entry.at);
       }
     }

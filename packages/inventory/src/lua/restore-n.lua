@@ -1,7 +1,8 @@
 --[[
   Restores an event that Redis lost, wholly or in part, from what the durable store keeps: writes
   the config when it is missing, and every SKU whose stock hash is missing with its allocation
-  (held 0: holds are not durable; sold from durable orders), under a new stock generation. Every
+  (held 0: holds are not durable; sold from durable orders) and its split over locations (each
+  location's allocation and units sold from it), under a new stock generation. Every
   SKU of the event, restored or not, then gets a ledger entry of type `restore` carrying the new
   generation, so watchers take the restored state over whatever versions they hold.
 
@@ -16,12 +17,14 @@
     KEYS[2]       event SKU set
     KEYS[3]       event ledger stream
     KEYS[3 + i]   stock hash of the i-th SKU in ARGV
+    KEYS[3 + n + i]  locations hash of the i-th SKU (n SKUs)
 
     ARGV[1]       generation (newer than any before it; the caller draws it from a durable sequence)
     ARGV[2]       status     ARGV[3] hold TTL in ms     ARGV[4] most units per reserve
                   (these three, and the limits, written only with a missing config)
     ARGV[5]       ledger max length (0 = untrimmed)
-    ARGV[2 + 4i]  i-th SKU   ARGV[3 + 4i] its allocation   ARGV[4 + 4i] units sold   ARGV[5 + 4i] per-shopper limit (0 = none)
+    ARGV[1 + 5i]  i-th SKU   ARGV[2 + 5i] its allocation   ARGV[3 + 5i] units sold   ARGV[4 + 5i] per-shopper limit (0 = none)
+    ARGV[5 + 5i]  its locations: "<locationId> <allocated> <sold>" triples, space-separated ('' for none)
 
   Output:
     {1, skus restored} when it restored anything (0 SKUs: only the config was missing),
@@ -33,12 +36,16 @@ local skusKey = KEYS[2]
 local ledgerKey = KEYS[3]
 local generation = tonumber(ARGV[1])
 local maxLen = tonumber(ARGV[5])
-local skuCount = #KEYS - 3
+local skuCount = (#KEYS - 3) / 2
 
 --@include "now"
 --@include "ledger"
 --@include "stock"
 --@include "limits"
+
+local function arg(i, field)
+  return ARGV[field + 5 * i]
+end
 
 local config = rcall('HMGET', configKey, 'status', 'gen')
 local configured = config[1] ~= false
@@ -59,23 +66,38 @@ end
 if not configured then
   rcall('HSET', configKey, 'status', ARGV[2], 'ttlMs', ARGV[3], 'maxQty', ARGV[4])
   for i = 1, skuCount do
-    setLimit(configKey, ARGV[2 + 4 * i], tonumber(ARGV[5 + 4 * i]))
+    setLimit(configKey, arg(i, 1), tonumber(arg(i, 4)))
   end
 end
 rcall('HSET', configKey, 'gen', generation)
 
 for _, i in ipairs(missing) do
-  local sold = tonumber(ARGV[4 + 4 * i])
+  local sold = tonumber(arg(i, 3))
   -- Never more sold than allocated: an allocation below what orders sold is raised to it.
-  local allocated = math.max(tonumber(ARGV[3 + 4 * i]), sold)
+  local allocated = math.max(tonumber(arg(i, 2)), sold)
   writeStock(KEYS[3 + i], { allocated = allocated, available = allocated - sold, held = 0, sold = sold, version = 1 })
-  rcall('SADD', skusKey, ARGV[2 + 4 * i])
+  rcall('SADD', skusKey, arg(i, 1))
+  -- The split goes with the pooled counts: a location left from before is not kept.
+  local locationsKey = KEYS[3 + skuCount + i]
+  rcall('DEL', locationsKey)
+  local place = {}
+  for word in string.gmatch(arg(i, 5), '%S+') do
+    place[#place + 1] = word
+    if #place == 3 then
+      local soldThere = tonumber(place[3])
+      rcall('HSET', locationsKey, 'a:' .. place[1], math.max(tonumber(place[2]), soldThere))
+      if soldThere > 0 then
+        rcall('HSET', locationsKey, 's:' .. place[1], soldThere)
+      end
+      place = {}
+    end
+  end
 end
 
 local now = nowMs()
 for i = 1, skuCount do
   local c = readStock(KEYS[3 + i])
   c.generation = generation
-  appendLedger(ledgerKey, maxLen, 'restore', ARGV[2 + 4 * i], c.allocated, c, c.available, nil, nil, nil, 'system', now)
+  appendLedger(ledgerKey, maxLen, 'restore', arg(i, 1), c.allocated, c, c.available, nil, nil, nil, 'system', now)
 end
 return { 1, #missing }

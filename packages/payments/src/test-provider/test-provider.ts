@@ -127,18 +127,21 @@ export class TestPaymentProvider implements PaymentProvider {
       );
     if (problem) return problem;
     return this.guard(async () => {
-      if (!(await this.settledPayment(request))) return notFound();
-      const { rows } = await this.sql.query<PaymentRow>(
-        `update payment_test_payments
-         set state = 'captured', captured_cents = coalesce($3::integer, amount_cents), updated_at = now()
-         where key = $1::text and reference = $2::text and state = 'authorized' and settles_at <= now()
-           and coalesce($3::integer, amount_cents) <= amount_cents
-         returning ${PAYMENT_COLUMNS}`,
-        [request.key, request.reference, request.amountCents ?? null],
-      );
-      if (rows[0]) {
-        debug('capture %s %d', request.key, rows[0].captured_cents);
-        return { outcome: 'approved', payment: paymentOfRow(rows[0]) };
+      const captured = await this.settledUpdate(request, async () => {
+        const { rows } = await this.sql.query<PaymentRow>(
+          `update payment_test_payments
+           set state = 'captured', captured_cents = coalesce($3::integer, amount_cents), updated_at = now()
+           where key = $1::text and reference = $2::text and state = 'authorized' and settles_at <= now()
+             and coalesce($3::integer, amount_cents) <= amount_cents
+           returning ${PAYMENT_COLUMNS}`,
+          [request.key, request.reference, request.amountCents ?? null],
+        );
+        return rows[0];
+      });
+      if (captured === 'not_found') return notFound();
+      if (captured) {
+        debug('capture %s %d', request.key, captured.captured_cents);
+        return { outcome: 'approved', payment: paymentOfRow(captured) };
       }
       const row = await this.paymentByRef(request);
       return row ? captureAnswerFromState(paymentOfRow(row), request.amountCents ?? row.amount_cents) : notFound();
@@ -150,16 +153,19 @@ export class TestPaymentProvider implements PaymentProvider {
       notAnObject(request) ?? firstProblem(checkKey('key', request.key), checkKey('reference', request.reference));
     if (problem) return problem;
     return this.guard(async () => {
-      if (!(await this.settledPayment(request))) return notFound();
-      const { rows } = await this.sql.query<PaymentRow>(
-        `update payment_test_payments set state = 'voided', updated_at = now()
-         where key = $1::text and reference = $2::text and state = 'authorized' and settles_at <= now()
-         returning ${PAYMENT_COLUMNS}`,
-        [request.key, request.reference],
-      );
-      if (rows[0]) {
+      const voided = await this.settledUpdate(request, async () => {
+        const { rows } = await this.sql.query<PaymentRow>(
+          `update payment_test_payments set state = 'voided', updated_at = now()
+           where key = $1::text and reference = $2::text and state = 'authorized' and settles_at <= now()
+           returning ${PAYMENT_COLUMNS}`,
+          [request.key, request.reference],
+        );
+        return rows[0];
+      });
+      if (voided === 'not_found') return notFound();
+      if (voided) {
         debug('void %s', request.key);
-        return { outcome: 'approved', payment: paymentOfRow(rows[0]) };
+        return { outcome: 'approved', payment: paymentOfRow(voided) };
       }
       const row = await this.paymentByRef(request);
       return row ? voidAnswerFromState(paymentOfRow(row)) : notFound();
@@ -240,6 +246,23 @@ export class TestPaymentProvider implements PaymentProvider {
       }
       return { outcome: 'found', payment: paymentOfRow(row) };
     });
+  }
+
+  /**
+   * Runs a conditional update of an authorized, settled payment: one statement when it applies
+   * (the usual case). When it does not, waits out a slow approval and tries once more if the
+   * payment is authorized by then. Resolves to the updated row, undefined when the payment is in
+   * another state (the caller answers from it), or `not_found`.
+   */
+  private async settledUpdate(
+    ref: { key: string; reference: string },
+    update: () => Promise<PaymentRow | undefined>,
+  ): Promise<PaymentRow | undefined | 'not_found'> {
+    const updated = await update();
+    if (updated) return updated;
+    const current = await this.settledPayment(ref);
+    if (!current) return 'not_found';
+    return current.state === 'authorized' ? update() : undefined;
   }
 
   /** The payment under this key and reference once the processor's answer is visible, waiting for a slow approval. */

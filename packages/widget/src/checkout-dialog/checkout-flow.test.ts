@@ -125,6 +125,67 @@ describe('the built-in checkout in <live-shop>', () => {
     expect(panel.shadowRoot!.querySelector('[part=hold]')).toBeNull();
   });
 
+  it('a hold whose time runs out while the server completes the checkout waits for the answer: purchased, never expired', async () => {
+    let expiresAt = 0;
+    const { el, client, panel, checkoutButton } = await heldMug((el) => {
+      const fake = el.client as FakeClient;
+      const reserve = fake.onReserve;
+      fake.onReserve = async (call) => {
+        const ack = await reserve(call);
+        expiresAt = Date.now() + 4_000;
+        return ack.ok ? { ...ack, hold: { ...ack.hold, expiresAt } } : ack;
+      };
+    });
+    const answer = client.onCheckout;
+    const seen: string[] = [];
+    const order = (e: Event) =>
+      seen.push(e.type === 'live-shop-order' ? 'order' : `ended:${(e as LiveShopHoldReleasedEvent).detail.reason}`);
+    for (const name of ['live-shop-order', 'live-shop-hold-released']) {
+      document.addEventListener(name, order);
+      listeners.push(() => document.removeEventListener(name, order));
+    }
+    // The server answers only once the hold's time has run out on the page (it extended the hold).
+    client.onCheckout = async (payload) => {
+      while (Date.now() < expiresAt + 600) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(seen).toEqual([]);
+      expect(panel.shadowRoot!.querySelectorAll('[part=hold]')).toHaveLength(1);
+      return answer(payload);
+    };
+    const d = await openDialog(el, checkoutButton);
+    await fill(d, '4242 4242 4242 4242');
+    await userEvent.click(inDialog(d, '[part=pay-button]'));
+    await until(() => seen.length === 2, 'the order and the hold ended', 10_000);
+    expect(seen).toEqual(['order', 'ended:purchased']);
+    await until(() => d.shadowRoot!.querySelector('[part=confirmation]') !== null, 'the confirmation');
+    expect(el.shadowRoot!.querySelector('[part=announcer]')!.textContent).not.toMatch(/expired/i);
+  });
+
+  it('a hold whose time ran out during a checkout the server refused ends as expired once the answer is in', async () => {
+    let expiresAt = 0;
+    const { el, client, panel, checkoutButton } = await heldMug((el) => {
+      const fake = el.client as FakeClient;
+      const reserve = fake.onReserve;
+      fake.onReserve = async (call) => {
+        const ack = await reserve(call);
+        expiresAt = Date.now() + 4_000;
+        return ack.ok ? { ...ack, hold: { ...ack.hold, expiresAt } } : ack;
+      };
+    });
+    const ended = collect<LiveShopHoldReleasedEvent>('live-shop-hold-released');
+    client.onCheckout = async () => {
+      while (Date.now() < expiresAt + 600) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(ended).toEqual([]);
+      return { ok: false, error: { code: 'PAYMENT_DECLINED', message: 'card_declined' } };
+    };
+    const d = await openDialog(el, checkoutButton);
+    await fill(d, '4000 0000 0000 0002');
+    await userEvent.click(inDialog(d, '[part=pay-button]'));
+    await until(() => ended.length === 1, 'the hold ended', 10_000);
+    expect(ended[0]!.detail.reason).toBe('expired');
+    expect(panel.shadowRoot!.querySelector('[part=hold]')).toBeNull();
+    await until(() => inDialog(d, '[part=error]').textContent === 'Your card was declined. Nothing was charged.');
+  });
+
   it('checkout="external" or a cancelled live-shop-checkout opens nothing: the page takes over', async () => {
     const external = await heldMug((el) => el.setAttribute('checkout', 'external'));
     expect(external.el.checkoutMode).toBe('external');

@@ -82,15 +82,35 @@ export async function placeOrder(
 ): Promise<Ack<CheckoutAck>> {
   const client = access.client();
   const { holdIds } = payload;
+  const { paying } = host.state;
   const holds = host.state.holds.filter((h) => holdIds.includes(h.id));
-  const ack: Ack<CheckoutAck> = client?.checkout
-    ? await client.checkout(payload)
-    : { ok: false, error: { code: 'UNAVAILABLE', message: 'this connection offers no checkout' } };
+  // While the server decides, a hold's timer running out does not end it (the server extended it
+  // for the payment): the answer does.
+  for (const hold of holds) paying.set(hold.id, false);
+  /** Ends the wait; resolves to the holds whose time ran out during it. */
+  const settle = () => {
+    const ranOut = holds.filter((hold) => paying.get(hold.id));
+    for (const hold of holds) paying.delete(hold.id);
+    return ranOut;
+  };
+  let ack: Ack<CheckoutAck>;
+  try {
+    ack = client?.checkout
+      ? await client.checkout(payload)
+      : { ok: false, error: { code: 'UNAVAILABLE', message: 'this connection offers no checkout' } };
+  } catch (error) {
+    for (const hold of settle()) access.endHold(hold, 'expired');
+    throw error;
+  }
+  const ranOut = settle();
   if (ack.ok) {
     host.dispatchEvent(new LiveShopOrderEvent({ eventId: host.event, holdIds, order: ack.order }));
     for (const hold of holds) access.endHold(hold, 'purchased');
   } else if (ack.error.code === 'HOLD_EXPIRED' || ack.error.code === 'HOLD_NOT_FOUND') {
     for (const hold of holds) access.endHold(hold, ack.error.code === 'HOLD_EXPIRED' ? 'expired' : 'released');
+  } else {
+    // Not bought, and its time ran out meanwhile: it ends now, as it would have without the checkout.
+    for (const hold of ranOut) access.endHold(hold, 'expired');
   }
   return ack;
 }

@@ -129,6 +129,7 @@ const checkoutDe: CheckoutStrings = {
   errors: {
     PAYMENT_DECLINED: 'Deine Karte wurde abgelehnt. Es wurde nichts abgebucht.',
     PAYMENT_FAILED: 'Die Zahlung ist nicht durchgegangen. Es wurde nichts abgebucht.',
+    PAYMENT_UNAVAILABLE: 'Dieser Shop kann gerade keine Zahlungen annehmen.',
     NOT_AVAILABLE_AT_LOCATION: 'Dieser Laden hat den Artikel nicht. Wähle einen anderen Laden oder Versand.',
     HOLD_EXPIRED: 'Deine Reservierung ist abgelaufen. Es wurde nichts abgebucht.',
     HOLD_NOT_FOUND: 'Diese Reservierung gibt es nicht mehr.',

@@ -45,7 +45,8 @@ export class HoldFlowController implements ReactiveController {
       host,
       () => state.serverNow(),
       (hold) => {
-        if (state.holds.some((h) => h.id === hold.id)) this.endHold(hold, 'expired');
+        if (state.paying.has(hold.id)) state.paying.set(hold.id, true);
+        else if (state.holds.some((h) => h.id === hold.id)) this.endHold(hold, 'expired');
       },
     );
   }

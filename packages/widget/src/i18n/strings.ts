@@ -116,6 +116,7 @@ export const en: Strings = {
     INTERNAL: 'Something went wrong on our side. Please try again.',
     PAYMENT_DECLINED: 'Your card was declined. Nothing was charged.',
     PAYMENT_FAILED: 'The payment did not go through. Nothing was charged.',
+    PAYMENT_UNAVAILABLE: 'This shop cannot take payments right now.',
     NOT_AVAILABLE_AT_LOCATION: 'This store cannot supply the item. Choose another store or shipping.',
     NOT_ON_SALE: 'Not on sale yet.',
     BANNED: 'You cannot take part in this show.',

@@ -78,6 +78,11 @@ export class ShopState extends EventTarget {
   generation = 0;
   /** SKUs with a reserve in flight: a second tap while one is pending does nothing. */
   readonly pending = new Set<string>();
+  /**
+   * Holds in a checkout under way, each with whether its timer ran out meanwhile: the checkout's
+   * answer ends them (purchased, or expired then), not the local clock.
+   */
+  readonly paying = new Map<string, boolean>();
   /** The last error per SKU, shown on its card until the next attempt. */
   readonly notices = new Map<string, ErrorCode>();
   private readonly bySku = new Map<string, ProductView>();
