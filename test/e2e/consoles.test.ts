@@ -244,4 +244,74 @@ describe('moderator console', () => {
     await viewer.context().close();
     await moderator.context().close();
   });
+
+  it('shows the POS drift on join, each reconciliation as it is pushed, and a failed read in words', async () => {
+    const { page: moderator, problems } = await openConsole('moderator');
+    const panel = moderator.locator('liveshop-moderator-console liveshop-pos-drift-panel');
+    // On join: the stored counts agree (no POS count differs from the show's).
+    await panel.locator('[data-state=none]', { hasText: 'No drift' }).waitFor();
+
+    // The counter's count of the sneaker (the demo maps it to this Shopify item and location)
+    // differs from the show's: a reconciliation from a CSV of counts finds the drift and pushes it.
+    const reconcile = async (onHand: number) => {
+      const response = await fetch(`${server.url}/api/admin/pos/reconcile?eventId=demo&provider=shopify`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'text/csv' },
+        body: `posItemId,posLocationId,onHand\n49000000000006,78000000001,${onHand}\n`,
+      });
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as {
+        drift: { lines: { sku: string; locationId: string; pos: number; live: number | null; drift: number }[] };
+      };
+      const line = body.drift.lines.find((found) => found.sku === 'SNEAKER-DRIFT');
+      expect(line).toBeDefined();
+      return line!;
+    };
+    const first = await reconcile(41);
+    expect(first.pos).toBe(41);
+    expect(first.drift).toBe(41 - (first.live ?? 0));
+    expect(first.drift).not.toBe(0);
+    const row = panel.locator(`tr[data-sku="SNEAKER-DRIFT"][data-location="${first.locationId}"]`);
+    await row.waitFor({ timeout: 5_000 });
+    expect(await row.locator('[data-count=pos]').textContent()).toBe('41');
+    expect(await row.locator('[data-count=live]').textContent()).toBe(first.live === null ? '—' : String(first.live));
+    expect(await row.locator('[data-count=drift]').textContent()).toBe(
+      first.drift > 0 ? `+${first.drift}` : String(first.drift),
+    );
+    expect(await row.locator('time').getAttribute('datetime')).toMatch(/^\d{4}-\d\d-\d\dT/);
+    await panel.locator('.as-of', { hasText: 'Reconciled with the POS' }).waitFor();
+
+    // The counter sells 3 more: the next reconciliation's push replaces the line.
+    const second = await reconcile(38);
+    expect(second).toMatchObject({ pos: 38, live: 41, drift: -3 });
+    await expect.poll(() => row.locator('[data-count=drift]').textContent(), { timeout: 5_000 }).toBe('-3');
+    expect(await row.locator('[data-count=live]').textContent()).toBe('41');
+    expect(await row.locator('[data-count=pos]').textContent()).toBe('38');
+    await mkdir(screenshotDir, { recursive: true });
+    await moderator.screenshot({ path: `${screenshotDir}console-moderator-drift.png`, fullPage: true });
+
+    // The read fails (no answer while the connection is down): the panel says so in words; the
+    // rejoin after reconnecting reads it again, now that the counts agree.
+    await moderator.evaluate(() => {
+      const console = document.querySelector('liveshop-moderator-console') as unknown as {
+        session: { socket: { disconnect(): void } };
+        loadDrift(): Promise<void>;
+      };
+      console.session.socket.disconnect();
+      void console.loadDrift();
+    });
+    await panel
+      .locator('.error[role=alert]', { hasText: 'Could not read the POS drift: no answer from the server' })
+      .waitFor({ timeout: 8_000 });
+    await moderator.evaluate(() => {
+      const console = document.querySelector('liveshop-moderator-console') as unknown as {
+        session: { socket: { connect(): void } };
+      };
+      console.session.socket.connect();
+    });
+    await panel.locator('.error').waitFor({ state: 'detached', timeout: 8_000 });
+    await panel.locator('[data-state=none]', { hasText: 'No drift' }).waitFor();
+    expect(problems).toEqual([]);
+    await moderator.context().close();
+  });
 });

@@ -6,12 +6,14 @@ import type {
   ModerationNotice,
   ModerationState,
   ModeratorJoinAck,
+  PosDriftReport,
 } from '@liveshop/protocol';
 import { html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { ConsolePage } from '../shared/console-page.js';
 import type { StaffSession } from '../shared/staff-session.js';
 import { moderatorStyles } from './moderator-console.styles.js';
+import './pos-drift/pos-drift-panel.js';
 
 /** Most anomalies the feed keeps on screen. */
 const FEED_LENGTH = 200;
@@ -20,7 +22,8 @@ const MUTE_CHOICES = [5, 15, 60, 24 * 60];
 /**
  * @summary The moderator console: the anomaly feed (newest first, with severity, SKU, time and
  * explanation, each acknowledged by a moderator) and the chat with delete, mute for N minutes and
- * ban, all enforced by the server.
+ * ban, all enforced by the server; and the POS drift (the `pos:drift` request on every join, then
+ * each `pos:drift` push after a reconciliation).
  */
 export class LiveshopModeratorConsole extends ConsolePage<ModeratorJoinAck> {
   static override styles = [...ConsolePage.styles, moderatorStyles];
@@ -31,6 +34,9 @@ export class LiveshopModeratorConsole extends ConsolePage<ModeratorJoinAck> {
     chat: { state: true },
     moderation: { state: true },
     notice: { state: true },
+    drift: { state: true },
+    driftReconciled: { state: true },
+    driftError: { state: true },
   };
 
   protected readonly staffRole = 'moderator';
@@ -39,6 +45,11 @@ export class LiveshopModeratorConsole extends ConsolePage<ModeratorJoinAck> {
   declare chat: ChatMessage[];
   declare moderation: ModerationState;
   declare notice: string;
+  declare drift: PosDriftReport | null;
+  declare driftReconciled: boolean;
+  declare driftError: string;
+  /** Counts `pos:drift` pushes, so a request answered after a push does not replace the newer report. */
+  private driftPushes = 0;
 
   constructor() {
     super();
@@ -47,6 +58,9 @@ export class LiveshopModeratorConsole extends ConsolePage<ModeratorJoinAck> {
     this.chat = [];
     this.moderation = { muted: [], banned: [] };
     this.notice = '';
+    this.drift = null;
+    this.driftReconciled = false;
+    this.driftError = '';
   }
 
   protected applyJoin(ack: ModeratorJoinAck): void {
@@ -57,6 +71,23 @@ export class LiveshopModeratorConsole extends ConsolePage<ModeratorJoinAck> {
     const known = new Map(this.anomalies.map((anomaly) => [anomaly.id, anomaly]));
     for (const anomaly of ack.anomalies) known.set(anomaly.id, anomaly);
     this.anomalies = newestFirst([...known.values()]);
+    void this.loadDrift();
+  }
+
+  /** Reads the event's POS drift (`pos:drift`); a failure shows in words in the panel. */
+  async loadDrift(): Promise<void> {
+    const session = this.session;
+    if (!session) return;
+    const pushes = this.driftPushes;
+    const ack = await session.request<{ drift: PosDriftReport }>('pos:drift', { eventId: session.eventId });
+    if (!ack.ok) {
+      this.driftError = ack.error.message;
+      return;
+    }
+    this.driftError = '';
+    if (this.driftPushes !== pushes) return;
+    this.drift = ack.drift;
+    this.driftReconciled = false;
   }
 
   protected listen(session: StaffSession<ModeratorJoinAck>): void {
@@ -87,6 +118,12 @@ export class LiveshopModeratorConsole extends ConsolePage<ModeratorJoinAck> {
           muted: [...muted, { shopperId: notice.shopperId, until: notice.until }],
         };
       }
+    });
+    socket.on('pos:drift', (report: PosDriftReport) => {
+      this.driftPushes += 1;
+      this.drift = report;
+      this.driftReconciled = true;
+      this.driftError = '';
     });
     socket.on('status', (message: { status: LiveEvent['status'] }) => {
       if (this.event) this.event = { ...this.event, status: message.status };
@@ -123,6 +160,14 @@ export class LiveshopModeratorConsole extends ConsolePage<ModeratorJoinAck> {
               (message) => this.renderMessage(message),
             )}
           </ol>
+        </section>
+        <section aria-labelledby="drift-title">
+          <h2 id="drift-title">POS drift</h2>
+          <liveshop-pos-drift-panel
+            .report=${this.drift}
+            ?reconciled=${this.driftReconciled}
+            error=${this.driftError}
+          ></liveshop-pos-drift-panel>
         </section>
       </main>`;
   }
