@@ -67,30 +67,22 @@ export class CustomerResolver {
   }
 
   /** The profile of `input`, made or merged as needed; undefined when it carries no usable identifier. */
-  async resolve(input: CustomerInput): Promise<Resolution | undefined> {
+  async resolve(input: CustomerInput, options: { shopperId?: string } = {}): Promise<Resolution | undefined> {
     const identifiers = this.identifiers(input);
     if (identifiers.length === 0) return undefined;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.db.transaction((tx) => this.#resolve(tx, identifiers, input));
+        return await this.db.transaction(async (tx) => {
+          const resolution = await this.#resolve(tx, identifiers, input);
+          if (options.shopperId) await linkShopper(tx, options.shopperId, resolution.customerId);
+          return resolution;
+        });
       } catch (error) {
         // Another purchase wrote one of these identifiers meanwhile: read again.
         if ((error as { code?: string }).code !== '23505' || attempt >= ATTEMPTS) throw error;
         debug('identifier written concurrently; attempt %d', attempt + 1);
       }
     }
-  }
-
-  /**
-   * Records that a shopper id (a browser) is this customer: their sessions count as the customer
-   * watching (influenced revenue). The latest purchase's profile wins.
-   */
-  async link(shopperId: string, customerId: number): Promise<void> {
-    await this.db.query(
-      `insert into shopper_customers (shopper_id, customer_id) values ($1, $2)
-       on conflict (shopper_id) do update set customer_id = excluded.customer_id, linked_at = now()`,
-      [shopperId, String(customerId)],
-    );
   }
 
   /** The profile a (possibly merged) profile id stands for now. */
@@ -269,4 +261,16 @@ export function normaliseEmail(email: unknown): string | undefined {
   if (typeof email !== 'string') return undefined;
   const trimmed = email.trim().toLowerCase();
   return trimmed.length <= 254 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(trimmed) ? trimmed : undefined;
+}
+
+/**
+ * Records that a shopper id (a browser) is this customer: their sessions count as the customer
+ * watching (influenced revenue). The latest purchase's profile wins.
+ */
+async function linkShopper(db: SqlExecutor, shopperId: string, customerId: number): Promise<void> {
+  await db.query(
+    `insert into shopper_customers (shopper_id, customer_id) values ($1, $2)
+     on conflict (shopper_id) do update set customer_id = excluded.customer_id, linked_at = now()`,
+    [shopperId, String(customerId)],
+  );
 }

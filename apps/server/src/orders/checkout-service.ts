@@ -38,7 +38,7 @@ export interface CheckoutOptions {
   /** How long a second request with the same key waits for the first to settle (default 15 s). */
   replayWaitMs?: number;
   /**
-   * Most checkouts this process runs at once (default 16); the others wait their turn in order.
+   * Most checkouts this process runs at once (default 32); the others wait their turn in order.
    * A burst of hundreds would otherwise queue on the database pool past its timeout (PostgreSQL),
    * or keep the event loop busy past Redis's command timeout (PGlite runs in this process).
    */
@@ -88,7 +88,7 @@ export class CheckoutService {
       orders: OrderRepository;
       locations: LocationRepository;
       payments: PaymentProviders;
-      identity: Pick<CustomerResolver, 'resolve' | 'link'>;
+      identity: Pick<CustomerResolver, 'resolve'>;
     },
     options: CheckoutOptions = {},
   ) {
@@ -97,7 +97,7 @@ export class CheckoutService {
     this.#unknownRetries = options.unknownRetries ?? 2;
     this.#replayWaitMs = options.replayWaitMs ?? 15_000;
     this.#faults = options.faults ?? (() => undefined);
-    this.#turns = new Turns(options.maxConcurrent ?? 16, options.maxQueued ?? 5_000);
+    this.#turns = new Turns(options.maxConcurrent ?? 32, options.maxQueued ?? 5_000);
   }
 
   /** The `/shop` `checkout` request of `shopperId`. */
@@ -144,9 +144,9 @@ export class CheckoutService {
     const { lines, currency, totalCents } = linesOf(event.products, holds);
     const orderId = newOrderId();
     const paymentKey = `${orderId}-1`;
-    // The buyer's profile first (its own transaction): a crash after it leaves a profile, no order.
-    const resolved = await this.deps.identity.resolve(payload.customer);
-    if (resolved) await this.deps.identity.link(shopperId, resolved.customerId);
+    // The buyer's profile and the shopper's link to it first (their own transaction): a crash
+    // after it leaves a profile, no order.
+    const resolved = await this.deps.identity.resolve(payload.customer, { shopperId });
     const number = await orders.insertPending({
       id: orderId,
       eventId,
