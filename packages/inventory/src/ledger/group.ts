@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { LedgerEntry } from '@liveshop/protocol';
 import type { Cluster, Redis } from 'ioredis';
 import type { KeyBuilder } from '../keys.js';
@@ -45,6 +46,16 @@ export class LedgerGroupReader {
   ): Promise<Map<string, LedgerEntry[]>> {
     const entries = new Map<string, LedgerEntry[]>();
     if (eventIds.length === 0) return entries;
+    if (eventIds.length > 1 && (this.redis as { isCluster?: boolean }).isCluster) {
+      // On a cluster the ledgers of several events sit on different slots, which one XREADGROUP
+      // cannot name: one read per event, none blocking, then the wait when none had anything.
+      const parts = await Promise.all(
+        eventIds.map((eventId) => this.read([eventId], { ...options, blockMs: undefined })),
+      );
+      for (const part of parts) for (const [eventId, list] of part) entries.set(eventId, list);
+      if (entries.size === 0 && !options.pending && options.blockMs) await sleep(options.blockMs);
+      return entries;
+    }
     const streamKeys = eventIds.map((eventId) => this.keys.ledger(eventId));
     const args: (string | number)[] = ['GROUP', this.group, this.consumer, 'COUNT', options.count ?? 500];
     if (!options.pending && options.blockMs !== undefined) args.push('BLOCK', options.blockMs);
