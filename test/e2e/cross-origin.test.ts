@@ -50,7 +50,7 @@ async function openMerchantPage(path: string, options: BrowserContextOptions, na
     document.addEventListener('securitypolicyviolation', (event) =>
       heard.violations.push(`${event.effectiveDirective} ${event.blockedURI}`),
     );
-    // Browsers without native HLS (Firefox, older Chrome) play through hls.js, MSE and a worker.
+    // Browsers without native HLS (Firefox, older Chrome) play through hls.js and Media Source Extensions.
     if (!native) {
       const canPlayType = HTMLMediaElement.prototype.canPlayType;
       HTMLMediaElement.prototype.canPlayType = function (type: string) {
@@ -211,4 +211,47 @@ describe("the widget on a merchant's pages on another origin", () => {
       await page.context().close();
     }, 90_000);
   }
+
+  it("desktop: the checkout's pickup stores, the order and the analytics beacons all reach the server, no errors", async () => {
+    const { page, problems } = await openMerchantPage('/', desktop, true);
+    // What the server answered the widget's own HTTP calls (beyond the socket): locations, beacons.
+    const answered: { path: string; status: number }[] = [];
+    page.on('response', (response) => {
+      const url = new URL(response.url());
+      if (url.origin === server.url && url.pathname.startsWith('/api/')) {
+        answered.push({ path: url.pathname, status: response.status() });
+      }
+    });
+    // Cards count as seen once half visible for a second.
+    await page.waitForTimeout(1_500);
+    await buyButton(page, tee.title).click();
+    await holdRow(page).waitFor();
+    await page.locator('live-shop-hold-panel [part=checkout-button]').click();
+    const dialog = page.locator('live-shop-checkout-dialog');
+    await dialog.locator('dialog').waitFor();
+    await dialog.locator('input[value=pickup]').check();
+    // The demo's stores that keep the tee, fetched from the Liveshop server under the page's policy.
+    await expect.poll(() => dialog.locator('.location strong').allTextContents()).toContain('SoHo store');
+    await dialog.locator('input[name=locationId][value=soho]').check();
+    await dialog.locator('[name=email]').fill('ada@example.com');
+    await dialog.locator('[name=name]').fill('Ada Lovelace');
+    await dialog.locator('[name=card]').fill('4242 4242 4242 4242');
+    await dialog.locator('[part=pay-button]').click();
+    const confirmation = dialog.locator('[part=confirmation]');
+    await confirmation.waitFor();
+    expect(await confirmation.textContent()).toContain('Pick it up at SoHo store');
+    // The page hides (tab switched): the widget sends what the shopper saw and clicked.
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    const beacons = () => answered.filter((answer) => answer.path === '/api/events/demo/beacons');
+    await expect.poll(() => beacons().length, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(beacons().every((answer) => answer.status === 202)).toBe(true);
+    expect(answered).toContainEqual({ path: '/api/events/demo/locations', status: 200 });
+
+    expect((await heard(page)).violations).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 60_000);
 });
