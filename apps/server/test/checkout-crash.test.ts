@@ -9,9 +9,11 @@ import {
   closeClients,
   dropIsolation,
   eventually,
+  idem,
   isolation,
   REDIS_URL,
   request,
+  shopper,
   testOptions,
   TEST_DATABASE_URL,
   type Reply,
@@ -287,6 +289,41 @@ describe('Redis back empty after orders were taken', () => {
       );
       const tee = (await h.server.inventory.snapshot(eventId)).find((s) => s.sku === 'TEE');
       expect(tee).toMatchObject({ allocated: 5, sold: 2, held: 0, available: 3 });
+    } finally {
+      closeClients();
+      await h.stop();
+      await redis.stop();
+    }
+  }, 60_000);
+
+  it('gives each buyer back the units bought, so the per-shopper limit still counts them', async () => {
+    const redis = await PrivateRedis.start();
+    const h = await startCheckoutServer(Boolean(TEST_DATABASE_URL), { redisUrl: redis.url });
+    try {
+      // MUG: at most 2 per shopper.
+      const eventId = await newEvent(h.server, { MUG: 10 });
+      const a = await holding(h.server, eventId, 'MUG', 2);
+      expect((await checkout(a.socket, checkoutOf(eventId, [a.hold.id]))).order.status).toBe('confirmed');
+      closeClients();
+      await redis.restartEmpty();
+      await eventually(
+        () =>
+          h.server.inventory.snapshot(eventId).then(
+            (stock) => stock.length === 2,
+            () => false,
+          ),
+        15_000,
+      );
+      const reserve = async (socket: Awaited<ReturnType<typeof shopper>>['socket'], qty: number) => {
+        expect((await request(socket, 'join', { eventId })).ok).toBe(true);
+        return request(socket, 'reserve', { eventId, sku: 'MUG', qty, idempotencyKey: idem() });
+      };
+      const again = await shopper(h.server, a.session);
+      expect(again.shopperId).toBe(a.shopperId);
+      expect((await reserve(again.socket, 1)).error?.code).toBe('LIMIT_EXCEEDED');
+      expect((await reserve((await shopper(h.server)).socket, 2)).ok).toBe(true);
+      const mug = (await h.server.inventory.snapshot(eventId)).find((s) => s.sku === 'MUG');
+      expect(mug).toMatchObject({ allocated: 10, sold: 2, held: 2, available: 6 });
     } finally {
       closeClients();
       await h.stop();

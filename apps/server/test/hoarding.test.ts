@@ -147,6 +147,19 @@ describe('rate limits', () => {
     expect(minted.every((m) => m.shopperId)).toBe(true);
     const reads = await Promise.all(Array.from({ length: 100 }, () => fetch(`${server.url}/api/events/load`)));
     expect(reads.every((r) => r.status === 200)).toBe(true);
+    // Many shoppers from this one address, each once: join, release and leave per IP are off too
+    // (the same burst is refused with a per-IP limit on, above).
+    const crowd = await Promise.all(Array.from({ length: 30 }, () => shopper(server)));
+    const answers = await Promise.all(
+      crowd.map(async ({ socket: one }) => [
+        await request(one, 'join', { eventId: 'load' }),
+        await request(one, 'release', { eventId: 'load', holdId: 'h1~TEE' }),
+        await request(one, 'leave', { eventId: 'load' }),
+      ]),
+    );
+    const codes = answers.flat().map((ack: Reply) => ack.error?.code ?? 'ok');
+    expect(codes).not.toContain('RATE_LIMITED');
+    expect(codes.filter((code) => code === 'ok')).toHaveLength(60);
     const { socket } = await shopper(server);
     const acks = await Promise.all(
       Array.from({ length: 10 }, () =>

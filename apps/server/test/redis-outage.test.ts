@@ -1,8 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { StockMessage } from '@liveshop/protocol';
 import { startServer, type RunningServer } from '@liveshop/server';
+import { checkoutOf } from './checkout-harness.js';
 import {
   admin,
+  client,
   closeClients,
   createEvent,
   dropIsolation,
@@ -29,7 +31,9 @@ let server: RunningServer;
 beforeAll(async () => {
   redis = await PrivateRedis.start({ appendonly: true });
   scope = isolation();
-  server = await startServer(testOptions(scope, { redisUrl: redis.url, shopperReservesPerSecond: 10_000 }));
+  server = await startServer(
+    testOptions(scope, { redisUrl: redis.url, shopperReservesPerSecond: 10_000, testPayments: true }),
+  );
   await createEvent(server, { id: 'show' }, { TEE: 20, MUG: 10 });
 }, 60_000);
 afterEach(() => vi.restoreAllMocks());
@@ -106,6 +110,8 @@ describe('Redis restarts, stops and comes back', () => {
     watcher.socket.on('chat', (message: { text: string }) => chatSeen.push(message.text));
     const kept = await reserve(buyer.socket, 'TEE');
     expect(kept.ok).toBe(true);
+    const hostToken = (await admin(server, 'POST', '/api/admin/tokens', { role: 'host', eventId: 'show' })).body.token;
+    const host = await client(server, '/host', { token: hostToken });
 
     const outage = await capturingLogs(async () => {
       await redis.stop();
@@ -127,6 +133,10 @@ describe('Redis restarts, stops and comes back', () => {
         await timed('chat', async () =>
           ackCode(await request(buyer.socket, 'chat:send', { eventId: 'show', text: 'anyone?' })),
         );
+        await timed('checkout', async () =>
+          ackCode(await request(buyer.socket, 'checkout', checkoutOf('show', [kept.hold.id]))),
+        );
+        await timed('host pin', async () => ackCode(await request(host, 'pin', { eventId: 'show', skus: ['TEE'] })));
         await timed('join of a new connection', async () => {
           const fresh = await shopper(server);
           return ackCode(await request(fresh.socket, 'join', { eventId: 'show' }));

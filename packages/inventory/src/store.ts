@@ -71,6 +71,11 @@ const restorePlanSchema = z.strictObject({
           .array(z.strictObject({ locationId: locationIdSchema, allocated: unitsSchema, sold: unitsSchema }))
           .max(1_000)
           .default([]),
+        /** Units of the SKU each shopper bought in durable orders (less refunds): their per-shopper count. */
+        buyers: z
+          .array(z.strictObject({ shopperId: shopperIdSchema, units: unitsSchema }))
+          .max(1_000_000)
+          .default([]),
       }),
     )
     .max(1_000),
@@ -527,12 +532,13 @@ export class InventoryStore {
     const input = parseInput(restorePlanSchema, plan);
     const k = this.keys;
     const reply = await this.run.restore(
-      3 + 2 * input.skus.length,
+      3 + 3 * input.skus.length,
       k.config(eventId),
       k.skus(eventId),
       k.ledger(eventId),
       ...input.skus.map((item) => k.stock(eventId, item.sku)),
       ...input.skus.map((item) => k.locations(eventId, item.sku)),
+      ...input.skus.map((item) => k.holdData(eventId, item.sku)),
       String(input.generation),
       input.status,
       String(Math.max(1, Math.round(input.holdTtlSeconds * 1000))),
@@ -544,6 +550,10 @@ export class InventoryStore {
         String(item.sold),
         String(item.limit),
         item.places.map((place) => `${place.locationId} ${place.allocated} ${place.sold}`).join(' '),
+        item.buyers
+          .filter((buyer) => buyer.units > 0)
+          .map((buyer) => `${buyer.shopperId} ${buyer.units}`)
+          .join(' '),
       ]),
     );
     if (reply[0] !== 1) return { restored: false, skus: 0 };

@@ -120,6 +120,26 @@ describe('restoreEvent', () => {
     expect((await f.store.snapshot('e'))[0]).toMatchObject({ allocated: 3, available: 0, sold: 3 });
   });
 
+  it('gives each buyer back the units bought, so the per-shopper limit still counts them', async () => {
+    await f.liveEvent('e', { tee: 10 }, { limits: { tee: 3 } });
+    await loseEvent(f, 'e');
+    const buyers = [
+      { shopperId: 's1', units: 2 },
+      { shopperId: 's2', units: 3 },
+      { shopperId: 's3', units: 0 },
+    ];
+    expect(
+      (await f.store.restoreEvent('e', plan(2, [{ sku: 'tee', allocated: 10, sold: 5, limit: 3, buyers }]))).restored,
+    ).toBe(true);
+    expect(await f.redis.hget(f.store.keys.holdData('e', 'tee'), f.store.keys.buyerField('s3'))).toBeNull();
+    expect(codeOf(await reserve('k1', 'tee', 2, 's1'))).toBe('LIMIT_EXCEEDED');
+    must(await reserve('k2', 'tee', 1, 's1'));
+    expect(codeOf(await reserve('k3', 'tee', 1, 's2'))).toBe('LIMIT_EXCEEDED');
+    must(await reserve('k4', 'tee', 3, 's3'));
+    expect((await f.store.snapshot('e'))[0]).toMatchObject({ allocated: 10, available: 1, held: 4, sold: 5 });
+    expect(await invariantProblems(f.redis, f.store, 'e')).toEqual([]);
+  });
+
   it('restores once when several processes restore concurrently with shoppers reserving', async () => {
     const clients = Array.from({ length: 4 }, () => connect());
     try {

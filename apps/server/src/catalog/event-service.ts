@@ -228,12 +228,13 @@ export class EventService {
    * generation drawn from the durable sequence; resolves true when it restored anything. Held
    * units are not durable and come back as available; units sold are those of the event's
    * confirmed orders, less refunds; each location gets back its allocation and the units sold from
-   * it (decision 0103).
+   * it (decision 0103), and each buyer the units bought, which the per-shopper limit counts.
    */
   async #restore(tx: SqlExecutor, event: CatalogEvent, allocations: Map<string, number>): Promise<boolean> {
     const sold = await this.orders.soldUnits(tx, event.id);
     const located = await this.repository.locatedAllocations(tx, event.id);
     const soldThere = await this.orders.soldByLocation(tx, event.id);
+    const buyers = await this.orders.boughtByShopper(tx, event.id);
     const { restored } = await this.inventory.restoreEvent(event.id, {
       generation: await this.repository.nextGeneration(tx),
       status: event.status,
@@ -249,6 +250,7 @@ export class EventService {
           allocated: units,
           sold: soldThere.get(product.sku)?.get(locationId) ?? 0,
         })),
+        buyers: [...(buyers.get(product.sku) ?? [])].map(([shopperId, units]) => ({ shopperId, units })),
       })),
     });
     return restored;

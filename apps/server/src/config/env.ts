@@ -50,7 +50,7 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
     option: 'databaseUrl',
     schema: read.text,
     meaning:
-      '`postgres://…`: PostgreSQL for events and catalog (and later orders); `memory://`: throw-away embedded database',
+      '`postgres://…`: PostgreSQL for events, catalog, allocations, orders and analytics; `memory://`: throw-away embedded database',
     defaultText: 'unset: embedded PGlite in `pglite/` of `LIVESHOP_DATA_DIR`',
   },
   {
@@ -102,7 +102,7 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
     option: 'ipRateLimitPerSecond',
     schema: read.wholeNumber,
     meaning:
-      'requests per second per client IP for each of reserve, release, join, leave, chat and `GET /api/events/:id`; `0` turns every per-IP limit off (new sessions included)',
+      'requests per second per client IP for each of reserve, release, join, leave, chat, beacons and `GET /api/events/:id`; `0` turns every per-IP limit off (new sessions included)',
   },
   {
     name: 'LIVESHOP_SESSION_RATE_LIMIT',

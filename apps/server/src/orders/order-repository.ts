@@ -441,6 +441,29 @@ export class OrderRepository {
   }
 
   /**
+   * Units of each SKU of the event each shopper bought in durable orders, less refunds: what the
+   * per-shopper limit counts once their holds are gone. Orders without a shopper are left out.
+   */
+  async boughtByShopper(db: SqlExecutor, eventId: string): Promise<Map<string, Map<string, number>>> {
+    const { rows } = await db.query<{ sku: string; shopper_id: string; units: string | number }>(
+      `select l.sku, o.shopper_id, sum(l.qty - l.refunded_qty) as units
+         from order_lines l join orders o on o.id = l.order_id
+        where o.event_id = $1 and o.status in ('confirmed', 'refunded') and o.shopper_id is not null
+        group by l.sku, o.shopper_id`,
+      [eventId],
+    );
+    const bySku = new Map<string, Map<string, number>>();
+    for (const row of rows) {
+      const units = Number(row.units);
+      if (units <= 0) continue;
+      const buyers = bySku.get(row.sku) ?? new Map<string, number>();
+      buyers.set(row.shopper_id, units);
+      bySku.set(row.sku, buyers);
+    }
+    return bySku;
+  }
+
+  /**
    * Units of each SKU of the event sold from each location (not the unlocated pool) in durable
    * orders, less refunds: a refund gives back a line's units from its last draw first, as the
    * restock does.

@@ -1,8 +1,9 @@
 --[[
   Restores an event that Redis lost, wholly or in part, from what the durable store keeps: writes
   the config when it is missing, and every SKU whose stock hash is missing with its allocation
-  (held 0: holds are not durable; sold from durable orders) and its split over locations (each
-  location's allocation and units sold from it), under a new stock generation. Every
+  (held 0: holds are not durable; sold from durable orders), its split over locations (each
+  location's allocation and units sold from it) and each buyer's units bought, which the
+  per-shopper limit counts, under a new stock generation. Every
   SKU of the event, restored or not, then gets a ledger entry of type `restore` carrying the new
   generation, so watchers take the restored state over whatever versions they hold.
 
@@ -18,13 +19,17 @@
     KEYS[3]       event ledger stream
     KEYS[3 + i]   stock hash of the i-th SKU in ARGV
     KEYS[3 + n + i]  locations hash of the i-th SKU (n SKUs)
+    KEYS[3 + 2n + i] hold data hash of the i-th SKU (its `b:<shopperId>` fields count units held
+                     plus bought per shopper, see includes/holds.lua)
 
     ARGV[1]       generation (newer than any before it; the caller draws it from a durable sequence)
     ARGV[2]       status     ARGV[3] hold TTL in ms     ARGV[4] most units per reserve
                   (these three, and the limits, written only with a missing config)
     ARGV[5]       ledger max length (0 = untrimmed)
-    ARGV[1 + 5i]  i-th SKU   ARGV[2 + 5i] its allocation   ARGV[3 + 5i] units sold   ARGV[4 + 5i] per-shopper limit (0 = none)
-    ARGV[5 + 5i]  its locations: "<locationId> <allocated> <sold>" triples, space-separated ('' for none)
+    ARGV[5 + 6(i-1) + f], f = 1..6, for the i-th SKU:
+                  1 the SKU   2 its allocation   3 units sold   4 per-shopper limit (0 = none)
+                  5 its locations: "<locationId> <allocated> <sold>" triples, space-separated ('' for none)
+                  6 its buyers: "<shopperId> <units bought>" pairs, space-separated ('' for none)
 
   Output:
     {1, skus restored} when it restored anything (0 SKUs: only the config was missing),
@@ -36,7 +41,7 @@ local skusKey = KEYS[2]
 local ledgerKey = KEYS[3]
 local generation = tonumber(ARGV[1])
 local maxLen = tonumber(ARGV[5])
-local skuCount = (#KEYS - 3) / 2
+local skuCount = (#KEYS - 3) / 3
 
 --@include "now"
 --@include "ledger"
@@ -44,7 +49,7 @@ local skuCount = (#KEYS - 3) / 2
 --@include "limits"
 
 local function arg(i, field)
-  return ARGV[field + 5 * i]
+  return ARGV[5 + 6 * (i - 1) + field]
 end
 
 local config = rcall('HMGET', configKey, 'status', 'gen')
@@ -90,6 +95,17 @@ for _, i in ipairs(missing) do
         rcall('HSET', locationsKey, 's:' .. place[1], soldThere)
       end
       place = {}
+    end
+  end
+  -- What each shopper bought stays counted against the per-shopper limit; nothing is held.
+  local holdDataKey = KEYS[3 + 2 * skuCount + i]
+  local buyer
+  for word in string.gmatch(arg(i, 6), '%S+') do
+    if buyer then
+      rcall('HSET', holdDataKey, 'b:' .. buyer, tonumber(word))
+      buyer = nil
+    else
+      buyer = word
     end
   end
 end
