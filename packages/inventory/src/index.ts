@@ -12,4 +12,3 @@ export {
   type PosSyncedInput,
   type PosApplyResult,
 } from './pos-stock.js';
-export { parseStreamEntries, type StreamEntries } from './ledger/fields.js';

@@ -15,7 +15,6 @@ import type { z } from 'zod';
 import type { SqlExecutor } from '../db/sql-store.js';
 import type { DropStore } from './drop-store.js';
 import type { PinStore } from './pin-store.js';
-import type { OrderRepository } from '../orders/order-repository.js';
 import type { CatalogEvent, EventRepository } from './event-repository.js';
 
 /** Tells connected clients about changes that do not go through the ledger. */
@@ -28,6 +27,15 @@ export interface EventNotifier {
 /** Told about findings the anomaly detector reports (an allocation that could not be applied). */
 export interface AllocationWatcher {
   clamped(finding: { eventId: string; sku: string; requested: number; kept: number; held: number; sold: number }): void;
+}
+
+/**
+ * The units an event's orders took (confirmed, less refunds), which a restore writes back as sold:
+ * per SKU, and per SKU and location. The order repository answers it; the catalog sits below orders.
+ */
+export interface SoldUnits {
+  soldUnits(db: SqlExecutor, eventId: string): Promise<Map<string, number>>;
+  soldByLocation(db: SqlExecutor, eventId: string): Promise<Map<string, Map<string, number>>>;
 }
 
 const CATALOG_CACHE_MS = 2_000;
@@ -64,7 +72,7 @@ export class EventService {
     private readonly repository: EventRepository,
     private readonly inventory: InventoryStore,
     private readonly pins: PinStore,
-    private readonly orders: OrderRepository,
+    private readonly orders: SoldUnits,
     private readonly drops: DropStore,
   ) {}
 

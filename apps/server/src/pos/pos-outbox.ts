@@ -1,5 +1,5 @@
 import { type PosInventoryClient, type PosProvider, type SyncFailure } from '@liveshop/pos';
-import { parseStreamEntries, type InventoryStore, type KeyBuilder, type StreamEntries } from '@liveshop/inventory';
+import { LedgerGroupReader, type InventoryStore, type KeyBuilder } from '@liveshop/inventory';
 import type { LedgerEntry } from '@liveshop/protocol';
 import createDebug from 'debug';
 import type { PosSignals } from '../anomalies/pos-signals.js';
@@ -70,10 +70,9 @@ interface OutboxRow {
  */
 export class PosOutbox {
   readonly #reader: RedisClient;
-  readonly #consumer: string;
+  readonly #group: LedgerGroupReader;
   #events: PosEvent[] = [];
   #eventsAt = 0;
-  readonly #groups = new Set<string>();
   #lastClaim = 0;
   #capture: SupervisedLoop | null = null;
   #dispatch: SupervisedLoop | null = null;
@@ -97,7 +96,7 @@ export class PosOutbox {
     private readonly options: PosOutboxOptions,
   ) {
     this.#reader = duplicateForReads(deps.redis, { lazyConnect: true });
-    this.#consumer = `c-${deps.nodeId}`;
+    this.#group = new LedgerGroupReader(this.#reader, deps.keys, POS_SYNC_GROUP, `c-${deps.nodeId}`);
   }
 
   start(): void {
@@ -129,45 +128,25 @@ export class PosOutbox {
         await sleep(EVENTS_REFRESH_MS, signal);
         continue;
       }
-      const { keys } = this.deps;
-      const streams = events.map((event) => keys.ledger(event.id));
-      for (const [index, stream] of streams.entries()) await this.#ensureGroup(stream, events[index]!.id);
+      const eventIds = events.map((event) => event.id);
+      // From the start of each ledger: the sales made before any process watched the event are owed too.
+      for (const eventId of eventIds) await this.#group.ensureGroup(eventId);
       if (Date.now() - this.#lastClaim > CLAIM_IDLE_MS / 2) {
         this.#lastClaim = Date.now();
         // This consumer's own unacknowledged entries (a failed pass), then other consumers' stale ones.
-        await this.#handle(events, await this.#readGroup(streams, '0', 0));
-        for (const [index, stream] of streams.entries()) {
-          const claimed = (await this.#reader.call(
-            'XAUTOCLAIM',
-            stream,
-            POS_SYNC_GROUP,
-            this.#consumer,
-            CLAIM_IDLE_MS,
-            '0-0',
-            'COUNT',
-            READ_COUNT,
-          )) as [string, StreamEntries, unknown];
-          if (claimed[1].length > 0)
-            await this.#handleEntries(events[index]!, parseStreamEntries(claimed[1].filter(isEntry)));
+        await this.#handle(events, await this.#group.read(eventIds, { pending: true, count: READ_COUNT }));
+        for (const event of events) {
+          const claimed = await this.#group.claim(event.id, CLAIM_IDLE_MS, READ_COUNT);
+          if (claimed.length > 0) await this.#handleEntries(event, claimed);
         }
       }
-      await this.#handle(events, await this.#readGroup(streams, '>', BLOCK_MS));
+      await this.#handle(events, await this.#group.read(eventIds, { count: READ_COUNT, blockMs: BLOCK_MS }));
     }
   }
 
-  async #readGroup(streams: string[], id: '>' | '0', blockMs: number): Promise<Map<string, LedgerEntry[]>> {
-    const args: (string | number)[] = ['GROUP', POS_SYNC_GROUP, this.#consumer, 'COUNT', READ_COUNT];
-    if (blockMs > 0) args.push('BLOCK', blockMs);
-    args.push('STREAMS', ...streams, ...streams.map(() => id));
-    const reply = (await this.#reader.call('XREADGROUP', ...args)) as [string, StreamEntries][] | null;
-    const byStream = new Map<string, LedgerEntry[]>();
-    for (const [stream, entries] of reply ?? []) byStream.set(stream, parseStreamEntries(entries.filter(isEntry)));
-    return byStream;
-  }
-
-  async #handle(events: PosEvent[], byStream: Map<string, LedgerEntry[]>): Promise<void> {
+  async #handle(events: PosEvent[], byEvent: Map<string, LedgerEntry[]>): Promise<void> {
     for (const event of events) {
-      const entries = byStream.get(this.deps.keys.ledger(event.id));
+      const entries = byEvent.get(event.id);
       if (entries && entries.length > 0) await this.#handleEntries(event, entries);
     }
   }
@@ -179,7 +158,10 @@ export class PosOutbox {
       if (entry.type !== 'commit' || !entry.orderId || !entry.holdId) continue;
       stored += await this.#enqueue(event, entry);
     }
-    await this.#reader.xack(this.deps.keys.ledger(event.id), POS_SYNC_GROUP, ...entries.map((entry) => entry.id));
+    await this.#group.ack(
+      event.id,
+      entries.map((entry) => entry.id),
+    );
     if (stored > 0) this.#wake?.();
   }
 
@@ -199,18 +181,6 @@ export class PosOutbox {
     return stored;
   }
 
-  async #ensureGroup(stream: string, eventId: string): Promise<void> {
-    if (this.#groups.has(stream)) return;
-    try {
-      // From the start: the sales made before any process watched the event are owed too.
-      await this.deps.redis.xgroup('CREATE', stream, POS_SYNC_GROUP, '0', 'MKSTREAM');
-      debug('created group %s on %s', POS_SYNC_GROUP, eventId);
-    } catch (error) {
-      if (!String(error).includes('BUSYGROUP')) throw error;
-    }
-    this.#groups.add(stream);
-  }
-
   async #posEvents(): Promise<PosEvent[]> {
     if (Date.now() - this.#eventsAt > EVENTS_REFRESH_MS) {
       const { rows } = await this.deps.db.query<{ id: string }>(
@@ -225,7 +195,7 @@ export class PosOutbox {
       this.#events = events;
       this.#eventsAt = Date.now();
       // A group lost with Redis's data is created again.
-      this.#groups.clear();
+      this.#group.reset();
     }
     return this.#events;
   }
@@ -384,10 +354,6 @@ export class PosOutbox {
 }
 
 /** XAUTOCLAIM lists entries deleted meanwhile as `[id, null]`. */
-function isEntry(entry: [string, string[]] | [string, null]): entry is [string, string[]] {
-  return Array.isArray(entry[1]);
-}
-
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {

@@ -73,6 +73,31 @@ export class LedgerGroupReader {
     return entries;
   }
 
+  /**
+   * Takes over entries of one event that another consumer of the group read and has not
+   * acknowledged for `minIdleMs` (it died, or stalled): they become this consumer's, oldest first
+   * (XAUTOCLAIM, up to `count`). Entries trimmed since are dropped from the group, never decoded.
+   */
+  async claim(eventId: string, minIdleMs: number, count = 500): Promise<LedgerEntry[]> {
+    const reply = (await this.redis.call(
+      'XAUTOCLAIM',
+      this.keys.ledger(eventId),
+      this.group,
+      this.consumer,
+      minIdleMs,
+      '0-0',
+      'COUNT',
+      count,
+    )) as [next: string, list: [id: string, fields: string[] | null][], deleted?: string[]];
+    const list = reply[1];
+    // Redis 6.2 lists a trimmed entry as [id, null] and keeps it pending; 7 drops it by itself.
+    await this.ack(
+      eventId,
+      list.filter(([, fields]) => !Array.isArray(fields)).map(([id]) => id),
+    );
+    return parseStreamEntries(list.filter((entry): entry is [string, string[]] => Array.isArray(entry[1])));
+  }
+
   /** Acknowledges entries of one event: they are not delivered again. */
   async ack(eventId: string, ids: string[]): Promise<void> {
     if (ids.length > 0) await this.redis.xack(this.keys.ledger(eventId), this.group, ...ids);
