@@ -31,11 +31,13 @@ export interface AllocationWatcher {
 
 /**
  * The units an event's orders took (confirmed, less refunds), which a restore writes back as sold:
- * per SKU, and per SKU and location. The order repository answers it; the catalog sits below orders.
+ * per SKU, per SKU and location, and per SKU and shopper (what each shopper's limit counts). The
+ * order repository answers it; the catalog sits below orders.
  */
 export interface SoldUnits {
   soldUnits(db: SqlExecutor, eventId: string): Promise<Map<string, number>>;
   soldByLocation(db: SqlExecutor, eventId: string): Promise<Map<string, Map<string, number>>>;
+  boughtByShopper(db: SqlExecutor, eventId: string): Promise<Map<string, Map<string, number>>>;
 }
 
 const CATALOG_CACHE_MS = 2_000;
