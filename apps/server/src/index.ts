@@ -5,3 +5,4 @@ export { Signer } from './auth/signing.js';
 export { StaffTokens, type StaffClaims } from './auth/staff-token.js';
 export type { SettleReport } from './orders/order-reconciler.js';
 export type { CheckoutFaultHook } from './orders/checkout-service.js';
+export { LedgerRules } from './anomalies/ledger-rules.js';

@@ -3,6 +3,7 @@ export { InventoryStore, type InventoryStoreOptions, type RestorePlan } from './
 export type { EventConfig, StoredEventConfig } from './event-config.js';
 export type { InventoryResult } from './result.js';
 export { scripts, type ScriptDefinition } from './scripts.js';
+export { WriteBatcher } from './write-batching.js';
 export { LedgerTail, type LedgerReadOptions } from './ledger/tail.js';
 export { LedgerGroupReader } from './ledger/group.js';
 export {

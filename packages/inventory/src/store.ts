@@ -128,7 +128,7 @@ export class InventoryStore {
     this.ledgerMaxLength = String(options.ledgerMaxLength ?? 1_000_000);
     this.idempotencyTtl = String(options.idempotencyTtlSeconds ?? 86_400);
     this.reclaimBatch = String(options.reclaimBatch ?? 20);
-    this.writes = options.batchReserveWrites === false ? undefined : new WriteBatcher(redis);
+    this.writes = options.batchReserveWrites === false ? undefined : WriteBatcher.for(redis);
     this.pos = new PosStock(redis, this.keys, this.run, this.ledgerMaxLength);
   }
 
@@ -573,8 +573,17 @@ export class InventoryStore {
   async listShopperHolds(eventId: string, shopperId: string): Promise<Hold[]> {
     parseInput(eventIdSchema, eventId);
     parseInput(shopperIdSchema, shopperId);
+    this.writes?.hold();
     const members = await this.redis.zrangebylex(this.keys.shopperHolds(eventId), ...shopperHoldsRange(shopperId));
     return members.map((member) => decodeShopperHold(eventId, member));
+  }
+
+  /**
+   * Holds this turn's writes on the connection until the turn ends, so the Redis calls of a storm
+   * of requests (joins) arriving in one turn leave in one write (see {@link WriteBatcher}).
+   */
+  batchWrites(): void {
+    this.writes?.hold();
   }
 
   /** Redis's clock now, in epoch milliseconds: the clock every hold expiry is measured on. */

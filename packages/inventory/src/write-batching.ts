@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 
 /**
  * Batches a Redis connection's socket writes per event-loop turn: the first hot-path command of a
- * turn corks the connection's socket, and the turn's check phase (`setImmediate`) uncorks it, so
+ * turn (a reserve, or a read of a join or a new session during a join storm) corks the connection's socket, and the turn's check phase (`setImmediate`) uncorks it, so
  * the commands of every request that arrived in one turn (each reserve from its own client
  * socket) leave in one `writev` instead of one `write` each, and Redis reads them in one `read`
  * and answers them in one write. Commands keep their order and ioredis its reply queue, because
@@ -16,6 +16,15 @@ import type { Writable } from 'node:stream';
  * docs/benchmarks.md (Speed tricks on trial).
  */
 export class WriteBatcher {
+  static readonly #shared = new WeakMap<Redis | Cluster, WriteBatcher>();
+
+  /** The one batcher of a connection, for every caller that sends on it. */
+  static for(redis: Redis | Cluster): WriteBatcher {
+    let batcher = WriteBatcher.#shared.get(redis);
+    if (!batcher) WriteBatcher.#shared.set(redis, (batcher = new WriteBatcher(redis)));
+    return batcher;
+  }
+
   private corked: Writable | undefined;
 
   constructor(private readonly redis: Redis | Cluster) {}

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { KeyBuilder } from '@liveshop/inventory';
+import { WriteBatcher, type KeyBuilder } from '@liveshop/inventory';
 import type { RedisClient } from '../redis-connection.js';
 
 /** A viewer away this long comes back in a new session. */
@@ -38,6 +38,7 @@ export class Visits {
   /** The shopper's visit to the event: the running one, or a new one starting `now`. */
   async open(eventId: string, shopperId: string, optedOut: boolean, now: number): Promise<Visit> {
     const key = this.keys.visit(eventId, shopperId);
+    WriteBatcher.for(this.redis).hold();
     const fresh: Visit = { sessionId: `v${randomBytes(12).toString('base64url')}`, startedAt: now, optedOut };
     // SET NX GET (Redis 7): sets the new visit unless one runs, and answers the running one.
     const running = decode(

@@ -1,12 +1,13 @@
 import type { LedgerEntry } from '@liveshop/protocol';
 import type { AnomalySignal } from './anomalies.js';
 import { Cooldowns, SlidingWindow } from './cooldowns.js';
+import { ReserveCounts } from './reserve-counts.js';
 import { ANOMALY_THRESHOLDS } from './thresholds.js';
 
 type HoldEnding = 'expire' | 'commit' | 'release';
 
 interface EventWindows {
-  reservesByShopper: Map<string, SlidingWindow>;
+  reserves: ReserveCounts;
   holdEndings: SlidingWindow<{ kind: HoldEnding; sku: string }>;
 }
 
@@ -55,7 +56,7 @@ export class LedgerRules {
     let windows = this.#events.get(eventId);
     if (!windows) {
       windows = {
-        reservesByShopper: new Map(),
+        reserves: new ReserveCounts(ANOMALY_THRESHOLDS.reserveBurst.windowMs),
         holdEndings: new SlidingWindow(ANOMALY_THRESHOLDS.massHoldExpiry.windowMs),
       };
       this.#events.set(eventId, windows);
@@ -70,22 +71,10 @@ export class LedgerRules {
   #reserveBurst(eventId: string, windows: EventWindows, entry: LedgerEntry): AnomalySignal | null {
     const { windowMs, minReserves, timesMedian, cooldownMs } = ANOMALY_THRESHOLDS.reserveBurst;
     const shopperId = entry.shopperId!;
-    let window = windows.reservesByShopper.get(shopperId);
-    if (!window) {
-      window = new SlidingWindow(windowMs);
-      windows.reservesByShopper.set(shopperId, window);
-    }
-    window.add(entry.at, true);
-    if (window.size < minReserves) return null;
-    const others: number[] = [];
-    for (const [other, reserves] of windows.reservesByShopper) {
-      if (other === shopperId) continue;
-      reserves.prune(entry.at);
-      if (reserves.size === 0) windows.reservesByShopper.delete(other);
-      else others.push(reserves.size);
-    }
-    const median = medianOf(others);
-    if (window.size < timesMedian * median) return null;
+    const reserves = windows.reserves.add(shopperId, entry.at);
+    if (reserves < minReserves) return null;
+    const median = windows.reserves.medianOfOthers(shopperId);
+    if (reserves < timesMedian * median) return null;
     if (!this.#cooldowns.take(`burst|${eventId}|${shopperId}`, entry.at, cooldownMs)) return null;
     return {
       rule: 'reserve_burst_actor',
@@ -93,9 +82,9 @@ export class LedgerRules {
       severity: 'warning',
       sku: entry.sku,
       message:
-        `shopper ${shopperId} reserved ${window.size} times in ${windowMs / 1000} s ` +
+        `shopper ${shopperId} reserved ${reserves} times in ${windowMs / 1000} s ` +
         `(threshold ${minReserves}, and ${timesMedian}× the other shoppers' median of ${median})`,
-      data: { shopperId, reserves: window.size, medianOfOthers: median, activeShoppers: others.length + 1 },
+      data: { shopperId, reserves, medianOfOthers: median, activeShoppers: windows.reserves.shoppers },
       dedupeKey: `reserve_burst_actor|${eventId}|${entry.id}`,
     };
   }
@@ -126,11 +115,4 @@ export class LedgerRules {
       dedupeKey: `mass_hold_expiry|${eventId}|${entry.id}`,
     };
   }
-}
-
-function medianOf(values: number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }

@@ -1,5 +1,5 @@
 import { ErrorCode, LiveshopError, type ModerationNotice, type ModerationState } from '@liveshop/protocol';
-import type { InventoryStore, KeyBuilder } from '@liveshop/inventory';
+import { WriteBatcher, type InventoryStore, type KeyBuilder } from '@liveshop/inventory';
 import type { RedisClient } from '../redis-connection.js';
 import type { ChatStore } from '../realtime/chat-store.js';
 import type { EventRooms } from '../realtime/event-rooms.js';
@@ -34,6 +34,9 @@ const IP_BAN_SECONDS = 7 * 24 * 3600;
  * per IP, which bounds how fast anyone can try.
  */
 export class ModerationService {
+  /** The ban lookups of a join storm's new sessions leave in one write per event-loop turn. */
+  readonly #writes: WriteBatcher;
+
   constructor(
     private readonly deps: {
       redis: RedisClient;
@@ -44,7 +47,9 @@ export class ModerationService {
       store: ModerationStore;
       shopperIps: ShopperIps;
     },
-  ) {}
+  ) {
+    this.#writes = WriteBatcher.for(deps.redis);
+  }
 
   /** Refuses a shopper's chat when banned (`BANNED`) or muted (`MUTED`). */
   async checkChat(eventId: string, shopperId: string): Promise<void> {
@@ -94,6 +99,7 @@ export class ModerationService {
    * shopper starts banned in those events. One Redis read when the IP carries no ban.
    */
   async inheritBans(shopperId: string, ip: string): Promise<void> {
+    this.#writes.hold();
     const events = await this.deps.redis.smembers(this.deps.keys.bannedIp(ip));
     for (const eventId of events) {
       await this.deps.inventory.setBanned(eventId, [shopperId], true);

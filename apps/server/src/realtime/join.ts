@@ -50,6 +50,7 @@ class SharedEventReads {
   }
 
   async #load(eventId: string): Promise<EventView> {
+    this.ctx.inventory.batchWrites();
     const [snapshot, chat, serverTime] = await Promise.all([
       this.ctx.events.snapshot(eventId),
       this.ctx.chat.recent(eventId),

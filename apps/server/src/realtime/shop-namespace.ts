@@ -7,6 +7,12 @@ import type { ShopNamespace } from './types.js';
 
 const SHOP_EVENTS = eventsOf(SHOP_REQUESTS);
 
+/**
+ * The session token each connection is sent, kept from the handshake: the one it presented (just
+ * verified) or the one minted for it, so a connection costs one signature, not two.
+ */
+const tokens = new WeakMap<object, string>();
+
 /** The room of every `/shop` connection of one shopper. */
 export const shopperRoom = (shopperId: string): string => `shopper:${shopperId}`;
 /** Requests only staff namespaces answer: a shopper asking for one is told where it belongs. */
@@ -26,6 +32,7 @@ export function registerShopNamespace(shop: ShopNamespace, ctx: RealtimeContext)
     const ip = socket.handshake.address;
     socket.data = { role: 'shopper', shopperId: shopperId ?? '', ip };
     if (shopperId) {
+      tokens.set(socket, auth!.session as string);
       next();
       return;
     }
@@ -35,7 +42,9 @@ export function registerShopNamespace(shop: ShopNamespace, ctx: RealtimeContext)
     ctx.limits
       .session(ip)
       .then(async () => {
-        socket.data.shopperId = ctx.sessions.create().shopperId;
+        const minted = ctx.sessions.create();
+        socket.data.shopperId = minted.shopperId;
+        tokens.set(socket, minted.session);
         await ctx.moderation.inheritBans(socket.data.shopperId, ip).catch(() => undefined);
       })
       .then(
@@ -46,7 +55,9 @@ export function registerShopNamespace(shop: ShopNamespace, ctx: RealtimeContext)
 
   shop.on('connection', (socket) => {
     const { shopperId, ip } = socket.data;
-    socket.emit('session', { session: ctx.sessions.tokenFor(shopperId), shopperId });
+    const session = tokens.get(socket) ?? ctx.sessions.tokenFor(shopperId);
+    tokens.delete(socket);
+    socket.emit('session', { session, shopperId });
     // Moderators find a shopper's connections (and their IPs) through this room, on every process.
     void socket.join(shopperRoom(shopperId));
     socket.on('disconnect', () => ctx.analytics.disconnected(socket.id));
