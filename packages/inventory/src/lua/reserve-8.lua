@@ -35,6 +35,7 @@
     {-15} shopper banned             {-16, startsAt} SKU not on sale yet
 ]]
 local rcall = redis.call
+local fmt = string.format
 local configKey = KEYS[1]
 local k = { stock = KEYS[2], expiry = KEYS[3], data = KEYS[4], shoppers = KEYS[5], expired = KEYS[6],
   ledger = KEYS[7] }
@@ -119,7 +120,7 @@ if c.available < qty then
   return refuse({ -4, c.available })
 end
 -- Counted first and taken back when over the limit: one call on the usual path instead of two.
-local owned = rcall('HINCRBY', k.data, BUYER_FIELD .. shopperId, qty)
+local owned = rcall('HINCRBY', k.data, BUYER_FIELD .. shopperId, ARGV[2])
 if limit > 0 and owned > limit then
   returnToShopperAllowance(k, shopperId, qty)
   return refuse({ -5, limit, owned - qty })
@@ -131,21 +132,43 @@ c.held = c.held + qty
 c.version = c.version + 1
 local holdId = 'h' .. toBase36(c.version) .. ARGV[4] .. '~' .. sku
 local expiresAt = now + tonumber(config[2])
-rcall('HSET', k.data, holdId, encodeHold(qty, shopperId, expiresAt))
-rcall('ZADD', k.expiry, expiresAt, holdId)
-rcall('ZADD', k.shoppers, 0, shopperMember(shopperId, holdId, qty, expiresAt))
+-- What the calls below write is text made once: the text Redis gave (counts, generation, ARGV),
+-- or an integer formatted with %d. A number handed to redis.call or joined with `..` is printed as
+-- a float by the C library, which cost more than any command of this script.
+local t = {
+  allocated = counts[1], sold = counts[4], generation = config[3] or '0',
+  available = fmt('%d', c.available), held = fmt('%d', c.held), version = fmt('%d', c.version),
+}
+local beforeText = counts[2]
+if reclaimed > 0 then
+  t.allocated = fmt('%d', c.allocated)
+  beforeText = fmt('%d', before)
+end
+local qtyText = ARGV[2]
+local expiresAtText = fmt('%d', expiresAt)
+rcall('HSET', k.data, holdId, encodeHold(qtyText, shopperId, expiresAtText))
+rcall('ZADD', k.expiry, expiresAtText, holdId)
+rcall('ZADD', k.shoppers, '0', shopperMember(shopperId, holdId, qtyText, expiresAtText))
+-- `due` is written only when it moved: a new hold usually expires after the earliest one.
+local dueText
 if not due or expiresAt < due then
   due = expiresAt
+  dueText = expiresAtText
+elseif scanned then
+  dueText = fmt('%d', due)
 end
 if reclaimed > 0 then
   -- Expired holds may have paid `short` off (allocated moved): every count is written.
   writeStock(k.stock, c)
-  rcall('HSET', k.stock, 'due', due)
+  rcall('HSET', k.stock, 'due', dueText)
+elseif dueText then
+  rcall('HSET', k.stock, 'available', t.available, 'held', t.held, 'version', t.version, 'due', dueText)
 else
-  rcall('HSET', k.stock, 'available', c.available, 'held', c.held, 'version', c.version, 'due', due)
+  rcall('HSET', k.stock, 'available', t.available, 'held', t.held, 'version', t.version)
 end
-appendLedger(k.ledger, maxLen, 'reserve', sku, qty, c, before, holdId, nil, shopperId, 'shop', now)
+appendLedger(k.ledger, ARGV[7], 'reserve', sku, qtyText, t, beforeText, holdId, nil, shopperId, 'shop',
+  fmt('%d', now))
 
 storeText(idemKey, fingerprint, ARGV[5],
-  holdId .. '|' .. expiresAt .. '|' .. c.available .. '|' .. c.version .. '|' .. c.generation)
+  holdId .. '|' .. expiresAtText .. '|' .. t.available .. '|' .. t.version .. '|' .. t.generation)
 return { 1, holdId, expiresAt, c.available, c.version, c.generation }
