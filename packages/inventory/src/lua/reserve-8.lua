@@ -42,9 +42,10 @@ local k = { stock = KEYS[2], expiry = KEYS[3], data = KEYS[4], shoppers = KEYS[5
 local idemKey = KEYS[8]
 
 local sku = ARGV[1]
-local qty = tonumber(ARGV[2])
+-- `+ 0` parses a text once (tonumber() parses it twice); optional fields go through `x and x + 0`.
+local qty = ARGV[2] + 0
 local shopperId = ARGV[3]
-local maxLen = tonumber(ARGV[7])
+local maxLen = ARGV[7] + 0
 
 --@include "now"
 --@include "idempotency"
@@ -86,8 +87,8 @@ local c = decodeStock(counts)
 if not c then
   return { -2 }
 end
-local limit = tonumber(config[5] or 0)
-c.generation = tonumber(config[3]) or 0
+local limit = config[5] and config[5] + 0 or 0
+c.generation = config[3] and config[3] + 0 or 0
 
 local now = nowMs()
 local onSale = tonumber(config[6])
@@ -96,7 +97,7 @@ if onSale and now < onSale then
 end
 -- Due holds go back first, read only when one may be due. The reclaimed counts stay in `c`: a
 -- refusal below writes them, a new hold writes them with its own.
-local due = tonumber(counts[7])
+local due = counts[7] and counts[7] + 0
 local reclaimed, scanned = 0, false
 if not due or due <= now then
   reclaimed, due = expireEarliestHolds(k, sku, now, tonumber(ARGV[6]), c, 'system', maxLen)
@@ -131,7 +132,7 @@ c.available = before - qty
 c.held = c.held + qty
 c.version = c.version + 1
 local holdId = 'h' .. toBase36(c.version) .. ARGV[4] .. '~' .. sku
-local expiresAt = now + tonumber(config[2])
+local expiresAt = now + config[2]
 -- What the calls below write is text made once: the text Redis gave (counts, generation, ARGV),
 -- or an integer formatted with %d. A number handed to redis.call or joined with `..` is printed as
 -- a float by the C library, which cost more than any command of this script.
