@@ -4,7 +4,6 @@ export type { EventConfig, StoredEventConfig } from './event-config.js';
 export type { InventoryResult } from './result.js';
 export { scripts, type ScriptDefinition } from './scripts.js';
 export { LedgerTail, type LedgerReadOptions } from './ledger/tail.js';
-export { LedgerGroupReader } from './ledger/group.js';
 export {
   PosStock,
   type PosStockMode,
