@@ -103,8 +103,20 @@ if not due or due <= now then
   reclaimed, due = expireEarliestHolds(k, sku, now, tonumber(ARGV[6]), c, 'system', maxLen)
   scanned = true
 end
--- A refusal keeps what the read learnt (counts of expired holds, the next expiry).
-local function refuse(result)
+local refusal
+if c.available < qty then
+  refusal = { -4, c.available }
+else
+  -- Counted first and taken back when over the limit: one call on the usual path instead of two.
+  local owned = rcall('HINCRBY', k.data, BUYER_FIELD .. shopperId, ARGV[2])
+  if limit > 0 and owned > limit then
+    returnToShopperAllowance(k, shopperId, qty)
+    refusal = { -5, limit, owned - qty }
+  end
+end
+-- A refusal keeps what the read learnt (counts of expired holds, the next expiry). Written out
+-- here rather than in a local function: each would be a new closure on every call.
+if refusal then
   if reclaimed > 0 then
     writeStock(k.stock, c)
   end
@@ -115,16 +127,7 @@ local function refuse(result)
       rcall('HDEL', k.stock, 'due')
     end
   end
-  return result
-end
-if c.available < qty then
-  return refuse({ -4, c.available })
-end
--- Counted first and taken back when over the limit: one call on the usual path instead of two.
-local owned = rcall('HINCRBY', k.data, BUYER_FIELD .. shopperId, ARGV[2])
-if limit > 0 and owned > limit then
-  returnToShopperAllowance(k, shopperId, qty)
-  return refuse({ -5, limit, owned - qty })
+  return refusal
 end
 
 local before = c.available
