@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import type { Anomaly } from '@liveshop/protocol';
@@ -297,6 +298,57 @@ describe('the detector across processes', () => {
       closeClients();
       await a.close();
       await b.close();
+      await dropIsolation(scope);
+    }
+  });
+});
+
+describe('the detector after an upgrade from its consumer group', () => {
+  it('resumes a ledger where the group was, without examining again what the group acknowledged', async () => {
+    const scope = isolation();
+    const eventId = 'an-resume';
+    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    type Server = Awaited<ReturnType<typeof startServer>>;
+    const soldUnits = async (target: Server) => {
+      const series = await redis.hgetall(target.inventory.keys.salesPerMinute(eventId));
+      return Object.values(series).reduce((sum, units) => sum + Number(units), 0);
+    };
+    const sell = async (target: Server, shopperId: string) => {
+      const held = await target.inventory.reserve({ eventId, sku: 'TEE', qty: 1, shopperId, idempotencyKey: idem() });
+      if (!held.ok) throw new Error(held.error.code);
+      const committed = await target.inventory.commit({
+        eventId,
+        holdIds: [held.hold.id],
+        orderId: `order-${shopperId}`,
+        idempotencyKey: `order-${shopperId}`,
+      });
+      expect(committed.ok).toBe(true);
+    };
+    const servers: Server[] = [await startServer(testOptions(scope))];
+    try {
+      const a = servers[0]!;
+      await createEvent(a, { id: eventId, products }, { TEE: 5, MUG: 1, MARK: 1 });
+      await sell(a, 'shopper-1');
+      await sell(a, 'shopper-2');
+      await eventually(async () => (await soldUnits(a)) === 2, 10_000);
+      await a.close();
+      // As a detector that read through the group left the ledger: every entry delivered and
+      // acknowledged, and no position of its own.
+      const ledger = a.inventory.keys.ledger(eventId);
+      await redis.del(a.inventory.keys.detectorPosition(eventId));
+      await redis.xgroup('CREATE', ledger, 'anomalies', '$');
+      const b = await startServer(testOptions(scope));
+      servers.push(b);
+      await eventually(() => b.detector!.leading, 10_000);
+      await sell(b, 'shopper-3');
+      // Read from the start, the two earlier sales would be counted again with the third.
+      await eventually(async () => (await soldUnits(b)) >= 3, 10_000);
+      expect(await soldUnits(b)).toBe(3);
+      const [last] = await redis.xrevrange(ledger, '+', '-', 'COUNT', 1);
+      await eventually(async () => (await redis.get(b.inventory.keys.detectorPosition(eventId))) === last![0], 10_000);
+    } finally {
+      for (const target of servers) await target.close();
+      redis.disconnect();
       await dropIsolation(scope);
     }
   });

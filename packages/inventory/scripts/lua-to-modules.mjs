@@ -5,6 +5,9 @@
  * `src/lua/includes/name.lua`, recursively, each include once per script at its first mention;
  * the command name carries the SHA-1 of the final text, so two deployed versions sharing a Redis
  * never run each other's scripts under one name. Runs on `pnpm install` and before every build.
+ * A top-level `local function` of an include that the script never calls is left out (see
+ * withoutUnusedFunctions): Redis runs a script's whole text on every call, so each one would be a
+ * new closure, and garbage, per call.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -27,6 +30,28 @@ async function resolveIncludes(source, seen = new Set()) {
   }
   parts.push(source.slice(last));
   return parts.join('');
+}
+
+const functionBlock = /^local function ([A-Za-z_][A-Za-z0-9_]*)\(.*?\n^end\n/gms;
+
+const withoutComments = (lua) => lua.replace(/--\[\[[\s\S]*?\]\]/g, '').replace(/--[^\n]*/g, '');
+
+/**
+ * Drops every top-level `local function name(...)` ... `end` block (the `end` at the start of its
+ * line) whose name the rest of the code (comments aside) never mentions, until none is left to drop (one function
+ * may be the last user of another).
+ */
+export function withoutUnusedFunctions(lua) {
+  for (;;) {
+    let dropped = false;
+    lua = lua.replace(functionBlock, (block, name, offset, text) => {
+      const rest = withoutComments(text.slice(0, offset) + text.slice(offset + block.length));
+      if (new RegExp(`\\b${name}\\b`).test(rest)) return block;
+      dropped = true;
+      return '';
+    });
+    if (!dropped) return lua;
+  }
 }
 
 function moduleText(file, name, keys, lua) {
@@ -54,7 +79,7 @@ for (const file of files) {
   const match = scriptFile.exec(file);
   if (!match) throw new Error(`inventory script file name ${file} is not <camelName>-<numKeys>.lua`);
   const [, name, keys] = match;
-  const lua = await resolveIncludes(await readFile(new URL(file, luaDir), 'utf8'));
+  const lua = withoutUnusedFunctions(await resolveIncludes(await readFile(new URL(file, luaDir), 'utf8')));
   await writeFile(new URL(`${file.slice(0, -4)}.ts`, outDir), moduleText(file, name, keys, lua));
   exports.push(`export { ${name} } from './${file.slice(0, -4)}.js';\n`);
 }

@@ -4,8 +4,8 @@ export type { EventConfig, StoredEventConfig } from './event-config.js';
 export type { InventoryResult } from './result.js';
 export { scripts, type ScriptDefinition } from './scripts.js';
 export { WriteBatcher } from './write-batching.js';
-export { LedgerTail, type LedgerReadOptions } from './ledger/tail.js';
-export { LedgerGroupReader } from './ledger/group.js';
+export { LedgerTail, type LedgerBatch, type LedgerReadOptions } from './ledger/tail.js';
+export { LedgerGroupReader, groupPosition } from './ledger/group.js';
 export {
   PosStock,
   type PosStockMode,

@@ -199,6 +199,14 @@ export class KeyBuilder {
     return `${this.event(eventId)}sales-per-minute`;
   }
 
+  /**
+   * String: the id of the last entry of the event's ledger the anomaly detector examined (it reads
+   * on from there with XREAD).
+   */
+  detectorPosition(eventId: string): string {
+    return `${this.event(eventId)}detector-position`;
+  }
+
   /** String: the process running the anomaly detector (a lock renewed while it runs). */
   detectorLock(): string {
     return `${this.prefix}:detector-lock`;

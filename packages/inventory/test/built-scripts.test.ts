@@ -42,9 +42,24 @@ describe('the built inventory package', () => {
           `--@include "${include}"`,
         );
         const body = (await readFile(new URL(`src/lua/includes/${include}.lua`, packageRoot), 'utf8')).trim();
-        const firstLine = body.split('\n').find((line) => line.startsWith('local function'));
-        if (mentioned && firstLine) expect(script.lua.split(firstLine).length - 1, `${name}: ${include}`).toBe(1);
+        // The include's header comment (its first line of text) marks where it was inlined.
+        const headerLine = body.split('\n')[1]!;
+        if (mentioned) expect(script.lua.split(headerLine).length - 1, `${name}: ${include}`).toBe(1);
       }
     }
+  });
+
+  it('leaves out the functions of an include that a script never calls', async () => {
+    const code = (lua: string) => lua.replace(/--\[\[[\s\S]*?\]\]/g, '').replace(/--[^\n]*/g, '');
+    for (const [name, script] of Object.entries(scripts)) {
+      const text = code(script.lua);
+      for (const [, fn] of text.matchAll(/^local function ([A-Za-z_][A-Za-z0-9_]*)\(/gm)) {
+        expect(text.split(new RegExp(`\\b${fn}\\b`)).length - 1, `${name}: ${fn}`).toBeGreaterThan(1);
+      }
+    }
+    // Reserve reclaims with expireEarliestHolds; the sweeper's expireDueHolds is not in it.
+    expect(scripts.reserve.lua).toContain('local function expireEarliestHolds(');
+    expect(scripts.reserve.lua).not.toContain('local function expireDueHolds(');
+    expect(scripts.expireDue.lua).toContain('local function expireDueHolds(');
   });
 });

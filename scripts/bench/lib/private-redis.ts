@@ -42,14 +42,26 @@ async function waitForPing(url: string): Promise<void> {
   }
 }
 
-/** Starts `redis-server` without persistence; resolves once it answers PING. */
-export async function startPrivateRedis(): Promise<PrivateRedis> {
+/**
+ * Starts `redis-server` without persistence; resolves once it answers PING. `wrapper` runs it under
+ * another program (e.g. `['valgrind', '--tool=callgrind', ...]`), whose pid is then the server's.
+ */
+export async function startPrivateRedis(wrapper: string[] = []): Promise<PrivateRedis> {
   const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxclients', '20000'],
-    { stdio: 'ignore' },
-  );
+  const server = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--maxclients',
+    '20000',
+  ];
+  const [command, ...args] = [...wrapper, 'redis-server', ...server];
+  const child = spawn(command!, args, { stdio: 'ignore' });
   trackChild(child);
   await new Promise<void>((resolve, reject) => {
     child.once('error', reject);

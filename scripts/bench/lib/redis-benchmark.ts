@@ -54,6 +54,8 @@ export interface RedisBenchmarkOptions {
   requests: number;
   clients: number;
   pipeline?: number;
+  /** Called right before redis-benchmark starts (after the script is loaded) and right after it ends. */
+  around?: { before(): Promise<void>; after(): Promise<void> };
 }
 
 /**
@@ -73,7 +75,10 @@ export async function redisBenchmarkEvalsha(
   for (let attempt = 1; ; attempt += 1) {
     const sha = (await redis.script('LOAD', lua)) as string;
     try {
-      return await runEvalsha(url, [sha, ...args], options);
+      await options.around?.before();
+      const result = await runEvalsha(url, [sha, ...args], options);
+      await options.around?.after();
+      return result;
     } catch (error) {
       if (attempt >= 3 || !String((error as { stderr?: string }).stderr).includes('NOSCRIPT')) throw error;
     }

@@ -7,16 +7,18 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { InventoryStore, scripts } from '@liveshop/inventory';
 import { Redis } from 'ioredis';
-import { captureEvalsha, redisBenchmarkEvalsha, type RedisBenchmarkResult } from '../lib/redis-benchmark.js';
+import {
+  captureEvalsha,
+  redisBenchmarkEvalsha,
+  type RedisBenchmarkOptions,
+  type RedisBenchmarkResult,
+} from '../lib/redis-benchmark.js';
 import { deleteKeys, randomPrefix, redisUrl } from '../lib/redis-keys.js';
 
 const UNITS = 1_000_000;
 const RAND = '__rand_int__';
 
-export interface CeilingOptions {
-  requests: number;
-  clients: number;
-}
+export type CeilingOptions = Pick<RedisBenchmarkOptions, 'requests' | 'clients' | 'around'>;
 
 /**
  * EVALSHA of @liveshop/inventory's reserve script text (`scripts.reserve.lua`) with the keys and

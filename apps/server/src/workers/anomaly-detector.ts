@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LedgerGroupReader, type KeyBuilder } from '@liveshop/inventory';
+import { LedgerTail, groupPosition, type KeyBuilder } from '@liveshop/inventory';
 import type { LedgerEntry } from '@liveshop/protocol';
 import createDebug from 'debug';
 import type { RedisClient } from '../redis-connection.js';
@@ -12,9 +12,12 @@ import { duplicateForReads } from '../redis-connection.js';
 import { superviseLoop, type SupervisedLoop } from './supervised-loop.js';
 
 const debug = createDebug('liveshop:detector');
-/** The consumer group on every ledger, and the one consumer name whichever process leads uses. */
+/**
+ * The consumer group the detector read the ledgers through before it kept its own position: a
+ * ledger without a stored position resumes where this group was.
+ */
 export const DETECTOR_GROUP = 'anomalies';
-const CONSUMER = 'detector';
+const COUNT = 500;
 const LOCK_MS = 5_000;
 const BLOCK_MS = 1_000;
 const EVENT_LIST_REFRESH_MS = 5_000;
@@ -22,17 +25,23 @@ const EVENT_LIST_REFRESH_MS = 5_000;
 const SALES_SERIES_SECONDS = 24 * 3600;
 
 /**
- * The anomaly detector: reads every open event's ledger through the consumer group `anomalies`,
- * feeds each entry to the ledger rules, raises what they find, and keeps each event's units sold
- * per minute (the hosts' chart) and holds placed per SKU (the analytics, {@link HoldCounts}). It runs on one process at a time: the process holding a Redis
- * lock (renewed every second, lost after 5 s without renewal) reads; the others wait to take over.
- * The group remembers the position, so a new leader resumes with the entries its predecessor had
- * read but not acknowledged, then the new ones: every entry is examined, at least once.
+ * The anomaly detector: reads every open event's ledger with XREAD, feeds each entry to the ledger
+ * rules, raises what they find, and keeps each event's units sold per minute (the hosts' chart)
+ * and holds placed per SKU (the analytics, {@link HoldCounts}). It runs on one process at a time:
+ * the process holding a Redis lock (renewed every second, lost after 5 s without renewal) reads;
+ * the others wait to take over. After examining a batch of an event's entries it stores the last
+ * one's id (`detector-position`), so a new leader resumes after the last batch its predecessor
+ * finished: every entry is examined, at least once. (A consumer group did this before; it cost
+ * Redis a pending-list insert and removal per entry, on every reserve's entry; decision 0163.)
  */
 export class AnomalyDetector {
   readonly rules = new LedgerRules();
   readonly #reader: RedisClient;
-  readonly #group: LedgerGroupReader;
+  readonly #tail: LedgerTail;
+  /** Each event's last examined entry id, while this process leads. */
+  readonly #positions = new Map<string, string>();
+  /** The id of the last entry the latest read returned per event (examined or not decodable). */
+  readonly #readTo = new Map<string, string>();
   #loop: SupervisedLoop | null = null;
   #events: string[] = [];
   #eventsReadAt = -Infinity;
@@ -50,7 +59,7 @@ export class AnomalyDetector {
     },
   ) {
     this.#reader = duplicateForReads(deps.redis, { lazyConnect: true });
-    this.#group = new LedgerGroupReader(this.#reader, deps.keys, DETECTOR_GROUP, CONSUMER);
+    this.#tail = new LedgerTail(this.#reader, deps.keys);
   }
 
   /** Whether this process runs the detector now. */
@@ -90,37 +99,62 @@ export class AnomalyDetector {
         await sleep(LOCK_MS / 5, undefined, { signal }).catch(() => undefined);
         continue;
       }
-      const justTookOver = !this.#leading;
+      if (!this.#leading) {
+        debug('took over the detector');
+        // Positions a predecessor stored are newer than any this process remembers.
+        this.#positions.clear();
+      }
       this.#leading = true;
       if (Date.now() - this.#eventsReadAt > EVENT_LIST_REFRESH_MS) {
         this.#events = await this.deps.repository.listSweepable();
         this.#eventsReadAt = Date.now();
-        for (const eventId of this.#events) await this.#group.ensureGroup(eventId);
       }
       if (this.#events.length === 0) {
         await sleep(BLOCK_MS, undefined, { signal }).catch(() => undefined);
         continue;
       }
-      if (justTookOver) {
-        debug('took over the detector');
-        await this.#examine(await this.#group.read(this.#events, { pending: true }));
+      for (const eventId of this.#events) {
+        if (!this.#positions.has(eventId)) this.#positions.set(eventId, await this.#storedPosition(eventId));
       }
       await this.#examine(await this.#readNew());
     }
   }
 
+  /**
+   * Where the event's ledger is read from: the stored position; else, for a ledger the detector
+   * read through its consumer group before, just before the group's oldest unacknowledged entry,
+   * or its last delivered one; else the start.
+   */
+  async #storedPosition(eventId: string): Promise<string> {
+    const { keys } = this.deps;
+    const stored = await this.#reader.get(keys.detectorPosition(eventId));
+    if (stored) return stored;
+    return (await groupPosition(this.#reader, keys, eventId, DETECTOR_GROUP)) ?? '0';
+  }
+
+  /** The events' entries after their positions, waiting up to BLOCK_MS when none has any. */
   async #readNew(): Promise<Map<string, LedgerEntry[]>> {
-    try {
-      return await this.#group.read(this.#events, { blockMs: BLOCK_MS });
-    } catch (error) {
-      // Redis lost the group (its data): the groups are created again on the next pass.
-      if (String((error as Error).message).includes('NOGROUP')) {
-        this.#group.reset();
-        this.#eventsReadAt = -Infinity;
-        return new Map();
+    if ((this.#reader as { isCluster?: boolean }).isCluster && this.#events.length > 1) {
+      // On a cluster the ledgers of several events sit on different slots, which one XREAD
+      // cannot name: one read per event, none blocking, then the wait when none had anything.
+      const entries = new Map<string, LedgerEntry[]>();
+      for (const eventId of this.#events) {
+        for (const [id, list] of await this.#readAfter([eventId], undefined)) entries.set(id, list);
       }
-      throw error;
+      if (entries.size === 0) await sleep(BLOCK_MS);
+      return entries;
     }
+    return this.#readAfter(this.#events, BLOCK_MS);
+  }
+
+  async #readAfter(eventIds: string[], blockMs: number | undefined): Promise<Map<string, LedgerEntry[]>> {
+    const after = new Map(eventIds.map((eventId) => [eventId, this.#positions.get(eventId) ?? '0']));
+    const entries = new Map<string, LedgerEntry[]>();
+    for (const [eventId, batch] of await this.#tail.readBatches(after, { count: COUNT, blockMs })) {
+      entries.set(eventId, batch.entries);
+      this.#readTo.set(eventId, batch.lastId);
+    }
+    return entries;
   }
 
   /** Takes or renews the lock; true when this process holds it. */
@@ -152,10 +186,11 @@ export class AnomalyDetector {
       }
       // Holds placed, for the analytics; counted once per entry even when read again.
       await this.deps.holds.record(eventId, entries);
-      await this.#group.ack(
-        eventId,
-        entries.map((entry) => entry.id),
-      );
+      const last = this.#readTo.get(eventId);
+      if (last !== undefined && last !== this.#positions.get(eventId)) {
+        this.#positions.set(eventId, last);
+        await redis.set(keys.detectorPosition(eventId), last);
+      }
     }
   }
 }

@@ -103,3 +103,39 @@ export class LedgerGroupReader {
     if (ids.length > 0) await this.redis.xack(this.keys.ledger(eventId), this.group, ...ids);
   }
 }
+
+/**
+ * Where a consumer group left an event's ledger, for a reader that moves from the group to a
+ * position of its own: just before the group's oldest unacknowledged entry, else its last delivered
+ * one; `null` when the ledger or the group does not exist.
+ */
+export async function groupPosition(
+  redis: Redis | Cluster,
+  keys: KeyBuilder,
+  eventId: string,
+  group: string,
+): Promise<string | null> {
+  const ledger = keys.ledger(eventId);
+  try {
+    const pending = (await redis.call('XPENDING', ledger, group)) as [number, string | null];
+    if (Number(pending[0]) > 0 && pending[1]) return idBefore(pending[1]);
+    const groups = (await redis.call('XINFO', 'GROUPS', ledger)) as (string | number)[][];
+    for (const fields of groups) {
+      const info = new Map<string, string | number>();
+      for (let i = 0; i + 1 < fields.length; i += 2) info.set(String(fields[i]), fields[i + 1]!);
+      if (info.get('name') === group) return String(info.get('last-delivered-id'));
+    }
+  } catch (error) {
+    // No ledger (ERR no such key) or no group (NOGROUP).
+    if (!/no such key|NOGROUP/i.test((error as Error).message)) throw error;
+  }
+  return null;
+}
+
+/** The stream id just before `id` (`<ms>-<seq>`), so a read after it returns `id` itself. */
+function idBefore(id: string): string {
+  const [ms, seq] = id.split('-').map((part) => BigInt(part)) as [bigint, bigint];
+  if (seq > 0n) return `${ms}-${seq - 1n}`;
+  if (ms > 0n) return `${ms - 1n}-18446744073709551615`;
+  return '0';
+}

@@ -3,6 +3,13 @@ import type { Cluster, Redis } from 'ioredis';
 import type { KeyBuilder } from '../keys.js';
 import { parseStreamEntries, type StreamEntries } from './fields.js';
 
+/** What one read of an event's ledger returned. */
+export interface LedgerBatch {
+  entries: LedgerEntry[];
+  /** The id of the last entry read, decodable or not. */
+  lastId: string;
+}
+
 export interface LedgerReadOptions {
   /** Most entries per event (default: all there are). */
   count?: number;
@@ -37,7 +44,23 @@ export class LedgerTail {
     after: ReadonlyMap<string, string>,
     options: LedgerReadOptions = {},
   ): Promise<Map<string, LedgerEntry[]>> {
+    const entries = new Map<string, LedgerEntry[]>();
+    for (const [eventId, batch] of await this.readBatches(after, options)) entries.set(eventId, batch.entries);
+    return entries;
+  }
+
+  /**
+   * As {@link readAfter}, with the id of the last entry read per event (`lastId`), decodable or
+   * not: the position to read after next time, so an entry this version cannot decode is passed
+   * over instead of read again.
+   */
+  async readBatches(
+    after: ReadonlyMap<string, string>,
+    options: LedgerReadOptions = {},
+  ): Promise<Map<string, LedgerBatch>> {
     const events = [...after.keys()];
+    const batches = new Map<string, LedgerBatch>();
+    if (events.length === 0) return batches;
     const streamKeys = events.map((eventId) => this.keys.ledger(eventId));
     const args: (string | number)[] = [];
     if (options.count !== undefined) args.push('COUNT', options.count);
@@ -45,11 +68,11 @@ export class LedgerTail {
     args.push('STREAMS', ...streamKeys, ...events.map((eventId) => after.get(eventId)!));
     const reply = (await this.redis.call('XREAD', ...args)) as [key: string, entries: StreamEntries][] | null;
     const eventOf = new Map(streamKeys.map((key, index) => [key, events[index]!]));
-    const entries = new Map<string, LedgerEntry[]>();
     for (const [key, list] of reply ?? []) {
       const eventId = eventOf.get(key);
-      if (eventId !== undefined) entries.set(eventId, parseStreamEntries(list));
+      if (eventId === undefined || list.length === 0) continue;
+      batches.set(eventId, { entries: parseStreamEntries(list), lastId: list.at(-1)![0] });
     }
-    return entries;
+    return batches;
   }
 }

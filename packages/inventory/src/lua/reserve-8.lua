@@ -35,15 +35,17 @@
     {-15} shopper banned             {-16, startsAt} SKU not on sale yet
 ]]
 local rcall = redis.call
+local fmt = string.format
 local configKey = KEYS[1]
 local k = { stock = KEYS[2], expiry = KEYS[3], data = KEYS[4], shoppers = KEYS[5], expired = KEYS[6],
   ledger = KEYS[7] }
 local idemKey = KEYS[8]
 
 local sku = ARGV[1]
-local qty = tonumber(ARGV[2])
+-- `+ 0` parses a text once (tonumber() parses it twice); optional fields go through `x and x + 0`.
+local qty = ARGV[2] + 0
 local shopperId = ARGV[3]
-local maxLen = tonumber(ARGV[7])
+local maxLen = ARGV[7] + 0
 
 --@include "now"
 --@include "idempotency"
@@ -85,8 +87,8 @@ local c = decodeStock(counts)
 if not c then
   return { -2 }
 end
-local limit = tonumber(config[5] or 0)
-c.generation = tonumber(config[3]) or 0
+local limit = config[5] and config[5] + 0 or 0
+c.generation = config[3] and config[3] + 0 or 0
 
 local now = nowMs()
 local onSale = tonumber(config[6])
@@ -95,14 +97,26 @@ if onSale and now < onSale then
 end
 -- Due holds go back first, read only when one may be due. The reclaimed counts stay in `c`: a
 -- refusal below writes them, a new hold writes them with its own.
-local due = tonumber(counts[7])
+local due = counts[7] and counts[7] + 0
 local reclaimed, scanned = 0, false
 if not due or due <= now then
   reclaimed, due = expireEarliestHolds(k, sku, now, tonumber(ARGV[6]), c, 'system', maxLen)
   scanned = true
 end
--- A refusal keeps what the read learnt (counts of expired holds, the next expiry).
-local function refuse(result)
+local refusal
+if c.available < qty then
+  refusal = { -4, c.available }
+else
+  -- Counted first and taken back when over the limit: one call on the usual path instead of two.
+  local owned = rcall('HINCRBY', k.data, BUYER_FIELD .. shopperId, ARGV[2])
+  if limit > 0 and owned > limit then
+    returnToShopperAllowance(k, shopperId, qty)
+    refusal = { -5, limit, owned - qty }
+  end
+end
+-- A refusal keeps what the read learnt (counts of expired holds, the next expiry). Written out
+-- here rather than in a local function: each would be a new closure on every call.
+if refusal then
   if reclaimed > 0 then
     writeStock(k.stock, c)
   end
@@ -113,16 +127,7 @@ local function refuse(result)
       rcall('HDEL', k.stock, 'due')
     end
   end
-  return result
-end
-if c.available < qty then
-  return refuse({ -4, c.available })
-end
--- Counted first and taken back when over the limit: one call on the usual path instead of two.
-local owned = rcall('HINCRBY', k.data, BUYER_FIELD .. shopperId, qty)
-if limit > 0 and owned > limit then
-  returnToShopperAllowance(k, shopperId, qty)
-  return refuse({ -5, limit, owned - qty })
+  return refusal
 end
 
 local before = c.available
@@ -130,22 +135,44 @@ c.available = before - qty
 c.held = c.held + qty
 c.version = c.version + 1
 local holdId = 'h' .. toBase36(c.version) .. ARGV[4] .. '~' .. sku
-local expiresAt = now + tonumber(config[2])
-rcall('HSET', k.data, holdId, encodeHold(qty, shopperId, expiresAt))
-rcall('ZADD', k.expiry, expiresAt, holdId)
-rcall('ZADD', k.shoppers, 0, shopperMember(shopperId, holdId, qty, expiresAt))
+local expiresAt = now + config[2]
+-- What the calls below write is text made once: the text Redis gave (counts, generation, ARGV),
+-- or an integer formatted with %d. A number handed to redis.call or joined with `..` is printed as
+-- a float by the C library, which cost more than any command of this script.
+local t = {
+  allocated = counts[1], sold = counts[4], generation = config[3] or '0',
+  available = fmt('%d', c.available), held = fmt('%d', c.held), version = fmt('%d', c.version),
+}
+local beforeText = counts[2]
+if reclaimed > 0 then
+  t.allocated = fmt('%d', c.allocated)
+  beforeText = fmt('%d', before)
+end
+local qtyText = ARGV[2]
+local expiresAtText = fmt('%d', expiresAt)
+rcall('HSET', k.data, holdId, encodeHold(qtyText, shopperId, expiresAtText))
+rcall('ZADD', k.expiry, expiresAtText, holdId)
+rcall('ZADD', k.shoppers, '0', shopperMember(shopperId, holdId, qtyText, expiresAtText))
+-- `due` is written only when it moved: a new hold usually expires after the earliest one.
+local dueText
 if not due or expiresAt < due then
   due = expiresAt
+  dueText = expiresAtText
+elseif scanned then
+  dueText = fmt('%d', due)
 end
 if reclaimed > 0 then
   -- Expired holds may have paid `short` off (allocated moved): every count is written.
   writeStock(k.stock, c)
-  rcall('HSET', k.stock, 'due', due)
+  rcall('HSET', k.stock, 'due', dueText)
+elseif dueText then
+  rcall('HSET', k.stock, 'available', t.available, 'held', t.held, 'version', t.version, 'due', dueText)
 else
-  rcall('HSET', k.stock, 'available', c.available, 'held', c.held, 'version', c.version, 'due', due)
+  rcall('HSET', k.stock, 'available', t.available, 'held', t.held, 'version', t.version)
 end
-appendLedger(k.ledger, maxLen, 'reserve', sku, qty, c, before, holdId, nil, shopperId, 'shop', now)
+appendLedger(k.ledger, ARGV[7], 'reserve', sku, qtyText, t, beforeText, holdId, nil, shopperId, 'shop',
+  fmt('%d', now))
 
 storeText(idemKey, fingerprint, ARGV[5],
-  holdId .. '|' .. expiresAt .. '|' .. c.available .. '|' .. c.version .. '|' .. c.generation)
+  holdId .. '|' .. expiresAtText .. '|' .. t.available .. '|' .. t.version .. '|' .. t.generation)
 return { 1, holdId, expiresAt, c.available, c.version, c.generation }

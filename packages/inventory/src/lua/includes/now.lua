@@ -3,5 +3,6 @@
 ]]
 local function nowMs()
   local t = rcall('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  -- Arithmetic reads a reply's text as a number once; tonumber() would parse it twice.
+  return t[1] * 1000 + math.floor(t[2] / 1000)
 end

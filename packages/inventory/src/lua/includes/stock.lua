@@ -9,18 +9,19 @@
   when given one, a caller that already read the config sets it itself.
 ]]
 -- Counts from an HMGET whose first six fields are the counts and `short` (absent: nil); nil when
--- the SKU has no stock hash.
+-- the SKU has no stock hash. writeStock writes the five counts together, so with `allocated` the
+-- others are there too; `+ 0` parses each text once (tonumber() parses it twice).
 local function decodeStock(v)
   if not v[1] then
     return nil
   end
   return {
-    allocated = tonumber(v[1]),
-    available = tonumber(v[2]),
-    held = tonumber(v[3]),
-    sold = tonumber(v[4]),
-    version = tonumber(v[5]),
-    short = tonumber(v[6]),
+    allocated = v[1] + 0,
+    available = v[2] + 0,
+    held = v[3] + 0,
+    sold = v[4] + 0,
+    version = v[5] + 0,
+    short = v[6] and v[6] + 0,
   }
 end
 
