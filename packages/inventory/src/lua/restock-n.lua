@@ -40,6 +40,7 @@ local lineCount = (#ARGV - 5) / 4
 --@include "stock"
 --@include "ledger"
 --@include "locations"
+--@include "holds"
 
 local function lineArgs(i)
   local at = 5 + 4 * (i - 1)
@@ -76,15 +77,10 @@ for i = 1, lineCount do
   c.version = c.version + 1
   writeStock(stockKey, c)
   writeDraws(locationsKey, parseDraws(draws), -1)
-  if buyer ~= '' then
-    local field = 'b:' .. buyer
-    if rcall('HINCRBY', dataKey, field, -units) <= 0 then
-      rcall('HDEL', dataKey, field)
-    end
-  end
   local shopper = nil
   if buyer ~= '' then
     shopper = buyer
+    returnToShopperAllowance({ data = dataKey }, buyer, units)
   end
   appendLedger(ledgerKey, maxLen, 'refund', sku, units, c, before, nil, orderId, shopper, ARGV[3], now)
   result[#result + 1] = c.available

@@ -47,6 +47,7 @@ local skuCount = (#KEYS - 3) / 3
 --@include "ledger"
 --@include "stock"
 --@include "limits"
+--@include "holds"
 
 local function arg(i, field)
   return ARGV[5 + 6 * (i - 1) + field]
@@ -102,7 +103,7 @@ for _, i in ipairs(missing) do
   local buyer
   for word in string.gmatch(arg(i, 6), '%S+') do
     if buyer then
-      rcall('HSET', holdDataKey, 'b:' .. buyer, tonumber(word))
+      rcall('HSET', holdDataKey, BUYER_FIELD .. buyer, word)
       buyer = nil
     else
       buyer = word
