@@ -353,7 +353,6 @@ export class PosOutbox {
   }
 }
 
-/** XAUTOCLAIM lists entries deleted meanwhile as `[id, null]`. */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {

@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LedgerTail, groupPosition, type KeyBuilder } from '@liveshop/inventory';
-import type { LedgerEntry } from '@liveshop/protocol';
+import { LedgerTail, groupPosition, type KeyBuilder, type LedgerBatch } from '@liveshop/inventory';
 import createDebug from 'debug';
 import type { RedisClient } from '../redis-connection.js';
 import type { HoldCounts } from '../analytics/hold-counts.js';
@@ -40,8 +39,6 @@ export class AnomalyDetector {
   readonly #tail: LedgerTail;
   /** Each event's last examined entry id, while this process leads. */
   readonly #positions = new Map<string, string>();
-  /** The id of the last entry the latest read returned per event (examined or not decodable). */
-  readonly #readTo = new Map<string, string>();
   #loop: SupervisedLoop | null = null;
   #events: string[] = [];
   #eventsReadAt = -Infinity;
@@ -133,28 +130,9 @@ export class AnomalyDetector {
   }
 
   /** The events' entries after their positions, waiting up to BLOCK_MS when none has any. */
-  async #readNew(): Promise<Map<string, LedgerEntry[]>> {
-    if ((this.#reader as { isCluster?: boolean }).isCluster && this.#events.length > 1) {
-      // On a cluster the ledgers of several events sit on different slots, which one XREAD
-      // cannot name: one read per event, none blocking, then the wait when none had anything.
-      const entries = new Map<string, LedgerEntry[]>();
-      for (const eventId of this.#events) {
-        for (const [id, list] of await this.#readAfter([eventId], undefined)) entries.set(id, list);
-      }
-      if (entries.size === 0) await sleep(BLOCK_MS);
-      return entries;
-    }
-    return this.#readAfter(this.#events, BLOCK_MS);
-  }
-
-  async #readAfter(eventIds: string[], blockMs: number | undefined): Promise<Map<string, LedgerEntry[]>> {
-    const after = new Map(eventIds.map((eventId) => [eventId, this.#positions.get(eventId) ?? '0']));
-    const entries = new Map<string, LedgerEntry[]>();
-    for (const [eventId, batch] of await this.#tail.readBatches(after, { count: COUNT, blockMs })) {
-      entries.set(eventId, batch.entries);
-      this.#readTo.set(eventId, batch.lastId);
-    }
-    return entries;
+  #readNew(): Promise<Map<string, LedgerBatch>> {
+    const after = new Map(this.#events.map((eventId) => [eventId, this.#positions.get(eventId) ?? '0']));
+    return this.#tail.readBatches(after, { count: COUNT, blockMs: BLOCK_MS });
   }
 
   /** Takes or renews the lock; true when this process holds it. */
@@ -167,9 +145,9 @@ export class AnomalyDetector {
     return true;
   }
 
-  async #examine(read: Map<string, LedgerEntry[]>): Promise<void> {
+  async #examine(read: Map<string, LedgerBatch>): Promise<void> {
     const { redis, keys, anomalies } = this.deps;
-    for (const [eventId, entries] of read) {
+    for (const [eventId, { entries, lastId }] of read) {
       const sales = new Map<number, number>();
       for (const entry of entries) {
         for (const finding of this.rules.observe(eventId, entry)) await anomalies.raise(finding);
@@ -186,10 +164,9 @@ export class AnomalyDetector {
       }
       // Holds placed, for the analytics; counted once per entry even when read again.
       await this.deps.holds.record(eventId, entries);
-      const last = this.#readTo.get(eventId);
-      if (last !== undefined && last !== this.#positions.get(eventId)) {
-        this.#positions.set(eventId, last);
-        await redis.set(keys.detectorPosition(eventId), last);
+      if (lastId !== this.#positions.get(eventId)) {
+        this.#positions.set(eventId, lastId);
+        await redis.set(keys.detectorPosition(eventId), lastId);
       }
     }
   }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { LedgerEntry } from '@liveshop/protocol';
 import type { Cluster, Redis } from 'ioredis';
 import type { KeyBuilder } from '../keys.js';
@@ -20,8 +21,8 @@ export interface LedgerReadOptions {
 /**
  * Reads the ledgers of events, each after a position: plain XREAD without a consumer group, for a
  * process that follows every change of the events it serves (the server's stock fan-out reads one
- * event per call). One call is one XREAD: on a Redis Cluster it may name several events only when
- * their keys share a slot (two events' usually do not: CROSSSLOT). A read that waits blocks its
+ * event per call). On a Redis Cluster, where two events' ledgers usually sit on different slots, a
+ * read of several events is one XREAD per event. A read that waits blocks its
  * connection: give the tail a dedicated one.
  */
 export class LedgerTail {
@@ -59,6 +60,17 @@ export class LedgerTail {
     options: LedgerReadOptions = {},
   ): Promise<Map<string, LedgerBatch>> {
     const events = [...after.keys()];
+    if (events.length > 1 && (this.redis as { isCluster?: boolean }).isCluster) {
+      // On a cluster the ledgers of several events sit on different slots, which one XREAD
+      // cannot name: one read per event, none blocking, then the wait when none had anything.
+      const batches = new Map<string, LedgerBatch>();
+      for (const eventId of events) {
+        const one = await this.readBatches(new Map([[eventId, after.get(eventId)!]]), { count: options.count });
+        for (const [id, batch] of one) batches.set(id, batch);
+      }
+      if (batches.size === 0 && options.blockMs) await sleep(options.blockMs);
+      return batches;
+    }
     const batches = new Map<string, LedgerBatch>();
     if (events.length === 0) return batches;
     const streamKeys = events.map((eventId) => this.keys.ledger(eventId));
