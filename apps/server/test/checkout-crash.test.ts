@@ -36,6 +36,26 @@ const STEPS = ['checked', 'extended', 'pending', 'authorized', 'committed', 'con
 type Step = (typeof STEPS)[number];
 
 /**
+ * Restarts the private Redis with nothing in it, and waits (up to 15 s) until the server has
+ * restored the event's two SKUs: Redis answers nothing until it is back, then the restore runs.
+ */
+async function restartEmptyUntilRestored(
+  redis: PrivateRedis,
+  server: { inventory: InventoryStore },
+  eventId: string,
+): Promise<void> {
+  await redis.restartEmpty();
+  await eventually(
+    () =>
+      server.inventory.snapshot(eventId).then(
+        (stock) => stock.length === 2,
+        () => false,
+      ),
+    15_000,
+  );
+}
+
+/**
  * What every order must end as once the reconciler has run: confirmed with its units sold and its
  * payment captured, or cancelled with its units back and nothing charged. Never a sold unit
  * without a confirmed order, never a charge without one.
@@ -277,16 +297,7 @@ describe('Redis back empty after orders were taken', () => {
       });
       expect(refunded.status).toBe(200);
       closeClients();
-      await redis.restartEmpty();
-      // Redis answers nothing until it is back; then the event is restored.
-      await eventually(
-        () =>
-          h.server.inventory.snapshot(eventId).then(
-            (stock) => stock.length === 2,
-            () => false,
-          ),
-        15_000,
-      );
+      await restartEmptyUntilRestored(redis, h.server, eventId);
       const tee = (await h.server.inventory.snapshot(eventId)).find((s) => s.sku === 'TEE');
       expect(tee).toMatchObject({ allocated: 5, sold: 2, held: 0, available: 3 });
     } finally {
@@ -305,15 +316,7 @@ describe('Redis back empty after orders were taken', () => {
       const a = await holding(h.server, eventId, 'MUG', 2);
       expect((await checkout(a.socket, checkoutOf(eventId, [a.hold.id]))).order.status).toBe('confirmed');
       closeClients();
-      await redis.restartEmpty();
-      await eventually(
-        () =>
-          h.server.inventory.snapshot(eventId).then(
-            (stock) => stock.length === 2,
-            () => false,
-          ),
-        15_000,
-      );
+      await restartEmptyUntilRestored(redis, h.server, eventId);
       const reserve = async (socket: Awaited<ReturnType<typeof shopper>>['socket'], qty: number) => {
         expect((await request(socket, 'join', { eventId })).ok).toBe(true);
         return request(socket, 'reserve', { eventId, sku: 'MUG', qty, idempotencyKey: idem() });
@@ -366,15 +369,7 @@ describe('Redis back empty after orders were taken', () => {
       expect(before).toEqual({ soho: { allocated: 3, sold: 1 }, depot: { allocated: 2, sold: 0 } });
 
       closeClients();
-      await redis.restartEmpty();
-      await eventually(
-        () =>
-          h.server.inventory.snapshot(eventId).then(
-            (stock) => stock.length === 2,
-            () => false,
-          ),
-        15_000,
-      );
+      await restartEmptyUntilRestored(redis, h.server, eventId);
       expect(await split()).toEqual(before);
       const tee = (await h.server.inventory.snapshot(eventId)).find((s) => s.sku === 'TEE');
       expect(tee).toMatchObject({ allocated: 6, sold: 2, held: 0, available: 4 });
