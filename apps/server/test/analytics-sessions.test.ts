@@ -170,6 +170,21 @@ describe.runIf(TEST_DATABASE_URL)('analytics sessions', () => {
     ]);
   });
 
+  it('counts in a sample the joins still being recorded when it is taken', async () => {
+    await createEvent(harness.server, { id: 'an-race' }, { TEE: 5 });
+    const viewer = await shopper(harness.server);
+    // The join is acknowledged before its visit is looked up in Redis; a sample taken right then
+    // still counts it.
+    harness.server.analytics.joined('race-socket', 'an-race', viewer.shopperId, { device: 'desktop', optedOut: false });
+    await harness.server.analytics.sample(Math.floor(Date.now() / 60_000) * 60_000);
+    harness.server.analytics.disconnected('race-socket');
+    await harness.server.analytics.flush();
+    const samples = await db.query('select viewers, peak_viewers from viewer_samples where event_id = $1', [
+      'an-race',
+    ]);
+    expect(samples.rows).toEqual([{ viewers: 1, peak_viewers: 1 }]);
+  });
+
   it('records pins and unpins as pin history', async () => {
     await createEvent(harness.server, { id: 'an-pins' }, { TEE: 5, MUG: 2 });
     const issued = await admin(harness.server, 'POST', '/api/admin/tokens', { role: 'host', eventId: 'an-pins' });

@@ -92,6 +92,9 @@ export class SessionRecorder {
    * each watched event's stock, marks every open visit as seen now and keeps it running in Redis.
    */
   async sample(minute: number): Promise<void> {
+    // Joins already under way when the sample is taken count in it (one pass: joins that keep
+    // arriving do not hold the sample back).
+    await Promise.allSettled([...this.#inFlight]);
     const now = this.#now();
     const { writer, nodeId } = this.parts;
     for (const [eventId, viewers] of this.#events) {
