@@ -49,6 +49,7 @@ import { validate, type InventoryResult } from './result.js';
 import { PosStock } from './pos-stock.js';
 import { epochMsOfRedisTime } from './redis-time.js';
 import { defineScripts, type ScriptRunner } from './scripts.js';
+import { ReserveBatcher, type ReserveReply } from './reserve-batcher.js';
 import { WriteBatcher } from './write-batching.js';
 
 const log = createDebug('liveshop:inventory');
@@ -94,10 +95,10 @@ export interface InventoryStoreOptions {
   /** Most due holds a reserve returns to stock before reserving (default 20). */
   reclaimBatch?: number;
   /**
-   * Send the reserves of one event-loop turn to Redis in one socket write (default true; see
-   * {@link WriteBatcher}).
+   * Send the reserves of one SKU that arrive in one event-loop turn to Redis in one script call
+   * (default true; see {@link ReserveBatcher}). `false` sends each reserve on its own at once.
    */
-  batchReserveWrites?: boolean;
+  batchReserves?: boolean;
 }
 
 /**
@@ -116,7 +117,8 @@ export class InventoryStore {
   private readonly ledgerMaxLength: string;
   private readonly idempotencyTtl: string;
   private readonly reclaimBatch: string;
-  private readonly writes: WriteBatcher | undefined;
+  private readonly reserves: ReserveBatcher;
+  private readonly writes: WriteBatcher;
 
   constructor(
     private readonly redis: Redis | Cluster,
@@ -128,7 +130,8 @@ export class InventoryStore {
     this.ledgerMaxLength = String(options.ledgerMaxLength ?? 1_000_000);
     this.idempotencyTtl = String(options.idempotencyTtlSeconds ?? 86_400);
     this.reclaimBatch = String(options.reclaimBatch ?? 20);
-    this.writes = options.batchReserveWrites === false ? undefined : WriteBatcher.for(redis);
+    this.writes = WriteBatcher.for(redis);
+    this.reserves = new ReserveBatcher((batch) => this.sendReserves(batch), options.batchReserves !== false);
     this.pos = new PosStock(redis, this.keys, this.run, this.ledgerMaxLength);
   }
 
@@ -215,27 +218,9 @@ export class InventoryStore {
    * from its own signed session), so the hot path does not check it twice.
    */
   async reserveChecked(input: ReserveInput): Promise<InventoryResult<ReserveResult>> {
-    const { eventId, sku, qty, shopperId, idempotencyKey } = input;
-    const k = this.keys.forSku(eventId, sku);
-    this.writes?.hold();
-    const reply = await this.run.reserve(
-      k.config,
-      k.stock,
-      k.holdExpiry,
-      k.holdData,
-      k.shopperHolds,
-      k.expiredHolds,
-      k.ledger,
-      this.keys.reserveIdempotency(eventId, shopperId, idempotencyKey),
-      sku,
-      String(qty),
-      shopperId,
-      holdNonce(),
-      this.idempotencyTtl,
-      this.reclaimBatch,
-      this.ledgerMaxLength,
-    );
+    const reply = await this.reserves.reserve(input);
     if (reply[0] !== 1) return { ok: false, error: scriptError(reply) };
+    const { eventId, sku, qty, shopperId } = input;
     return {
       ok: true,
       hold: { id: reply[1] as string, eventId, sku, qty, shopperId, expiresAt: reply[2] as number },
@@ -243,6 +228,19 @@ export class InventoryStore {
       version: reply[4] as number,
       generation: reply[5] as number,
     };
+  }
+
+  /** One call of `reserve-n.lua` for reserves of one SKU of one event, in order. */
+  private async sendReserves(batch: readonly ReserveInput[]): Promise<ReserveReply[]> {
+    const { eventId, sku } = batch[0]!;
+    const k = this.keys.forSku(eventId, sku);
+    const keys = [k.config, k.stock, k.holdExpiry, k.holdData, k.shopperHolds, k.expiredHolds, k.ledger];
+    const args = [sku, this.idempotencyTtl, this.reclaimBatch, this.ledgerMaxLength];
+    for (const { shopperId, idempotencyKey, qty } of batch) {
+      keys.push(this.keys.reserveIdempotency(eventId, shopperId, idempotencyKey));
+      args.push(String(qty), shopperId, holdNonce());
+    }
+    return (await this.run.reserve(keys.length, ...keys, ...args)) as ReserveReply[];
   }
 
   /**
@@ -573,7 +571,7 @@ export class InventoryStore {
   async listShopperHolds(eventId: string, shopperId: string): Promise<Hold[]> {
     parseInput(eventIdSchema, eventId);
     parseInput(shopperIdSchema, shopperId);
-    this.writes?.hold();
+    this.writes.hold();
     const members = await this.redis.zrangebylex(this.keys.shopperHolds(eventId), ...shopperHoldsRange(shopperId));
     return members.map((member) => decodeShopperHold(eventId, member));
   }
@@ -583,7 +581,7 @@ export class InventoryStore {
    * of requests (joins) arriving in one turn leave in one write (see {@link WriteBatcher}).
    */
   batchWrites(): void {
-    this.writes?.hold();
+    this.writes.hold();
   }
 
   /** Redis's clock now, in epoch milliseconds: the clock every hold expiry is measured on. */

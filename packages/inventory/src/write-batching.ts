@@ -3,10 +3,10 @@ import type { Writable } from 'node:stream';
 
 /**
  * Batches a Redis connection's socket writes per event-loop turn: the first hot-path command of a
- * turn (a reserve, or a read of a join or of a new session during a join storm) corks the
- * connection's socket, and the turn's check phase (`setImmediate`) uncorks it, so
- * the commands of every request that arrived in one turn (each reserve from its own client
- * socket) leave in one `writev` instead of one `write` each, and Redis reads them in one `read`
+ * turn (a read of a join or of a new session during a join storm) corks the connection's socket,
+ * and the turn's check phase (`setImmediate`) uncorks it, so the commands of every request that
+ * arrived in one turn (each from its own client socket) leave in one `writev` instead of one
+ * `write` each, and Redis reads them in one `read`
  * and answers them in one write. Commands keep their order and ioredis its reply queue, because
  * ioredis still writes each command itself; only the flush to the kernel is deferred, by at most
  * the rest of the current turn.

@@ -1,0 +1,227 @@
+--[[
+  Reserves units of one SKU for one or more shoppers, in the order given: each reserve is answered
+  as if it ran alone, one after the other (the batch is what one event-loop turn of a server
+  received for the SKU; see ReserveBatcher). Before the first reserve that gets that far, the
+  SKU's due holds go back to stock (a bounded batch, so a dead sweeper never leaks units); then
+  each reserve checks status, stock and the per-shopper limit, and creates a hold that expires
+  after the event's hold TTL.
+
+  What the reserves share is read and written once per batch: the event's settings (status, TTL,
+  generation, limits, drop time and each shopper's ban in one HMGET), the SKU's counts, the clock,
+  the idempotency records (one MGET), the new holds (one HSET and two ZADDs) and the counts at the
+  end. What each reserve keeps on its own: the per-shopper count (HINCRBY), its ledger entry
+  (XADD) and its idempotency record (SET … EX).
+
+  A shopper banned from the event (`ban:<shopperId>` in the config hash) is refused, and so is a
+  reserve of a drop's SKU before it goes on sale (`onsale:<sku>`, epoch ms by Redis's clock).
+
+  The number of keys varies: 7 + 1 per reserve.
+
+  Input:
+    KEYS[1]  event config hash (status, ttlMs, gen, maxQty, the SKU's `limit:<sku>` and
+             `onsale:<sku>`, each shopper's `ban:<shopperId>`)
+    KEYS[2]  SKU stock hash (and `due`: no hold of the SKU expires before it)
+    KEYS[3]  SKU hold expiry zset
+    KEYS[4]  SKU hold data hash (holds, and b:<shopper> -> units held + bought)
+    KEYS[5]  event shopper-holds zset
+    KEYS[6]  SKU expired-hold tombstones zset
+    KEYS[7]  event ledger stream
+    KEYS[7 + i]  reserve i's idempotency key (scoped to its shopper)
+
+    ARGV[1]  sku
+    ARGV[2]  idempotency TTL, seconds
+    ARGV[3]  most due holds to reclaim first
+    ARGV[4]  ledger max length (0 = untrimmed)
+    then per reserve i (at = 4 + 3 * (i - 1)):
+    ARGV[at + 1]  qty   ARGV[at + 2]  shopperId   ARGV[at + 3]  hold id nonce (lowercase base 36)
+
+  Output: one reply per reserve, in order, each
+    {1, holdId, expiresAtMs, available, version, generation}
+  or one of the errors
+    {-1} event not configured       {-2} unknown SKU
+    {-3, status} event not live      {-4, available} sold out
+    {-5, limit, owned} over limit    {-6} idempotency conflict
+    {-11, maxQty} more units than one reserve may take
+    {-15} shopper banned             {-16, startsAt} SKU not on sale yet
+]]
+local rcall = redis.call
+local fmt = string.format
+local configKey = KEYS[1]
+local k = { stock = KEYS[2], expiry = KEYS[3], data = KEYS[4], shoppers = KEYS[5], expired = KEYS[6],
+  ledger = KEYS[7] }
+
+local sku = ARGV[1]
+local idemTtl = ARGV[2]
+local maxLenText = ARGV[4]
+-- `+ 0` parses a text once (tonumber() parses it twice); optional fields go through `x and x + 0`.
+local maxLen = maxLenText + 0
+local n = #KEYS - 7
+
+--@include "now"
+--@include "idempotency"
+--@include "holds"
+--@include "base36"
+--@include "limits"
+
+-- The SKU's per-shopper limit, its drop time and every shopper's ban ride along with the event's
+-- settings: one call.
+local fields = { 'status', 'ttlMs', 'gen', 'maxQty', LIMIT_FIELD .. sku, 'onsale:' .. sku }
+for i = 1, n do
+  fields[6 + i] = 'ban:' .. ARGV[4 + 3 * (i - 1) + 2]
+end
+local config = rcall('HMGET', configKey, unpack(fields))
+local status = config[1]
+local maxQty = tonumber(config[4])
+local limit = config[5] and config[5] + 0 or 0
+local onSale = tonumber(config[6])
+local generationText = config[3] or '0'
+-- The counts, and `due` (see expireEarliestHolds in holds.lua): no hold of the SKU expires before it.
+local counts = rcall('HMGET', k.stock, 'allocated', 'available', 'held', 'sold', 'version', 'short', 'due')
+local c = decodeStock(counts)
+if c then
+  c.generation = generationText + 0
+end
+local idemKeys = {}
+for i = 1, n do
+  idemKeys[i] = KEYS[7 + i]
+end
+local stored = rcall('MGET', unpack(idemKeys))
+-- Records written by this batch, so a key repeated within it replays like one stored before.
+local written = {}
+
+local now, nowText
+local due = counts[7] and counts[7] + 0
+local reclaimed, scanned, checkedDue = 0, false, false
+local created = 0
+local holds, expiries, members = {}, {}, {}
+-- Text written out: the text Redis gave (counts, generation, ARGV) or an integer formatted with %d
+-- once. A number handed to redis.call or joined with `..` is printed as a float by the C library,
+-- which costs more than any command of this script.
+local allocatedText, availableText, soldText = counts[1], counts[2], counts[4]
+local expiresAt, expiresAtText
+
+local replies = {}
+for i = 1, n do
+  local at = 4 + 3 * (i - 1)
+  local qtyText, shopperId, nonce = ARGV[at + 1], ARGV[at + 2], ARGV[at + 3]
+  local qty = qtyText + 0
+  local idemKey = idemKeys[i]
+  local fingerprint = sku .. '|' .. qtyText .. '|' .. shopperId
+  local prior = written[idemKey] or stored[i]
+  local reply
+  if prior then
+    local sep = string.find(prior, '\n', 1, true)
+    if string.sub(prior, 1, sep - 1) ~= fingerprint then
+      reply = CONFLICT
+    else
+      -- Stored as "<holdId>|<expiresAt>|<available>|<version>|<generation>".
+      local holdId, e, available, version, generation = string.match(string.sub(prior, sep + 1),
+        '^([^|]+)|(%d+)|(%d+)|(%d+)|(%d+)$')
+      reply = { 1, holdId, tonumber(e), tonumber(available), tonumber(version), tonumber(generation) }
+    end
+  elseif not status then
+    reply = { -1 }
+  elseif status ~= 'live' then
+    reply = { -3, status }
+  elseif config[6 + i] then
+    reply = { -15 }
+  elseif maxQty and qty > maxQty then
+    reply = { -11, maxQty }
+  elseif not c then
+    reply = { -2 }
+  else
+    if not now then
+      now = nowMs()
+      nowText = fmt('%d', now)
+      expiresAt = now + config[2]
+      expiresAtText = fmt('%d', expiresAt)
+    end
+    if onSale and now < onSale then
+      reply = { -16, onSale }
+    else
+      -- Due holds go back first, read only when one may be due, once per batch. The reclaimed counts
+      -- stay in `c` and are written at the end.
+      if not checkedDue then
+        checkedDue = true
+        if not due or due <= now then
+          reclaimed, due = expireEarliestHolds(k, sku, now, tonumber(ARGV[3]), c, 'system', maxLen)
+          scanned = true
+          if reclaimed > 0 then
+            allocatedText = fmt('%d', c.allocated)
+            availableText = fmt('%d', c.available)
+          end
+        end
+      end
+      if c.available < qty then
+        reply = { -4, c.available }
+      else
+        -- Counted first and taken back when over the limit: one call on the usual path instead of two.
+        local owned = rcall('HINCRBY', k.data, BUYER_FIELD .. shopperId, qtyText)
+        if limit > 0 and owned > limit then
+          returnToShopperAllowance(k, shopperId, qty)
+          reply = { -5, limit, owned - qty }
+        end
+      end
+      if not reply then
+        local beforeText = availableText
+        c.available = c.available - qty
+        c.held = c.held + qty
+        c.version = c.version + 1
+        local holdId = 'h' .. toBase36(c.version) .. nonce .. '~' .. sku
+        local t = {
+          allocated = allocatedText, sold = soldText, generation = generationText,
+          available = fmt('%d', c.available), held = fmt('%d', c.held), version = fmt('%d', c.version),
+        }
+        availableText = t.available
+        created = created + 1
+        holds[2 * created - 1] = holdId
+        holds[2 * created] = encodeHold(qtyText, shopperId, expiresAtText)
+        expiries[2 * created - 1] = expiresAtText
+        expiries[2 * created] = holdId
+        members[2 * created - 1] = '0'
+        members[2 * created] = shopperMember(shopperId, holdId, qtyText, expiresAtText)
+        appendLedger(k.ledger, maxLenText, 'reserve', sku, qtyText, t, beforeText, holdId, nil, shopperId, 'shop',
+          nowText)
+        local text = fingerprint .. '\n' .. holdId .. '|' .. expiresAtText .. '|' .. t.available .. '|' ..
+          t.version .. '|' .. generationText
+        rcall('SET', idemKey, text, 'EX', idemTtl)
+        written[idemKey] = text
+        reply = { 1, holdId, expiresAt, c.available, c.version, c.generation }
+      end
+    end
+  end
+  replies[i] = reply
+end
+
+-- A batch that reserved nothing still keeps what the read learnt (counts of expired holds, the
+-- next expiry).
+if created > 0 then
+  rcall('HSET', k.data, unpack(holds))
+  rcall('ZADD', k.expiry, unpack(expiries))
+  rcall('ZADD', k.shoppers, unpack(members))
+end
+-- `due` is written only when it moved: a new hold usually expires after the earliest one.
+local dueText
+if created > 0 and (not due or expiresAt < due) then
+  due = expiresAt
+  dueText = expiresAtText
+elseif scanned and due then
+  dueText = fmt('%d', due)
+end
+if reclaimed > 0 then
+  -- Expired holds may have paid `short` off (allocated moved): every count is written.
+  writeStock(k.stock, c)
+elseif created > 0 and dueText then
+  rcall('HSET', k.stock, 'available', fmt('%d', c.available), 'held', fmt('%d', c.held), 'version',
+    fmt('%d', c.version), 'due', dueText)
+  dueText = nil
+elseif created > 0 then
+  rcall('HSET', k.stock, 'available', fmt('%d', c.available), 'held', fmt('%d', c.held), 'version',
+    fmt('%d', c.version))
+end
+if dueText then
+  rcall('HSET', k.stock, 'due', dueText)
+elseif scanned and not due then
+  rcall('HDEL', k.stock, 'due')
+end
+return replies

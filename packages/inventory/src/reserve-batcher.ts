@@ -1,0 +1,82 @@
+import type { ReserveInput } from '@liveshop/protocol';
+
+/** Most reserves one script call carries (each adds a key and three arguments). */
+export const MAX_RESERVE_BATCH = 128;
+
+/** What `reserve-n.lua` answers for one reserve: `{1, holdId, …}` or an error tuple. */
+export type ReserveReply = unknown[];
+
+/** Sends one batch of reserves of one SKU (in arrival order) and resolves to a reply per reserve. */
+export type SendReserves = (batch: readonly ReserveInput[]) => Promise<ReserveReply[]>;
+
+interface Waiting {
+  input: ReserveInput;
+  resolve(reply: ReserveReply): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Groups the reserves of one event-loop turn by event and SKU and sends each group as one call of
+ * `reserve-n.lua`, which answers every reserve as if it had run alone, in arrival order. What the
+ * reserves of a SKU share (the event's settings, the counts, the clock, the idempotency lookups,
+ * the writes of the new holds and counts) is then read and written once per group instead of once
+ * per reserve, and the server sends one command instead of one each. A reserve waits at most for
+ * the rest of its turn: the groups leave in the turn's check phase (`setImmediate`), after every
+ * request that arrived in the same poll has been read. A group larger than
+ * {@link MAX_RESERVE_BATCH} leaves in several calls, in order.
+ *
+ * A failed call (Redis down, a timeout) rejects every reserve of its batch with the same error;
+ * the script is atomic, so none of them happened.
+ */
+export class ReserveBatcher {
+  #groups = new Map<string, Waiting[]>();
+  #scheduled = false;
+
+  constructor(
+    private readonly send: SendReserves,
+    /** `false` sends each reserve at once, in a batch of its own. */
+    private readonly batching = true,
+  ) {}
+
+  reserve(input: ReserveInput): Promise<ReserveReply> {
+    if (!this.batching) return this.send([input]).then((replies) => replies[0] ?? []);
+    return new Promise((resolve, reject) => {
+      const id = `${input.eventId}\n${input.sku}`;
+      let group = this.#groups.get(id);
+      if (!group) this.#groups.set(id, (group = []));
+      group.push({ input, resolve, reject });
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(this.#flush);
+      }
+    });
+  }
+
+  readonly #flush = (): void => {
+    this.#scheduled = false;
+    const groups = this.#groups;
+    this.#groups = new Map();
+    for (const group of groups.values()) {
+      for (let start = 0; start < group.length; start += MAX_RESERVE_BATCH) {
+        this.#dispatch(group.slice(start, start + MAX_RESERVE_BATCH));
+      }
+    }
+  };
+
+  #dispatch(batch: Waiting[]): void {
+    let sent: Promise<ReserveReply[]>;
+    try {
+      sent = this.send(batch.map((waiting) => waiting.input));
+    } catch (error) {
+      sent = Promise.reject(error);
+    }
+    sent.then(
+      (replies) => {
+        for (let i = 0; i < batch.length; i += 1) batch[i]!.resolve(replies[i] ?? []);
+      },
+      (error: unknown) => {
+        for (const waiting of batch) waiting.reject(error);
+      },
+    );
+  }
+}
