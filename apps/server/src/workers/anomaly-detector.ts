@@ -16,9 +16,16 @@ const debug = createDebug('liveshop:detector');
  * ledger without a stored position resumes where this group was.
  */
 export const DETECTOR_GROUP = 'anomalies';
-const COUNT = 500;
+/** Most entries of one event read per pass: a pass's fixed cost is paid per this many at most. */
+const COUNT = 5_000;
 const LOCK_MS = 5_000;
 const BLOCK_MS = 1_000;
+/**
+ * Shortest pass while the ledgers have no backlog: under a stream of reserves each pass would
+ * otherwise read a handful of entries, and its fixed cost (the lock's renewal, the read, the hold
+ * counts' transaction) would be paid per handful. A pass that read a full batch goes on at once.
+ */
+const MIN_PASS_MS = 250;
 const EVENT_LIST_REFRESH_MS = 5_000;
 /** How long the sales-per-minute series is kept. */
 const SALES_SERIES_SECONDS = 24 * 3600;
@@ -113,7 +120,12 @@ export class AnomalyDetector {
       for (const eventId of this.#events) {
         if (!this.#positions.has(eventId)) this.#positions.set(eventId, await this.#storedPosition(eventId));
       }
-      await this.#examine(await this.#readNew());
+      const started = Date.now();
+      const read = await this.#readNew();
+      await this.#examine(read);
+      const backlog = [...read.values()].some((batch) => batch.entries.length >= COUNT);
+      const rest = MIN_PASS_MS - (Date.now() - started);
+      if (!backlog && rest > 0) await sleep(rest, undefined, { signal }).catch(() => undefined);
     }
   }
 
