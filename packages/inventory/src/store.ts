@@ -217,17 +217,8 @@ export class InventoryStore {
    * (`reserveInput`'s, e.g. the socket server: the payload with `reservePayload`, the shopper id
    * from its own signed session), so the hot path does not check it twice.
    */
-  async reserveChecked(input: ReserveInput): Promise<InventoryResult<ReserveResult>> {
-    const reply = await this.reserves.reserve(input);
-    if (reply[0] !== 1) return { ok: false, error: scriptError(reply) };
-    const { eventId, sku, qty, shopperId } = input;
-    return {
-      ok: true,
-      hold: { id: reply[1] as string, eventId, sku, qty, shopperId, expiresAt: reply[2] as number },
-      available: reply[3] as number,
-      version: reply[4] as number,
-      generation: reply[5] as number,
-    };
+  reserveChecked(input: ReserveInput): Promise<InventoryResult<ReserveResult>> {
+    return this.reserves.reserve(input).then((reply) => reserveResult(input, reply));
   }
 
   /** One call of `reserve-n.lua` for reserves of one SKU of one event, in order. */
@@ -588,6 +579,19 @@ export class InventoryStore {
   async now(): Promise<number> {
     return epochMsOfRedisTime(await this.redis.time());
   }
+}
+
+/** A reserve's reply from `reserve-n.lua` as the store answers it. */
+function reserveResult(input: ReserveInput, reply: ReserveReply): InventoryResult<ReserveResult> {
+  if (reply[0] !== 1) return { ok: false, error: scriptError(reply) };
+  const { eventId, sku, qty, shopperId } = input;
+  return {
+    ok: true,
+    hold: { id: reply[1] as string, eventId, sku, qty, shopperId, expiresAt: reply[2] as number },
+    available: reply[3] as number,
+    version: reply[4] as number,
+    generation: reply[5] as number,
+  };
 }
 
 /** The items of a commit's reply: per hold its id, qty, available, version, generation and draws. */

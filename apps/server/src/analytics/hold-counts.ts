@@ -28,18 +28,19 @@ export class HoldCounts {
       );
       const mark: [number, number] = rows[0] ? [Number(rows[0].last_ms), Number(rows[0].last_seq)] : [-1, -1];
       const bySku = new Map<string, { holds: number; units: number }>();
-      let newest = mark;
-      for (const entry of entries) {
-        const position = streamPosition(entry.id);
-        if (!after(position, mark)) continue;
-        if (after(position, newest)) newest = position;
+      // A batch is in ledger order: the entries after the mark are a tail of it.
+      let first = 0;
+      while (first < entries.length && !after(streamPosition(entries[first]!.id), mark)) first += 1;
+      if (first === entries.length) return;
+      const newest = streamPosition(entries.at(-1)!.id);
+      for (let i = first; i < entries.length; i += 1) {
+        const entry = entries[i]!;
         if (entry.type !== 'reserve') continue;
         const counts = bySku.get(entry.sku) ?? { holds: 0, units: 0 };
         counts.holds += 1;
         counts.units += entry.qty;
         bySku.set(entry.sku, counts);
       }
-      if (newest === mark) return;
       if (bySku.size > 0) {
         await tx.query(
           `insert into hold_counts (event_id, sku, holds, units)
