@@ -108,11 +108,18 @@ describe('reserves batched per event-loop turn and SKU', () => {
     await f.liveEvent('alone', { tee: 25 }, config);
     for (const eventId of ['batched', 'alone']) await f.store.setBanned(eventId, ['banned'], true);
     const shoppers = ['a', 'b', 'c', 'd', 'e', 'f', 'banned'];
-    const reserves: Omit<Reserve, 'eventId'>[] = [];
-    for (let i = 0; i < 120; i += 1) {
-      const earlier = reserves.length > 0 && random() < 0.2 ? pick(reserves) : undefined;
+    // Every answer appears at least once: a hold, a shopper over the limit, a banned shopper, then
+    // random reserves (some repeating an earlier key, with the same or another qty), a replay and
+    // a conflict of the first key, and new shoppers wanting more than is left.
+    const reserves: Omit<Reserve, 'eventId'>[] = [
+      { sku: 'tee', qty: 1, shopperId: 'a', idempotencyKey: 'first' },
+      { sku: 'tee', qty: 3, shopperId: 'lim', idempotencyKey: 'l1' },
+      { sku: 'tee', qty: 3, shopperId: 'lim', idempotencyKey: 'l2' },
+      { sku: 'tee', qty: 1, shopperId: 'banned', idempotencyKey: 'b1' },
+    ];
+    for (let i = 0; i < 100; i += 1) {
+      const earlier = random() < 0.2 ? pick(reserves) : undefined;
       if (earlier) {
-        // The same key again: with the same parameters a replay, with another qty a conflict.
         reserves.push(random() < 0.5 ? { ...earlier } : { ...earlier, qty: (earlier.qty % 4) + 1 });
       } else {
         reserves.push({
@@ -123,6 +130,8 @@ describe('reserves batched per event-loop turn and SKU', () => {
         });
       }
     }
+    reserves.push({ ...reserves[0]! }, { ...reserves[0]!, qty: 2 });
+    for (let i = 0; i < 9; i += 1) reserves.push({ sku: 'tee', qty: 3, shopperId: `late${i}`, idempotencyKey: 'late' });
     const batchedStore = new InventoryStore(plain, { prefix: f.prefix });
     const sent = countScriptCalls(plain);
     const batched = await Promise.all(reserves.map((input) => batchedStore.reserve({ ...input, eventId: 'batched' })));
@@ -163,7 +172,7 @@ describe('reserves batched per event-loop turn and SKU', () => {
       expect(replayed.problems).toEqual([]);
       expect(replayed.stock.get('tee')).toMatchObject({ available: batchedStock!.available, held: batchedStock!.held });
     }
-    for (const shopperId of shoppers) {
+    for (const shopperId of new Set(reserves.map((input) => input.shopperId))) {
       const held = async (eventId: string) =>
         (await f.store.listShopperHolds(eventId, shopperId)).reduce((sum, hold) => sum + hold.qty, 0);
       expect(await held('batched')).toBe(await held('alone'));

@@ -9,8 +9,8 @@
   What the reserves share is read and written once per batch: the event's settings (status, TTL,
   generation, limits, drop time and each shopper's ban in one HMGET), the SKU's counts, the clock,
   the idempotency records (one MGET), the new holds (one HSET and two ZADDs) and the counts at the
-  end. What each reserve keeps on its own: the per-shopper count (HINCRBY), its ledger entry
-  (XADD) and its idempotency record (SET … EX).
+  end, and each shopper's count of units held plus bought (the per-shopper limit). What each
+  reserve keeps on its own: its ledger entry (XADD) and its idempotency record (SET … EX).
 
   A shopper banned from the event (`ban:<shopperId>` in the config hash) is refused, and so is a
   reserve of a drop's SKU before it goes on sale (`onsale:<sku>`, epoch ms by Redis's clock).
@@ -66,8 +66,11 @@ local n = #KEYS - 7
 -- The SKU's per-shopper limit, its drop time and every shopper's ban ride along with the event's
 -- settings: one call.
 local fields = { 'status', 'ttlMs', 'gen', 'maxQty', LIMIT_FIELD .. sku, 'onsale:' .. sku }
+local buyerFields = {}
 for i = 1, n do
-  fields[6 + i] = 'ban:' .. ARGV[4 + 3 * (i - 1) + 2]
+  local shopperId = ARGV[4 + 3 * (i - 1) + 2]
+  fields[6 + i] = 'ban:' .. shopperId
+  buyerFields[i] = BUYER_FIELD .. shopperId
 end
 local config = rcall('HMGET', configKey, unpack(fields))
 local status = config[1]
@@ -93,6 +96,10 @@ local now, nowText
 local due = counts[7] and counts[7] + 0
 local reclaimed, scanned, checkedDue = 0, false, false
 local created = 0
+-- shopperId -> units held plus bought (the per-shopper limit), once read; `changed` lists the
+-- shoppers whose count grew (and marks them).
+local owned
+local changed = {}
 local holds, expiries, members = {}, {}, {}
 -- Text written out: the text Redis gave (counts, generation, ARGV) or an integer formatted with %d
 -- once. A number handed to redis.call or joined with `..` is printed as a float by the C library,
@@ -152,14 +159,22 @@ for i = 1, n do
           end
         end
       end
+      local mine
       if c.available < qty then
         reply = { -4, c.available }
       else
-        -- Counted first and taken back when over the limit: one call on the usual path instead of two.
-        local owned = rcall('HINCRBY', k.data, BUYER_FIELD .. shopperId, qtyText)
-        if limit > 0 and owned > limit then
-          returnToShopperAllowance(k, shopperId, qty)
-          reply = { -5, limit, owned - qty }
+        if not owned then
+          -- Each shopper's units held plus bought, read once (after the reclaim, which gives units
+          -- back) and written once at the end with the new holds.
+          owned = {}
+          local counts = rcall('HMGET', k.data, unpack(buyerFields))
+          for j = 1, n do
+            owned[ARGV[4 + 3 * (j - 1) + 2]] = counts[j] and counts[j] + 0 or 0
+          end
+        end
+        mine = owned[shopperId]
+        if limit > 0 and mine + qty > limit then
+          reply = { -5, limit, mine }
         end
       end
       if not reply then
@@ -173,6 +188,11 @@ for i = 1, n do
           available = fmt('%d', c.available), held = fmt('%d', c.held), version = fmt('%d', c.version),
         }
         availableText = t.available
+        if not changed[shopperId] then
+          changed[#changed + 1] = shopperId
+          changed[shopperId] = true
+        end
+        owned[shopperId] = mine + qty
         created = created + 1
         holds[2 * created - 1] = holdId
         holds[2 * created] = encodeHold(qtyText, shopperId, expiresAtText)
@@ -196,6 +216,10 @@ end
 -- A batch that reserved nothing still keeps what the read learnt (counts of expired holds, the
 -- next expiry).
 if created > 0 then
+  for _, shopperId in ipairs(changed) do
+    holds[#holds + 1] = BUYER_FIELD .. shopperId
+    holds[#holds + 1] = fmt('%d', owned[shopperId])
+  end
   rcall('HSET', k.data, unpack(holds))
   rcall('ZADD', k.expiry, unpack(expiries))
   rcall('ZADD', k.shoppers, unpack(members))
