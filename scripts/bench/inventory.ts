@@ -58,7 +58,7 @@ async function main() {
       `API: InventoryStore.reserve, ${CALLERS} concurrent callers over ${CONNECTIONS} auto-pipelined ioredis connections, ${SECONDS} s per round`,
     );
     console.log(
-      `raw: redis-benchmark -c ${CONNECTIONS} -P 16 EVALSHA <reserve-8.lua> with the same keys/args, __rand_int__ shopper + key`,
+      `raw: redis-benchmark -c ${CONNECTIONS} -P 16 EVALSHA <reserve-n.lua> (one reserve per call) with the same keys/args, __rand_int__ shopper + key`,
     );
 
     const api: number[] = [];

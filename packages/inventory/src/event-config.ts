@@ -29,9 +29,9 @@ export interface StoredEventConfig extends EventConfig {
   onSaleAt?: Record<string, number>;
 }
 
-/** The config hash field of a drop's start time (`reserve-8.lua` reads it). */
+/** The config hash field of a drop's start time (`reserve-n.lua` reads it). */
 export const ON_SALE_FIELD = 'onsale:';
-/** The config hash field marking a shopper banned from the event (`reserve-8.lua` reads it). */
+/** The config hash field marking a shopper banned from the event (`reserve-n.lua` reads it). */
 export const BAN_FIELD = 'ban:';
 
 /** The config hash field of a SKU's per-shopper limit (`lua/includes/limits.lua` writes it). */

@@ -201,8 +201,9 @@ export class InventoryStore {
   }
 
   /**
-   * Holds `qty` units for a shopper until the event's hold TTL passes, in one EVALSHA that first
-   * returns the SKU's due holds to stock. Errors: `NOT_FOUND` (event not configured, or SKU never
+   * Holds `qty` units for a shopper until the event's hold TTL passes, in one script call
+   * (`reserve-n.lua`, shared with the other reserves of the SKU that arrive in the same event-loop
+   * turn; see {@link ReserveBatcher}) that first returns the SKU's due holds to stock. Errors: `NOT_FOUND` (event not configured, or SKU never
    * allocated), `EVENT_NOT_LIVE`, `SOLD_OUT`, `LIMIT_EXCEEDED` (the shopper's limit, or more than
    * the event allows in one reserve), `IDEMPOTENCY_CONFLICT`, `INVALID_INPUT`. The same idempotency key from the same shopper replays the first result.
    */

@@ -52,7 +52,8 @@ const checkedBy =
 
 /**
  * Every request `/shop` answers. The hot path is `reserve`: rate-limit (in memory; one Redis call
- * when the per-IP limit is on), reserve (one EVALSHA), acknowledge. Nothing else touches Redis;
+ * when the per-IP limit is on), reserve (one script call for the turn's reserves of the SKU),
+ * acknowledge. Nothing else touches Redis;
  * the stock push to viewers comes from the ledger fan-out.
  */
 export const SHOP_REQUESTS: RequestTable<ShopClientToServerEvents, ShopperConnection> = {

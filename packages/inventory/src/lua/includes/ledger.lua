@@ -6,7 +6,7 @@
   at in epoch ms). One field instead of fifteen pairs makes XADD several times cheaper;
   packages/inventory/src/ledger/fields.ts is the one decoder. maxLen > 0 trims the stream
   approximately to that many entries. Counts, qty, availableBefore, now and maxLen may be numbers
-  or their text (a hot caller passes text it already has, see reserve-8.lua).
+  or their text (a hot caller passes text it already has, see reserve-n.lua).
 ]]
 local function appendLedger(ledgerKey, maxLen, kind, sku, qty, c, availableBefore, holdId, orderId, shopperId,
                             source, now)
