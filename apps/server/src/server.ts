@@ -204,6 +204,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       console.warn(`liveshop: reconciling with Redis at start failed (${error.message}); retrying in the background`);
       reconciler.trigger();
     });
+    // Reserve results an earlier version kept one key each replay from their new place.
+    await inventory.migrateReserveIdempotency().then(
+      (moved) => moved > 0 && console.warn(`liveshop: moved ${moved} reserve results to their per-period hashes`),
+      (error: Error) =>
+        console.warn(
+          `liveshop: reserve results not moved (${error.message}); retries of earlier reserves may not replay`,
+        ),
+    );
     reconciler.start();
     cleanups.push(() => reconciler.stop());
     availability.onUp(() => reconciler.trigger());

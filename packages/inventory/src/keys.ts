@@ -126,8 +126,20 @@ export class KeyBuilder {
     return `${this.event(eventId)}ledger`;
   }
 
-  /** Reserve results, scoped to the shopper so a key can never return another shopper's hold. */
-  reserveIdempotency(eventId: string, shopperId: string, key: string): string {
+  /**
+   * Hash: the reserve results of one period of the idempotency TTL (`period` = epoch ms / TTL ms),
+   * field `<shopperId>|<key>` (scoped to the shopper, so a key can never return another shopper's
+   * hold); see `lua/reserve-n.lua`.
+   */
+  reserveIdempotency(eventId: string, period: number): string {
+    return `${this.event(eventId)}idem:rsv:${period}`;
+  }
+
+  /**
+   * Where reserve results were kept before they moved to {@link reserveIdempotency}'s hashes: one
+   * string key per result (`InventoryStore.migrateReserveIdempotency` moves them).
+   */
+  legacyReserveIdempotency(eventId: string, shopperId: string, key: string): string {
     return `${this.event(eventId)}idem:reserve:${shopperId}|${key}`;
   }
 

@@ -90,7 +90,10 @@ export interface InventoryStoreOptions {
   prefix?: string;
   /** Approximate cap of each event's ledger stream (default 1,000,000; 0 = never trimmed). */
   ledgerMaxLength?: number;
-  /** How long idempotent results are replayed (default 24 h). */
+  /**
+   * How long idempotent results are replayed (default 24 h; a reserve's for at least this long and
+   * at most twice, see {@link KeyBuilder.reserveIdempotency}).
+   */
   idempotencyTtlSeconds?: number;
   /** Most due holds a reserve returns to stock before reserving (default 20). */
   reclaimBatch?: number;
@@ -116,6 +119,7 @@ export class InventoryStore {
   private readonly run: ScriptRunner;
   private readonly ledgerMaxLength: string;
   private readonly idempotencyTtl: string;
+  private readonly idempotencyTtlSeconds: number;
   private readonly reclaimBatch: string;
   private readonly reserves: ReserveBatcher;
   private readonly writes: WriteBatcher;
@@ -128,7 +132,8 @@ export class InventoryStore {
     this.run = defineScripts(redis);
     // Kept as strings: sent on every call, ioredis would otherwise convert them each time.
     this.ledgerMaxLength = String(options.ledgerMaxLength ?? 1_000_000);
-    this.idempotencyTtl = String(options.idempotencyTtlSeconds ?? 86_400);
+    this.idempotencyTtlSeconds = options.idempotencyTtlSeconds ?? 86_400;
+    this.idempotencyTtl = String(this.idempotencyTtlSeconds);
     this.reclaimBatch = String(options.reclaimBatch ?? 20);
     this.writes = WriteBatcher.for(redis);
     this.reserves = new ReserveBatcher((batch) => this.sendReserves(batch), options.batchReserves !== false);
@@ -226,11 +231,25 @@ export class InventoryStore {
   private async sendReserves(batch: readonly ReserveInput[]): Promise<ReserveReply[]> {
     const { eventId, sku } = batch[0]!;
     const k = this.keys.forSku(eventId, sku);
-    const keys = [k.config, k.stock, k.holdExpiry, k.holdData, k.shopperHolds, k.expiredHolds, k.ledger];
-    const args = [sku, this.idempotencyTtl, this.reclaimBatch, this.ledgerMaxLength];
+    // The idempotency records' period (see reserve-n.lua): this one and the one before are read,
+    // this one is written and expires at the end of the next (an hour later, for clock skew).
+    const ttl = this.idempotencyTtlSeconds;
+    const period = Math.floor(Date.now() / (ttl * 1000));
+    const expiresAt = String((period + 2) * ttl + 3600);
+    const keys = [
+      k.config,
+      k.stock,
+      k.holdExpiry,
+      k.holdData,
+      k.shopperHolds,
+      k.expiredHolds,
+      k.ledger,
+      this.keys.reserveIdempotency(eventId, period),
+      this.keys.reserveIdempotency(eventId, period - 1),
+    ];
+    const args = [sku, expiresAt, this.reclaimBatch, this.ledgerMaxLength];
     for (const { shopperId, idempotencyKey, qty } of batch) {
-      keys.push(this.keys.reserveIdempotency(eventId, shopperId, idempotencyKey));
-      args.push(String(qty), shopperId, holdNonce());
+      args.push(String(qty), shopperId, holdNonce(), idempotencyKey);
     }
     return (await this.run.reserve(keys.length, ...keys, ...args)) as ReserveReply[];
   }
@@ -574,6 +593,44 @@ export class InventoryStore {
    */
   batchWrites(): void {
     this.writes.hold();
+  }
+
+  /**
+   * Moves the reserve results an earlier version kept as one string key each
+   * ({@link KeyBuilder.legacyReserveIdempotency}) into this period's hash of their event
+   * ({@link KeyBuilder.reserveIdempotency}), each with MULTI (the key and the hash share the
+   * event's slot): a retry of a reserve made before an upgrade still replays its hold. A field
+   * already in the hash is kept. Scans every master of a cluster. Call it once at start, before
+   * reserves are served; it is idempotent. Resolves to how many results it moved.
+   */
+  async migrateReserveIdempotency(): Promise<number> {
+    const ttl = this.idempotencyTtlSeconds;
+    const period = Math.floor(Date.now() / (ttl * 1000));
+    const expiresAt = (period + 2) * ttl + 3600;
+    const marker = 'idem:reserve:';
+    const cluster = (this.redis as Cluster).isCluster ? (this.redis as Cluster) : undefined;
+    let moved = 0;
+    for (const node of cluster ? cluster.nodes('master') : [this.redis as Redis]) {
+      let cursor = '0';
+      do {
+        const [next, found] = await node.scan(cursor, 'MATCH', `${this.keys.prefix}:{ev:*}:${marker}*`, 'COUNT', 1000);
+        cursor = next;
+        for (const key of found) {
+          const value = await this.redis.get(key);
+          if (value === null) continue;
+          const at = key.indexOf(marker);
+          const hash = `${key.slice(0, at)}idem:rsv:${period}`;
+          await this.redis
+            .multi()
+            .hsetnx(hash, key.slice(at + marker.length), value)
+            .expireat(hash, expiresAt)
+            .del(key)
+            .exec();
+          moved += 1;
+        }
+      } while (cursor !== '0');
+    }
+    return moved;
   }
 
   /** Redis's clock now, in epoch milliseconds: the clock every hold expiry is measured on. */

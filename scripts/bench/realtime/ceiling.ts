@@ -18,11 +18,15 @@ import { deleteKeys, randomPrefix, redisUrl } from '../lib/redis-keys.js';
 const UNITS = 1_000_000;
 const RAND = '__rand_int__';
 
-export type CeilingOptions = Pick<RedisBenchmarkOptions, 'requests' | 'clients' | 'around'>;
+export type CeilingOptions = Pick<RedisBenchmarkOptions, 'requests' | 'clients' | 'around'> & {
+  /** Reserves per script call (default 1): what one turn of a busy server sends (decision 0164). */
+  batch?: number;
+};
 
 /**
  * EVALSHA of @liveshop/inventory's reserve script text (`scripts.reserve.lua`) with the keys and
- * arguments `InventoryStore.reserve` sends; every call a new shopper and idempotency key.
+ * arguments `InventoryStore.reserve` sends for `batch` reserves of one turn; every reserve of every
+ * call a new shopper and idempotency key.
  */
 export async function realReserveCeiling(options: CeilingOptions): Promise<RedisBenchmarkResult> {
   const prefix = randomPrefix('ceil');
@@ -34,17 +38,25 @@ export async function realReserveCeiling(options: CeilingOptions): Promise<Redis
     await store.configureEvent(eventId, { status: 'live', holdTtlSeconds: 300, limits: { [sku]: UNITS } });
     const allocated = await store.allocate({ eventId, sku, units: UNITS });
     if (!allocated.ok) throw new Error(`allocate failed: ${allocated.error.code}`);
-    const shopper = 'shopperPLACEHOLDER';
-    const key = 'idemPLACEHOLDER';
+    const batch = options.batch ?? 1;
+    const shopper = (i: number) => `shopperPLACEHOLDER${String(i).padStart(3, '0')}x`;
+    const key = (i: number) => `idemPLACEHOLDER${String(i).padStart(3, '0')}x`;
     const args = await captureEvalsha(redis, async () => {
-      const reserved = await store.reserve({ eventId, sku, qty: 1, shopperId: shopper, idempotencyKey: key });
-      if (!reserved.ok) throw new Error(`reserve failed: ${reserved.error.code}`);
+      const reserves = Array.from({ length: batch }, (_, i) =>
+        store.reserve({ eventId, sku, qty: 1, shopperId: shopper(i), idempotencyKey: key(i) }),
+      );
+      for (const reserved of await Promise.all(reserves)) {
+        if (!reserved.ok) throw new Error(`reserve failed: ${reserved.error.code}`);
+      }
     });
     const lua = scripts.reserve.lua;
     if (args[0] !== createHash('sha1').update(lua).digest('hex')) {
       throw new Error('the reserve EVALSHA does not run scripts.reserve.lua of @liveshop/inventory');
     }
-    const randomized = args.slice(1).map((arg) => arg.replaceAll(shopper, `s${RAND}`).replaceAll(key, `k${RAND}`));
+    let randomized = args.slice(1);
+    for (let i = 0; i < batch; i += 1) {
+      randomized = randomized.map((arg) => arg.replaceAll(shopper(i), `s${RAND}`).replaceAll(key(i), `k${RAND}`));
+    }
     return await redisBenchmarkEvalsha(redis, redisUrl, lua, randomized, options);
   } finally {
     await deleteKeys(redis, prefix);

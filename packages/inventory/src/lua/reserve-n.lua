@@ -8,9 +8,18 @@
 
   What the reserves share is read and written once per batch: the event's settings (status, TTL,
   generation, limits, drop time and each shopper's ban in one HMGET), the SKU's counts, the clock,
-  the idempotency records (one MGET), the new holds (one HSET and two ZADDs) and the counts at the
-  end, and each shopper's count of units held plus bought (the per-shopper limit). What each
-  reserve keeps on its own: its ledger entry (XADD) and its idempotency record (SET … EX).
+  the idempotency records (one HMGET per bucket, below), the new holds (one HSET and two ZADDs),
+  the idempotency records written (one HSET), the counts at the end, and each shopper's count of
+  units held plus bought (the per-shopper limit). What each reserve keeps on its own: its ledger
+  entry (XADD).
+
+  Idempotency records live in hashes of the event, one per period of the idempotency TTL (the
+  bucket, numbered by the server: epoch ms / TTL ms), field "<shopperId>|<key>" (scoped to the
+  shopper, so a key can never return another shopper's hold), value "<fingerprint>\n<result>".
+  A reserve looks in the current bucket and the one before, and writes to the current one, which
+  expires at the end of the bucket after next: a record replays for at least one TTL and at most
+  two. One hash per period instead of a key per record: the fields of a batch are written in one
+  call, and a field costs Redis less than a key with its own expiry.
 
   A shopper banned from the event (`ban:<shopperId>` in the config hash) is refused, and so is a
   reserve of a drop's SKU before it goes on sale (`onsale:<sku>`, epoch ms by Redis's clock).
@@ -26,14 +35,16 @@
     KEYS[5]  event shopper-holds zset
     KEYS[6]  SKU expired-hold tombstones zset
     KEYS[7]  event ledger stream
-    KEYS[7 + i]  reserve i's idempotency key (scoped to its shopper)
+    KEYS[8]  this period's reserve idempotency hash
+    KEYS[9]  the previous period's
 
     ARGV[1]  sku
-    ARGV[2]  idempotency TTL, seconds
+    ARGV[2]  when this period's idempotency hash expires (epoch seconds, for EXPIREAT)
     ARGV[3]  most due holds to reclaim first
     ARGV[4]  ledger max length (0 = untrimmed)
-    then per reserve i (at = 4 + 3 * (i - 1)):
+    then per reserve i (at = 4 + 4 * (i - 1)):
     ARGV[at + 1]  qty   ARGV[at + 2]  shopperId   ARGV[at + 3]  hold id nonce (lowercase base 36)
+    ARGV[at + 4]  idempotency key
 
   Output: one reply per reserve, in order, each
     {1, holdId, expiresAtMs, available, version, generation}
@@ -51,11 +62,11 @@ local k = { stock = KEYS[2], expiry = KEYS[3], data = KEYS[4], shoppers = KEYS[5
   ledger = KEYS[7] }
 
 local sku = ARGV[1]
-local idemTtl = ARGV[2]
+local idemNow, idemBefore = KEYS[8], KEYS[9]
 local maxLenText = ARGV[4]
 -- `+ 0` parses a text once (tonumber() parses it twice); optional fields go through `x and x + 0`.
 local maxLen = maxLenText + 0
-local n = #KEYS - 7
+local n = (#ARGV - 4) / 4
 
 --@include "now"
 --@include "idempotency"
@@ -68,7 +79,7 @@ local n = #KEYS - 7
 local fields = { 'status', 'ttlMs', 'gen', 'maxQty', LIMIT_FIELD .. sku, 'onsale:' .. sku }
 local buyerFields = {}
 for i = 1, n do
-  local shopperId = ARGV[4 + 3 * (i - 1) + 2]
+  local shopperId = ARGV[4 + 4 * (i - 1) + 2]
   fields[6 + i] = 'ban:' .. shopperId
   buyerFields[i] = BUYER_FIELD .. shopperId
 end
@@ -84,13 +95,17 @@ local c = decodeStock(counts)
 if c then
   c.generation = generationText + 0
 end
-local idemKeys = {}
+local idemFields = {}
 for i = 1, n do
-  idemKeys[i] = KEYS[7 + i]
+  local at = 4 + 4 * (i - 1)
+  idemFields[i] = ARGV[at + 2] .. '|' .. ARGV[at + 4]
 end
-local stored = rcall('MGET', unpack(idemKeys))
--- Records written by this batch, so a key repeated within it replays like one stored before.
+local stored = rcall('HMGET', idemNow, unpack(idemFields))
+local storedBefore = rcall('HMGET', idemBefore, unpack(idemFields))
+-- Records written by this batch, so a key repeated within it replays like one stored before; and
+-- the HSET arguments that write them.
 local written = {}
+local records = {}
 
 local now, nowText
 local due = counts[7] and counts[7] + 0
@@ -109,12 +124,12 @@ local expiresAt, expiresAtText
 
 local replies = {}
 for i = 1, n do
-  local at = 4 + 3 * (i - 1)
+  local at = 4 + 4 * (i - 1)
   local qtyText, shopperId, nonce = ARGV[at + 1], ARGV[at + 2], ARGV[at + 3]
   local qty = qtyText + 0
-  local idemKey = idemKeys[i]
+  local idemField = idemFields[i]
   local fingerprint = sku .. '|' .. qtyText .. '|' .. shopperId
-  local prior = written[idemKey] or stored[i]
+  local prior = written[idemField] or stored[i] or storedBefore[i]
   local reply
   if prior then
     local sep = string.find(prior, '\n', 1, true)
@@ -169,7 +184,7 @@ for i = 1, n do
           owned = {}
           local counts = rcall('HMGET', k.data, unpack(buyerFields))
           for j = 1, n do
-            owned[ARGV[4 + 3 * (j - 1) + 2]] = counts[j] and counts[j] + 0 or 0
+            owned[ARGV[4 + 4 * (j - 1) + 2]] = counts[j] and counts[j] + 0 or 0
           end
         end
         mine = owned[shopperId]
@@ -204,8 +219,9 @@ for i = 1, n do
           nowText)
         local text = fingerprint .. '\n' .. holdId .. '|' .. expiresAtText .. '|' .. t.available .. '|' ..
           t.version .. '|' .. generationText
-        rcall('SET', idemKey, text, 'EX', idemTtl)
-        written[idemKey] = text
+        written[idemField] = text
+        records[#records + 1] = idemField
+        records[#records + 1] = text
         reply = { 1, holdId, expiresAt, c.available, c.version, c.generation }
       end
     end
@@ -216,6 +232,8 @@ end
 -- A batch that reserved nothing still keeps what the read learnt (counts of expired holds, the
 -- next expiry).
 if created > 0 then
+  rcall('HSET', idemNow, unpack(records))
+  rcall('EXPIREAT', idemNow, ARGV[2])
   for _, shopperId in ipairs(changed) do
     holds[#holds + 1] = BUYER_FIELD .. shopperId
     holds[#holds + 1] = fmt('%d', owned[shopperId])
