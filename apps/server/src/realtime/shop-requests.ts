@@ -91,7 +91,8 @@ export const SHOP_REQUESTS: RequestTable<ShopClientToServerEvents, ShopperConnec
       // rather than `async`: the hot path's promises are its cost.
       const limited = ctx.limits.reserve(shopperId, ip);
       // The payload was checked by `parse`, the shopper id is the session's own: not checked again.
-      const reserve = () => ctx.inventory.reserveChecked({ ...payload, shopperId }).then(reserveAck);
+      const { eventId, sku, qty, idempotencyKey } = payload;
+      const reserve = () => ctx.inventory.reserveChecked({ eventId, sku, qty, idempotencyKey, shopperId }).then(reserveAck);
       return limited ? limited.then(reserve) : reserve();
     },
     observe: (outcome, seconds, { ctx }) => {

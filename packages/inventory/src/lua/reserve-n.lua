@@ -43,7 +43,7 @@
     ARGV[3]  most due holds to reclaim first
     ARGV[4]  ledger max length (0 = untrimmed)
     then per reserve i (at = 4 + 4 * (i - 1)):
-    ARGV[at + 1]  qty   ARGV[at + 2]  shopperId   ARGV[at + 3]  hold id nonce (lowercase base 36)
+    ARGV[at + 1]  qty   ARGV[at + 2]  shopperId   ARGV[at + 3]  hold id nonce (lowercase hex)
     ARGV[at + 4]  idempotency key
 
   Output: one reply per reserve, in order, each
