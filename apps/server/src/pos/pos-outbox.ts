@@ -24,14 +24,17 @@ const CLAIM_IDLE_MS = 30_000;
 const EVENTS_REFRESH_MS = 2_000;
 const MAX_BACKOFF_MS = 300_000;
 const CLAIM_BATCH = 20;
+const IDLE_POLL_MS = 2_000;
 
 export interface PosOutboxOptions {
   /** Attempts before an adjustment is dead-lettered. */
   maxAttempts: number;
   /** First retry delay, doubled per attempt up to 5 minutes. */
   backoffMs: number;
-  /** Idle wait of the dispatcher between passes when nothing is due. */
+  /** Wait of the dispatcher between passes while rows are pending but none is due (default 250 ms). */
   pollMs?: number;
+  /** Wait between passes when no row is pending at all (default 2 s; a row stored here wakes it). */
+  idlePollMs?: number;
 }
 
 interface OutboxRow {
@@ -224,10 +227,14 @@ export class PosOutbox {
     while (!signal.aborted) {
       const rows = await this.#claim();
       await Promise.all(rows.map((row) => this.#send(row)));
-      await this.#measure();
+      const pending = await this.#measure();
       if (rows.length < CLAIM_BATCH) {
+        // With rows waiting (a retry's backoff, another process's lease) the next pass comes soon;
+        // with none, only a row another process stores is left to find: a new row stored here
+        // wakes the loop at once.
+        const wait = pending > 0 ? (this.options.pollMs ?? 250) : (this.options.idlePollMs ?? IDLE_POLL_MS);
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.options.pollMs ?? 250);
+          const timer = setTimeout(resolve, wait);
           this.#wake = () => {
             clearTimeout(timer);
             resolve();
@@ -321,8 +328,9 @@ export class PosOutbox {
    * The outbox gauges, and pos_sync_lag per event: the lag is the age of the oldest live sale (or
    * refund) of the event not yet applied at the POS, from when it happened, not from when it was
    * captured (a capture that stalls is lag too). The gauge is the largest over the events.
+   * Resolves to the rows pending.
    */
-  async #measure(): Promise<void> {
+  async #measure(): Promise<number> {
     const { rows } = await this.deps.db.query<{
       event_id: string | null;
       pending: string | number;
@@ -350,6 +358,7 @@ export class PosOutbox {
     this.deps.metrics.posOutboxPending.set(pending);
     this.deps.metrics.posOutboxDead.set(dead);
     this.deps.metrics.posSyncLag.set(lag);
+    return pending;
   }
 }
 
