@@ -9,9 +9,9 @@ export type ReserveReply = unknown[];
 /** Sends one batch of reserves of one SKU (in arrival order) and resolves to a reply per reserve. */
 export type SendReserves = (batch: readonly ReserveInput[]) => Promise<ReserveReply[]>;
 
-interface Waiting {
+interface Waiting<R> {
   input: ReserveInput;
-  resolve(reply: ReserveReply): void;
+  resolve(result: R): void;
   reject(error: unknown): void;
 }
 
@@ -28,18 +28,20 @@ interface Waiting {
  * A failed call (Redis down, a timeout) rejects every reserve of its batch with the same error;
  * the script is atomic, so none of them happened.
  */
-export class ReserveBatcher {
-  #groups = new Map<string, Waiting[]>();
+export class ReserveBatcher<R> {
+  #groups = new Map<string, Waiting<R>[]>();
   #scheduled = false;
 
   constructor(
     private readonly send: SendReserves,
+    /** Turns a reserve's reply into what its caller gets (applied before the promise resolves). */
+    private readonly decode: (input: ReserveInput, reply: ReserveReply) => R,
     /** `false` sends each reserve at once, in a batch of its own. */
     private readonly batching = true,
   ) {}
 
-  reserve(input: ReserveInput): Promise<ReserveReply> {
-    if (!this.batching) return this.send([input]).then((replies) => replies[0] ?? []);
+  reserve(input: ReserveInput): Promise<R> {
+    if (!this.batching) return this.send([input]).then((replies) => this.decode(input, replies[0] ?? []));
     return new Promise((resolve, reject) => {
       const id = `${input.eventId}\n${input.sku}`;
       let group = this.#groups.get(id);
@@ -63,7 +65,7 @@ export class ReserveBatcher {
     }
   };
 
-  #dispatch(batch: Waiting[]): void {
+  #dispatch(batch: Waiting<R>[]): void {
     let sent: Promise<ReserveReply[]>;
     try {
       sent = this.send(batch.map((waiting) => waiting.input));
@@ -72,7 +74,17 @@ export class ReserveBatcher {
     }
     sent.then(
       (replies) => {
-        for (let i = 0; i < batch.length; i += 1) batch[i]!.resolve(replies[i] ?? []);
+        for (let i = 0; i < batch.length; i += 1) {
+          const waiting = batch[i]!;
+          let result: R;
+          try {
+            result = this.decode(waiting.input, replies[i] ?? []);
+          } catch (error) {
+            waiting.reject(error);
+            continue;
+          }
+          waiting.resolve(result);
+        }
       },
       (error: unknown) => {
         for (const waiting of batch) waiting.reject(error);

@@ -121,7 +121,7 @@ export class InventoryStore {
   private readonly idempotencyTtl: string;
   private readonly idempotencyTtlSeconds: number;
   private readonly reclaimBatch: string;
-  private readonly reserves: ReserveBatcher;
+  private readonly reserves: ReserveBatcher<InventoryResult<ReserveResult>>;
   private readonly writes: WriteBatcher;
 
   constructor(
@@ -136,7 +136,11 @@ export class InventoryStore {
     this.idempotencyTtl = String(this.idempotencyTtlSeconds);
     this.reclaimBatch = String(options.reclaimBatch ?? 20);
     this.writes = WriteBatcher.for(redis);
-    this.reserves = new ReserveBatcher((batch) => this.sendReserves(batch), options.batchReserves !== false);
+    this.reserves = new ReserveBatcher(
+      (batch) => this.sendReserves(batch),
+      reserveResult,
+      options.batchReserves !== false,
+    );
     this.pos = new PosStock(redis, this.keys, this.run, this.ledgerMaxLength);
   }
 
@@ -224,7 +228,7 @@ export class InventoryStore {
    * from its own signed session), so the hot path does not check it twice.
    */
   reserveChecked(input: ReserveInput): Promise<InventoryResult<ReserveResult>> {
-    return this.reserves.reserve(input).then((reply) => reserveResult(input, reply));
+    return this.reserves.reserve(input);
   }
 
   /** One call of `reserve-n.lua` for reserves of one SKU of one event, in order. */

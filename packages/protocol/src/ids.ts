@@ -5,27 +5,35 @@ export const MAX_QTY = 1_000_000;
 /** Longest hold an event may give (30 minutes): long enough to check out, short enough not to hoard. */
 export const MAX_HOLD_TTL_SECONDS = 1_800;
 
+/** What a token (SKU, idempotency key, order id, …) may hold: letters, digits and `. _ : -`. */
+const TOKEN_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
+/** What an event id may hold: letters, digits, `_` and `-`. */
+const EVENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+const EVENT_ID_MAX = 64;
+const SKU_MAX = 64;
+const IDEMPOTENCY_KEY_MAX = 128;
+
 const token = (what: string, max: number) =>
   z
     .string()
     .min(1, `${what} is empty`)
     .max(max, `${what} is longer than ${max} characters`)
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, `${what} may hold only letters, digits and . _ : -`);
+    .regex(TOKEN_PATTERN, `${what} may hold only letters, digits and . _ : -`);
 
 /** Event id: also the hash tag of every Redis key of the event. */
 export const eventIdSchema = z
   .string()
   .min(1, 'eventId is empty')
-  .max(64, 'eventId is longer than 64 characters')
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'eventId may hold only letters, digits, _ and -');
+  .max(EVENT_ID_MAX, `eventId is longer than ${EVENT_ID_MAX} characters`)
+  .regex(EVENT_ID_PATTERN, 'eventId may hold only letters, digits, _ and -');
 /** SKU: `~` and `{}` are excluded so it can sit inside key names and hold ids. */
-export const skuSchema = token('sku', 64);
+export const skuSchema = token('sku', SKU_MAX);
 export const holdIdSchema = z
   .string()
   .min(1, 'holdId is empty')
   .max(160, 'holdId is too long')
   .regex(/^h[0-9a-z]+~[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'holdId is not a hold id');
-export const idempotencyKeySchema = token('idempotencyKey', 128);
+export const idempotencyKeySchema = token('idempotencyKey', IDEMPOTENCY_KEY_MAX);
 export const orderIdSchema = token('orderId', 64);
 /** A store or warehouse id (`PUT /api/admin/locations`). */
 export const locationIdSchema = token('locationId', 64);
@@ -41,3 +49,37 @@ export const unitsSchema = z
   .int('quantity must be a whole number')
   .min(0, 'quantity must not be negative')
   .max(MAX_QTY, `quantity must be at most ${MAX_QTY}`);
+
+const isToken = (value: unknown, max: number): value is string =>
+  typeof value === 'string' && value.length <= max && TOKEN_PATTERN.test(value);
+
+/**
+ * Whether `value` is a `/shop` reserve payload (`reservePayload` of socket.ts), checked with the
+ * same rules as its schema without building a parse result: the reserve path's check, with the
+ * schema (and its messages) for a payload this refuses. `protocol.test.ts` holds the two to the same
+ * answers.
+ */
+export function isReservePayload(
+  value: unknown,
+): value is { eventId: string; sku: string; qty: number; idempotencyKey: string } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  let fields = 0;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (key !== 'eventId' && key !== 'sku' && key !== 'qty' && key !== 'idempotencyKey') return false;
+    fields += 1;
+  }
+  if (fields !== 4) return false;
+  const { eventId, sku, qty, idempotencyKey } = value as Record<string, unknown>;
+  return (
+    typeof eventId === 'string' &&
+    eventId.length <= EVENT_ID_MAX &&
+    EVENT_ID_PATTERN.test(eventId) &&
+    isToken(sku, SKU_MAX) &&
+    isToken(idempotencyKey, IDEMPOTENCY_KEY_MAX) &&
+    typeof qty === 'number' &&
+    Number.isInteger(qty) &&
+    qty >= 1 &&
+    qty <= MAX_QTY
+  );
+}

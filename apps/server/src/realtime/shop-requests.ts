@@ -3,6 +3,7 @@ import {
   LiveshopError,
   chatSendPayload,
   checkoutPayload,
+  isReservePayload,
   joinPayload,
   parseInput,
   shopJoinPayload,
@@ -84,7 +85,8 @@ export const SHOP_REQUESTS: RequestTable<ShopClientToServerEvents, ShopperConnec
   },
 
   reserve: {
-    parse: checkedBy(reservePayload),
+    // The fast check answers the payloads a client sends; the schema, what it refuses (with its messages).
+    parse: (payload) => (isReservePayload(payload) ? payload : parseInput(reservePayload, payload)),
     handle: (payload, { ctx, shopperId, ip }) => {
       // The per-session check answers synchronously; waiting only when the per-IP check needs
       // Redis keeps the reserve in this turn's batch (docs/benchmarks.md). Written with `then`
