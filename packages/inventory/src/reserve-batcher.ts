@@ -3,8 +3,8 @@ import type { ReserveInput } from '@liveshop/protocol';
 /** Most reserves one script call carries (each adds a key and three arguments). */
 export const MAX_RESERVE_BATCH = 128;
 
-/** What `reserve-n.lua` answers for one reserve: `{1, holdId, …}` or an error tuple. */
-export type ReserveReply = unknown[];
+/** What `reserve-n.lua` answers for one reserve: the hold as text, or an error tuple. */
+export type ReserveReply = string | unknown[];
 
 /** Sends one batch of reserves of one SKU (in arrival order) and resolves to a reply per reserve. */
 export type SendReserves = (batch: readonly ReserveInput[]) => Promise<ReserveReply[]>;

@@ -643,16 +643,20 @@ export class InventoryStore {
   }
 }
 
-/** A reserve's reply from `reserve-n.lua` as the store answers it. */
+/**
+ * A reserve's reply from `reserve-n.lua` as the store answers it: the hold as text
+ * (`<holdId>|<expiresAt>|<available>|<version>|<generation>`), or an error tuple.
+ */
 function reserveResult(input: ReserveInput, reply: ReserveReply): InventoryResult<ReserveResult> {
-  if (reply[0] !== 1) return { ok: false, error: scriptError(reply) };
+  if (typeof reply !== 'string') return { ok: false, error: scriptError(reply) };
+  const [id, expiresAt, available, version, generation] = reply.split('|');
   const { eventId, sku, qty, shopperId } = input;
   return {
     ok: true,
-    hold: { id: reply[1] as string, eventId, sku, qty, shopperId, expiresAt: reply[2] as number },
-    available: reply[3] as number,
-    version: reply[4] as number,
-    generation: reply[5] as number,
+    hold: { id: id!, eventId, sku, qty, shopperId, expiresAt: Number(expiresAt) },
+    available: Number(available),
+    version: Number(version),
+    generation: Number(generation),
   };
 }
 

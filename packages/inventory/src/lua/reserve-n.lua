@@ -46,8 +46,9 @@
     ARGV[at + 1]  qty   ARGV[at + 2]  shopperId   ARGV[at + 3]  hold id nonce (lowercase hex)
     ARGV[at + 4]  idempotency key
 
-  Output: one reply per reserve, in order, each
-    {1, holdId, expiresAtMs, available, version, generation}
+  Output: one reply per reserve, in order, each the hold as text (the idempotency record's result,
+  so a replay answers the stored text as it is)
+    "<holdId>|<expiresAtMs>|<available>|<version>|<generation>"
   or one of the errors
     {-1} event not configured       {-2} unknown SKU
     {-3, status} event not live      {-4, available} sold out
@@ -136,10 +137,7 @@ for i = 1, n do
     if string.sub(prior, 1, sep - 1) ~= fingerprint then
       reply = CONFLICT
     else
-      -- Stored as "<holdId>|<expiresAt>|<available>|<version>|<generation>".
-      local holdId, e, available, version, generation = string.match(string.sub(prior, sep + 1),
-        '^([^|]+)|(%d+)|(%d+)|(%d+)|(%d+)$')
-      reply = { 1, holdId, tonumber(e), tonumber(available), tonumber(version), tonumber(generation) }
+      reply = string.sub(prior, sep + 1)
     end
   elseif not status then
     reply = { -1 }
@@ -217,12 +215,13 @@ for i = 1, n do
         members[2 * created] = shopperMember(shopperId, holdId, qtyText, expiresAtText)
         appendLedger(k.ledger, maxLenText, 'reserve', sku, qtyText, t, beforeText, holdId, nil, shopperId, 'shop',
           nowText)
-        local text = fingerprint .. '\n' .. holdId .. '|' .. expiresAtText .. '|' .. t.available .. '|' ..
-          t.version .. '|' .. generationText
+        local result = holdId .. '|' .. expiresAtText .. '|' .. t.available .. '|' .. t.version .. '|' ..
+          generationText
+        local text = fingerprint .. '\n' .. result
         written[idemField] = text
         records[#records + 1] = idemField
         records[#records + 1] = text
-        reply = { 1, holdId, expiresAt, c.available, c.version, c.generation }
+        reply = result
       end
     end
   end
