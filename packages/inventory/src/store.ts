@@ -235,7 +235,7 @@ export class InventoryStore {
   private async sendReserves(batch: readonly ReserveInput[]): Promise<ReserveReply[]> {
     const { eventId, sku } = batch[0]!;
     const k = this.keys.forSku(eventId, sku);
-    // The idempotency records' period (see reserve-n.lua): this one and the one before are read,
+    // The idempotency records' period (see reserve-n.lua): this one and its neighbours are read,
     // this one is written and expires at the end of the next (an hour later, for clock skew).
     const ttl = this.idempotencyTtlSeconds;
     const period = Math.floor(Date.now() / (ttl * 1000));
@@ -250,6 +250,7 @@ export class InventoryStore {
       k.ledger,
       this.keys.reserveIdempotency(eventId, period),
       this.keys.reserveIdempotency(eventId, period - 1),
+      this.keys.reserveIdempotency(eventId, period + 1),
     ];
     const args = [sku, expiresAt, this.reclaimBatch, this.ledgerMaxLength];
     for (const { shopperId, idempotencyKey, qty } of batch) {

@@ -34,6 +34,15 @@ describe('reserve idempotency records', () => {
     expect((await f.store.snapshot('e'))[0]).toMatchObject({ held: 2, available: 8 });
   });
 
+  it("finds a record a process whose clock is ahead wrote in the next period's hash", async () => {
+    const period = Math.floor(Date.now() / 86_400_000);
+    const record = 'tee|1|s1\nhold-from-ahead~tee|1900000000000|9|1|0';
+    await f.redis.hset(f.store.keys.reserveIdempotency('e', period + 1), 's1|ahead', record);
+    const replayed = await reserve(f.store, 'ahead');
+    expect(replayed).toMatchObject({ ok: true, hold: { id: 'hold-from-ahead~tee' }, available: 9, version: 1 });
+    expect((await f.store.snapshot('e'))[0]).toMatchObject({ held: 0 });
+  });
+
   it('moves the results an earlier version kept one key each, so their retries still replay', async () => {
     const legacy = f.store.keys.legacyReserveIdempotency('e', 's1', 'old');
     const record = 'tee|1|s1\nhold-from-before~tee|1900000000000|7|3|0';

@@ -16,7 +16,8 @@
   Idempotency records live in hashes of the event, one per period of the idempotency TTL (the
   bucket, numbered by the server: epoch ms / TTL ms), field "<shopperId>|<key>" (scoped to the
   shopper, so a key can never return another shopper's hold), value "<fingerprint>\n<result>".
-  A reserve looks in the current bucket and the one before, and writes to the current one, which
+  A reserve looks in the current bucket, the one before and the one after (another process's clock
+  may be ahead around a bucket's end), and writes to the current one, which
   expires at the end of the bucket after next: a record replays for at least one TTL and at most
   two. One hash per period instead of a key per record: the fields of a batch are written in one
   call, and a field costs Redis less than a key with its own expiry.
@@ -37,6 +38,7 @@
     KEYS[7]  event ledger stream
     KEYS[8]  this period's reserve idempotency hash
     KEYS[9]  the previous period's
+    KEYS[10] the next period's (written by a process whose clock is ahead, around a period's end)
 
     ARGV[1]  sku
     ARGV[2]  when this period's idempotency hash expires (epoch seconds, for EXPIREAT)
@@ -63,7 +65,7 @@ local k = { stock = KEYS[2], expiry = KEYS[3], data = KEYS[4], shoppers = KEYS[5
   ledger = KEYS[7] }
 
 local sku = ARGV[1]
-local idemNow, idemBefore = KEYS[8], KEYS[9]
+local idemNow, idemBefore, idemAfter = KEYS[8], KEYS[9], KEYS[10]
 local maxLenText = ARGV[4]
 -- `+ 0` parses a text once (tonumber() parses it twice); optional fields go through `x and x + 0`.
 local maxLen = maxLenText + 0
@@ -103,6 +105,7 @@ for i = 1, n do
 end
 local stored = rcall('HMGET', idemNow, unpack(idemFields))
 local storedBefore = rcall('HMGET', idemBefore, unpack(idemFields))
+local storedAfter = rcall('HMGET', idemAfter, unpack(idemFields))
 -- Records written by this batch, so a key repeated within it replays like one stored before; and
 -- the HSET arguments that write them.
 local written = {}
@@ -130,7 +133,7 @@ for i = 1, n do
   local qty = qtyText + 0
   local idemField = idemFields[i]
   local fingerprint = sku .. '|' .. qtyText .. '|' .. shopperId
-  local prior = written[idemField] or stored[i] or storedBefore[i]
+  local prior = written[idemField] or stored[i] or storedBefore[i] or storedAfter[i]
   local reply
   if prior then
     local sep = string.find(prior, '\n', 1, true)
