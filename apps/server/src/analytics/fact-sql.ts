@@ -10,27 +10,43 @@ import {
   type ViewerSampleFact,
 } from './facts.js';
 
-/** Rows per statement: well under PostgreSQL's 65,535 parameters for the widest row (7 columns). */
-const ROWS_PER_STATEMENT = 500;
+const ts = (ms: number): Date => new Date(ms);
 
-const ts = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
+/** Rows per statement. */
+const ROWS_PER_STATEMENT = 5_000;
 
-/** Runs one multi-row statement per chunk of `rows`: `values` placeholders are built for each row. */
-async function insertRows<R>(
+/** A column of a fact table and how a fact fills it (`ms`: epoch ms, stored as timestamptz). */
+interface Column<R> {
+  name: string;
+  type: 'text' | 'int4' | 'ms';
+  value: (row: R) => string | number | null;
+}
+
+/**
+ * Upserts `rows` with one statement per chunk whose parameters are one array per column, unnested
+ * into rows: a handful of parameters instead of one per value, and one statement text whatever
+ * the number of rows.
+ */
+async function upsertRows<R>(
   db: SqlExecutor,
   rows: R[],
-  head: string,
-  tail: string,
-  columns: (row: R) => unknown[],
+  table: string,
+  columns: Column<R>[],
+  conflict: string,
 ): Promise<void> {
+  const names = columns.map((column) => column.name).join(', ');
+  const arrays = columns.map((column, i) => `$${i + 1}::${column.type === 'ms' ? 'float8' : column.type}[]`).join(', ');
+  const aliases = columns.map((_, i) => `c${i}`);
+  const values = columns
+    .map((column, i) => (column.type === 'ms' ? `to_timestamp(c${i} / 1000.0)` : `c${i}`))
+    .join(', ');
+  const sql = `insert into ${table} (${names}) select ${values} from unnest(${arrays}) as u(${aliases.join(', ')}) ${conflict}`;
   for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-    const params: unknown[] = [];
-    const tuples: string[] = [];
-    for (const row of rows.slice(start, start + ROWS_PER_STATEMENT)) {
-      const values = columns(row);
-      tuples.push(`(${values.map((value) => `$${params.push(value)}`).join(', ')})`);
-    }
-    await db.query(`${head} values ${tuples.join(', ')} ${tail}`, params);
+    const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
+    await db.query(
+      sql,
+      columns.map((column) => chunk.map(column.value)),
+    );
   }
 }
 
@@ -57,44 +73,75 @@ const CLICKS_UPSERT = `on conflict (session_id, sku) do update set
 export async function writeFacts(db: SqlExecutor, kind: Fact['kind'], facts: Fact[]): Promise<void> {
   switch (kind) {
     case 'session':
-      return insertRows(
+      return upsertRows(
         db,
         facts as SessionFact[],
-        'insert into viewer_sessions (id, event_id, shopper_id, device, started_at, last_seen_at, ended_at)',
+        'viewer_sessions',
+        [
+          { name: 'id', type: 'text', value: (f) => f.id },
+          { name: 'event_id', type: 'text', value: (f) => f.eventId },
+          { name: 'shopper_id', type: 'text', value: (f) => f.shopperId },
+          { name: 'device', type: 'text', value: (f) => f.device },
+          { name: 'started_at', type: 'ms', value: (f) => f.startedAt },
+          { name: 'last_seen_at', type: 'ms', value: (f) => f.lastSeenAt },
+          { name: 'ended_at', type: 'ms', value: (f) => f.endedAt },
+        ],
         SESSIONS_UPSERT,
-        (f) => [f.id, f.eventId, f.shopperId, f.device, ts(f.startedAt), ts(f.lastSeenAt), ts(f.endedAt)],
       );
     case 'viewers':
-      return insertRows(
+      return upsertRows(
         db,
         facts as ViewerSampleFact[],
-        'insert into viewer_samples (event_id, minute, node_id, viewers, peak_viewers)',
+        'viewer_samples',
+        [
+          { name: 'event_id', type: 'text', value: (f) => f.eventId },
+          { name: 'minute', type: 'ms', value: (f) => f.minute },
+          { name: 'node_id', type: 'text', value: (f) => f.nodeId },
+          { name: 'viewers', type: 'int4', value: (f) => f.viewers },
+          { name: 'peak_viewers', type: 'int4', value: (f) => f.peakViewers },
+        ],
         SAMPLES_UPSERT,
-        (f) => [f.eventId, ts(f.minute), f.nodeId, f.viewers, f.peakViewers],
       );
     case 'impression':
-      return insertRows(
+      return upsertRows(
         db,
         facts as ImpressionFact[],
-        'insert into product_impressions (session_id, event_id, sku, first_seen_at)',
+        'product_impressions',
+        [
+          { name: 'session_id', type: 'text', value: (f) => f.sessionId },
+          { name: 'event_id', type: 'text', value: (f) => f.eventId },
+          { name: 'sku', type: 'text', value: (f) => f.sku },
+          { name: 'first_seen_at', type: 'ms', value: (f) => f.at },
+        ],
         'on conflict (session_id, sku) do update set first_seen_at = least(product_impressions.first_seen_at, excluded.first_seen_at)',
-        (f) => [f.sessionId, f.eventId, f.sku, ts(f.at)],
       );
     case 'click':
-      return insertRows(
+      return upsertRows(
         db,
         facts as ClickFact[],
-        'insert into product_clicks (session_id, event_id, sku, clicks, first_clicked_at, last_clicked_at)',
+        'product_clicks',
+        [
+          { name: 'session_id', type: 'text', value: (f) => f.sessionId },
+          { name: 'event_id', type: 'text', value: (f) => f.eventId },
+          { name: 'sku', type: 'text', value: (f) => f.sku },
+          { name: 'clicks', type: 'int4', value: (f) => Math.min(CLICK_CAP, f.clicks) },
+          { name: 'first_clicked_at', type: 'ms', value: (f) => f.firstAt },
+          { name: 'last_clicked_at', type: 'ms', value: (f) => f.lastAt },
+        ],
         CLICKS_UPSERT,
-        (f) => [f.sessionId, f.eventId, f.sku, Math.min(CLICK_CAP, f.clicks), ts(f.firstAt), ts(f.lastAt)],
       );
     case 'stock':
-      return insertRows(
+      return upsertRows(
         db,
         facts as StockSampleFact[],
-        'insert into stock_samples (event_id, sku, minute, available)',
+        'stock_samples',
+        [
+          { name: 'event_id', type: 'text', value: (f) => f.eventId },
+          { name: 'sku', type: 'text', value: (f) => f.sku },
+          { name: 'minute', type: 'ms', value: (f) => f.minute },
+          { name: 'available', type: 'int4', value: (f) => f.available },
+        ],
         'on conflict (event_id, sku, minute) do update set available = excluded.available',
-        (f) => [f.eventId, f.sku, ts(f.minute), f.available],
       );
     case 'pin':
       for (const fact of facts as PinFact[]) await writePinChange(db, fact);

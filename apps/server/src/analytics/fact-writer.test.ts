@@ -65,6 +65,22 @@ describe('FactWriter', () => {
     expect(clicks.rows).toEqual([{ clicks: 10 }]);
   });
 
+  it('stores times to the millisecond and 5,000 sessions in one statement', async () => {
+    const facts = writer({ flushRows: 10_000, maxRows: 10_000 });
+    const at = 1_796_058_204_607;
+    for (let i = 0; i < 5_000; i += 1) facts.add(session(`s${i}`, at + i));
+    const query = vi.spyOn(db, 'query');
+    await facts.flush();
+    expect(query).toHaveBeenCalledTimes(1);
+    const { rows } = await db.query<{ id: string; started_at: Date; ended_at: Date | null }>(
+      "select id, started_at, ended_at from viewer_sessions where id in ('s0', 's4999') order by id",
+    );
+    expect(rows.map((row) => [row.id, row.started_at.getTime(), row.ended_at])).toEqual([
+      ['s0', at, null],
+      ['s4999', at + 4_999, null],
+    ]);
+  });
+
   it('keeps the newest facts while the database fails, counts the dropped ones, logs once, and writes the rest after', async () => {
     const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const dropped: number[] = [];
