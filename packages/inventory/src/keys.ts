@@ -242,6 +242,14 @@ export class KeyBuilder {
     return `${this.prefix}:reconciled`;
   }
 
+  /**
+   * String set once the reserve results of the earlier layout have all been moved (see
+   * `InventoryStore.migrateReserveIdempotency`), so later starts skip the scan.
+   */
+  reserveIdempotencyMigrated(): string {
+    return `${this.prefix}:migrated:reserve-idempotency`;
+  }
+
   /** Prefix of a rate limiter's counters. */
   rateLimit(name: string): string {
     return `${this.prefix}:rl:${name}`;

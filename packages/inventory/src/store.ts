@@ -606,9 +606,13 @@ export class InventoryStore {
    * ({@link KeyBuilder.reserveIdempotency}), each with MULTI (the key and the hash share the
    * event's slot): a retry of a reserve made before an upgrade still replays its hold. A field
    * already in the hash is kept. Scans every master of a cluster. Call it once at start, before
-   * reserves are served; it is idempotent. Resolves to how many results it moved.
+   * reserves are served; it is idempotent, and after a complete scan it marks Redis
+   * ({@link KeyBuilder.reserveIdempotencyMigrated}) so that later starts skip the scan. Resolves to
+   * how many results it moved.
    */
   async migrateReserveIdempotency(): Promise<number> {
+    const done = this.keys.reserveIdempotencyMigrated();
+    if ((await this.redis.exists(done)) === 1) return 0;
     const ttl = this.idempotencyTtlSeconds;
     const period = Math.floor(Date.now() / (ttl * 1000));
     const expiresAt = (period + 2) * ttl + 3600;
@@ -635,6 +639,8 @@ export class InventoryStore {
         }
       } while (cursor !== '0');
     }
+    // Nothing writes the earlier layout any more: once scanned, later starts need not scan again.
+    await this.redis.set(done, String(Date.now()));
     return moved;
   }
 

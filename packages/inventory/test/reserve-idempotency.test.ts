@@ -61,5 +61,9 @@ describe('reserve idempotency records', () => {
     // Nothing was reserved by the replay, and a second run moves nothing.
     expect((await f.store.snapshot('e'))[0]).toMatchObject({ held: 0, available: 10 });
     expect(await f.store.migrateReserveIdempotency()).toBe(0);
+    // Marked as done: a key of the earlier layout written now (nothing does) is left alone.
+    await f.redis.set(legacy, record, 'EX', 3600);
+    expect(await f.store.migrateReserveIdempotency()).toBe(0);
+    expect(await f.redis.exists(legacy)).toBe(1);
   });
 });
