@@ -1,13 +1,12 @@
 /**
  * `pnpm bench`: every row of the Targets table (docs/benchmarks.md) that can be measured on this
- * machine, one bench after another (realtime, fan-out, widget, and the checkout and POS benches
- * when `scripts/bench/checkout.ts` / `pos.ts` exist), then one table of target, figure and
- * PASS / FALLS SHORT (or "not measured yet"), also written as JSON to
- * `bench-results/latest.json` (with each bench's own rows in `bench-results/<bench>.json`).
+ * machine, one bench after another (realtime, fan-out, widget, checkout, POS and two processes),
+ * then one table of target, figure and PASS / FALLS SHORT (or "not measured yet"), also written as
+ * JSON to `bench-results/latest.json` (with each bench's own rows in `bench-results/<bench>.json`).
  * Exits non-zero only when a bench crashed, not on a target that falls short.
  *
- * Flags: `--only=realtime,fanout,widget,checkout,pos` (default all), `--quick` (one round of
- * each instead of three: a quicker, noisier figure), `--out=DIR` (default bench-results).
+ * Flags: `--only=realtime,fanout,widget,checkout,pos,processes` (default all), `--quick` (one
+ * round of each instead of three: a quicker, noisier figure), `--out=DIR` (default bench-results).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +20,7 @@ import { TARGET_IDS, printTable, progress, type BenchJson, type Row, type Target
 const { values: flags } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
-    only: { type: 'string', default: 'realtime,fanout,widget,checkout,pos' },
+    only: { type: 'string', default: 'realtime,fanout,widget,checkout,pos,processes' },
     quick: { type: 'boolean', default: false },
     out: { type: 'string', default: 'bench-results' },
     help: { type: 'boolean', default: false },
@@ -29,7 +28,7 @@ const { values: flags } = parseArgs({
 });
 if (flags.help) {
   console.log(`pnpm bench [flags]
-  --only=realtime,fanout,widget,checkout,pos   benches to run (default all that exist)
+  --only=realtime,fanout,widget,checkout,pos,processes   benches to run (default all)
   --quick                 one round of each bench instead of three (noisier)
   --out=DIR               where the JSON goes (default bench-results)`);
   process.exit(0);
@@ -77,7 +76,7 @@ const TARGETS: Record<TargetId, { what: string; target: string; bench: string }>
   'several-processes': {
     what: '2 processes on one Redis: split burst exact, stock reaches both',
     target: 'exact; delivered',
-    bench: 'none',
+    bench: 'processes',
   },
   checkout: {
     what: 'checkout: 500 shoppers with holds at once',
@@ -110,6 +109,7 @@ const BENCHES: Bench[] = [
   { name: 'widget', entry: 'scripts/bench/widget.ts', args: [] },
   { name: 'checkout', entry: 'scripts/bench/checkout.ts', args: [] },
   { name: 'pos', entry: 'scripts/bench/pos.ts', args: [] },
+  { name: 'processes', entry: 'scripts/bench/processes.ts', args: [], needsSockets: true },
 ];
 
 function git(...args: string[]): string {

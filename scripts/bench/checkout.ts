@@ -21,7 +21,7 @@ import { Redis } from 'ioredis';
 import { startServerProcess } from './lib/process.js';
 import { profileArgs } from './lib/profile.js';
 import { deleteKeys, randomPrefix, redisUrl } from './lib/redis-keys.js';
-import { fmt, fmtInt, printTable, progress, type Row } from './lib/report.js';
+import { fmt, fmtInt, printTable, progress, writeBenchJson, type Row } from './lib/report.js';
 import { percentile } from './lib/stats.js';
 
 const { values: flags } = parseArgs({
@@ -30,6 +30,7 @@ const { values: flags } = parseArgs({
     shoppers: { type: 'string', default: '500' },
     only: { type: 'string', default: 'both' },
     'cpu-prof': { type: 'boolean', default: false },
+    json: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -38,6 +39,7 @@ if (flags.help) {
   --shoppers=500                 shoppers, each holding one unit, checking out at once
   --only=both|postgres|pglite    which databases to run on
   --cpu-prof                     write a V8 CPU profile of the server to $TMPDIR/liveshop-bench-profiles/
+  --json=PATH                    also write every row (target rows with their Targets id) as JSON
   env LIVESHOP_BENCH_DATABASE_URL  PostgreSQL to use (default postgres://postgres@127.0.0.1:5432/test)`);
   process.exit(0);
 }
@@ -373,6 +375,7 @@ async function main(): Promise<void> {
       measured: `${r.confirmed} / ${shoppers}`,
       target: `${shoppers}`,
       pass: r.confirmed === shoppers,
+      id: 'checkout',
     },
     { what: `${r.database}: units sold`, measured: fmtInt(r.sold), target: `${shoppers}`, pass: r.sold === shoppers },
     {
@@ -387,9 +390,11 @@ async function main(): Promise<void> {
       measured: `${fmt(r.ordersPerSecond / r.bareOrdersPerSecond, 2)}x`,
       target: '>= 0.5x',
       pass: r.ordersPerSecond / r.bareOrdersPerSecond >= 0.5,
+      id: 'checkout',
     },
   ]);
   printTable(`Checkout: ${shoppers} shoppers holding one unit each check out at once`, rows);
+  if (flags.json) writeBenchJson(flags.json, 'checkout', rows);
 }
 
 await main();

@@ -16,6 +16,8 @@
  * - webhooks/s: BENCH_CONCURRENCY concurrent senders (default 16) for BENCH_SECONDS (default 5),
  *   each delivery signed, verified, deduped and applied: all on one SKU (its deliveries queue on
  *   its count row, the worst case), then each sender on a SKU of its own.
+ * The last lines are a table of those figures, the paint's median against its target; `--json=PATH`
+ * also writes its rows (the paint rows with their Targets id, `pos-sold-out`) for `pnpm bench`.
  * Env: REDIS_URL, CHROMIUM_PATH.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -29,12 +31,26 @@ import { io, type Socket } from 'socket.io-client';
 import { chromiumExecutablePath } from '../../packages/widget/chromium.js';
 import { launchChromium } from '../../test/e2e/support/browser.js';
 import { startDemoServer, type DemoServer } from '../../test/e2e/support/demo-server.js';
+import { fmtInt, printTable, writeBenchJson, type Row } from './lib/report.js';
 import { summarize } from './lib/stats.js';
 
 const { values: flags } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== '--'),
-  options: { only: { type: 'string', default: 'both' } },
+  options: {
+    only: { type: 'string', default: 'both' },
+    json: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
 });
+if (flags.help) {
+  console.log(`pnpm bench:pos [flags]
+  --only=both|postgres|pglite    which databases to run on
+  --json=PATH                    also write every row (target rows with their Targets id) as JSON
+  env BENCH_PAINTS=10 BENCH_VIEWERS=1000 BENCH_WEBHOOKS=1000 BENCH_GAP_MS=20 BENCH_CONCURRENCY=16 BENCH_SECONDS=5
+  env LIVESHOP_BENCH_DATABASE_URL  PostgreSQL to use (default postgres://postgres@127.0.0.1:5432/test)
+  env REDIS_URL, CHROMIUM_PATH`);
+  process.exit(0);
+}
 const postgresUrl = process.env.LIVESHOP_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const PAINTS = env('BENCH_PAINTS', 10);
@@ -222,7 +238,10 @@ const load = () =>
     .map((n) => n.toFixed(1))
     .join(' ');
 
-async function run(database: 'postgres' | 'pglite'): Promise<void> {
+/** Runs every phase on one database; returns its rows for the table. */
+async function run(database: 'postgres' | 'pglite'): Promise<Row[]> {
+  const name = database === 'postgres' ? 'PostgreSQL' : 'PGlite';
+  const rows: Row[] = [];
   const schema = `bench_${randomBytes(4).toString('hex')}`;
   const server = await startDemoServer(database === 'postgres' ? { databaseUrl: postgresUrl, dbSchema: schema } : {});
   console.log(`--- ${database} (load average ${load()})`);
@@ -232,6 +251,13 @@ async function run(database: 'postgres' | 'pglite'): Promise<void> {
       console.log(
         `webhook → Sold out painted (Chromium, ${paints.count} runs): median ${ms(paints.p50)}, p90 ${ms(paints.p90)}, max ${ms(paints.max)}`,
       );
+      rows.push({
+        what: `${name}: webhook (on-hand 0) → Sold out painted, median`,
+        measured: `${fmtInt(paints.p50)} ms (p90 ${fmtInt(paints.p90)}, max ${fmtInt(paints.max)}, ${paints.count} runs)`,
+        target: '<= 500 ms',
+        pass: paints.p50 <= 500,
+        id: 'pos-sold-out',
+      });
     } else {
       console.log(
         `webhook → Sold out painted: not measured (BENCH_PAINTS=0, or no Chromium at ${chromiumExecutablePath})`,
@@ -243,14 +269,36 @@ async function run(database: 'postgres' | 'pglite'): Promise<void> {
     console.log(
       `webhook → every one of ${VIEWERS} viewers (${WEBHOOKS} webhooks, one each ${GAP_MS} ms): p50 ${ms(every.p50)}, p90 ${ms(every.p90)}, p99 ${ms(every.p99)}, max ${ms(every.max)}; per viewer message p50 ${ms(message.p50)}, p90 ${ms(message.p90)}, p99 ${ms(message.p99)}; missed ${viewers.missed}`,
     );
+    rows.push(
+      {
+        what: `${name}: webhook → every one of ${fmtInt(VIEWERS)} viewers, p50 / p99`,
+        measured: `${fmtInt(every.p50)} / ${fmtInt(every.p99)} ms`,
+        target: '',
+      },
+      {
+        what: `${name}: the same, per viewer message p50 / p99; missed`,
+        measured: `${fmtInt(message.p50)} / ${fmtInt(message.p99)} ms; ${fmtInt(viewers.missed)}`,
+        target: '',
+      },
+    );
     const rate = await throughput(server, [BENCH_ITEM]);
     console.log(
       `signed webhooks applied by one process (${CONCURRENCY} senders, ${SECONDS} s, one SKU): ${rate.perSecond.toFixed(0)}/s, answer p99 ${ms(rate.p99)}, refused ${rate.refused}`,
     );
+    rows.push({
+      what: `${name}: webhooks/s, ${CONCURRENCY} senders, one SKU`,
+      measured: `${fmtInt(rate.perSecond)}/s, answer p99 ${fmtInt(rate.p99)} ms, refused ${rate.refused}`,
+      target: '',
+    });
     const spread = await throughput(server, await spreadItems(server));
     console.log(
       `signed webhooks applied by one process (${CONCURRENCY} senders, ${SECONDS} s, a SKU each): ${spread.perSecond.toFixed(0)}/s, answer p99 ${ms(spread.p99)}, refused ${spread.refused}`,
     );
+    rows.push({
+      what: `${name}: webhooks/s, ${CONCURRENCY} senders, a SKU each`,
+      measured: `${fmtInt(spread.perSecond)}/s, answer p99 ${fmtInt(spread.p99)} ms, refused ${spread.refused}`,
+      target: '',
+    });
     console.log(`(load average after: ${load()})`);
   } finally {
     await server.close();
@@ -261,8 +309,12 @@ async function run(database: 'postgres' | 'pglite'): Promise<void> {
       await client.end();
     }
   }
+  return rows;
 }
 
-if (flags.only !== 'pglite') await run('postgres');
-if (flags.only !== 'postgres') await run('pglite');
+const rows: Row[] = [];
+if (flags.only !== 'pglite') rows.push(...(await run('postgres')));
+if (flags.only !== 'postgres') rows.push(...(await run('pglite')));
+printTable('POS webhooks (the paint in Chromium; every viewer; webhooks/s)', rows);
+if (flags.json) writeBenchJson(flags.json, 'pos', rows);
 process.exit(0);
