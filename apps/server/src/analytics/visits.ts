@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomText } from '../random-text.js';
 import { WriteBatcher, type KeyBuilder } from '@liveshop/inventory';
 import type { RedisClient } from '../redis-connection.js';
 
@@ -39,7 +39,7 @@ export class Visits {
   async open(eventId: string, shopperId: string, optedOut: boolean, now: number): Promise<Visit> {
     const key = this.keys.visit(eventId, shopperId);
     WriteBatcher.for(this.redis).hold();
-    const fresh: Visit = { sessionId: `v${randomBytes(12).toString('base64url')}`, startedAt: now, optedOut };
+    const fresh: Visit = { sessionId: `v${randomText(12)}`, startedAt: now, optedOut };
     // SET NX GET (Redis 7): sets the new visit unless one runs, and answers the running one.
     const running = decode(
       (await this.redis.call('set', key, encode(fresh), 'NX', 'GET', 'PX', this.gapMs)) as string | null,

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomText } from '../random-text.js';
 import type { Signer } from './signing.js';
 
 const PURPOSE = 'shopper-session';
@@ -14,7 +14,7 @@ export class ShopperSessions {
 
   /** Mints a session for a new shopper. */
   create(): { session: string; shopperId: string } {
-    const shopperId = `s${randomBytes(15).toString('base64url')}`;
+    const shopperId = `s${randomText(15)}`;
     return { session: this.tokenFor(shopperId), shopperId };
   }
 
