@@ -18,6 +18,8 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { io as connect, type Socket } from 'socket.io-client';
 import { Redis } from 'ioredis';
+import { benchPostgresUrl, postgresReachable } from './lib/bench-postgres.js';
+import { http } from './lib/http.js';
 import { startServerProcess } from './lib/process.js';
 import { profileArgs } from './lib/profile.js';
 import { deleteKeys, randomPrefix, redisUrl } from './lib/redis-keys.js';
@@ -44,7 +46,6 @@ if (flags.help) {
   process.exit(0);
 }
 const shoppers = Number(flags.shoppers);
-const postgresUrl = process.env.LIVESHOP_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 interface Sql {
   query(text: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
@@ -60,17 +61,6 @@ interface RunResult {
   p99: number;
   ordersPerSecond: number;
   bareOrdersPerSecond: number;
-}
-
-async function http(method: string, url: string, body: unknown, adminKey: string): Promise<Record<string, unknown>> {
-  const response = await fetch(url, {
-    method,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${url} → ${response.status} ${text.slice(0, 300)}`);
-  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
 }
 
 /** An ack as the bench reads it: `ok`, the error, and the fields of the request's answer. */
@@ -108,7 +98,7 @@ async function run(database: 'postgres' | 'pglite'): Promise<RunResult> {
         ipRateLimitPerSecond: 0,
         testPayments: true,
         demo: false,
-        ...(database === 'postgres' ? { databaseUrl: postgresUrl, dbSchema: schema } : { dataDir }),
+        ...(database === 'postgres' ? { databaseUrl: benchPostgresUrl, dbSchema: schema } : { dataDir }),
       }),
     },
   });
@@ -298,7 +288,7 @@ async function bareLoop(sql: Sql, eventId: string, count: number): Promise<numbe
 }
 
 async function openPostgres(schema: string): Promise<Sql> {
-  const pool = new pg.Pool({ connectionString: postgresUrl, max: 2, options: `-c search_path=${schema}` });
+  const pool = new pg.Pool({ connectionString: benchPostgresUrl, max: 2, options: `-c search_path=${schema}` });
   const sql: Sql = {
     query: (text, params) => pool.query(text, params),
     async transaction(work) {
@@ -350,23 +340,11 @@ async function eventSnapshot(
   }
 }
 
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 2_000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 async function main(): Promise<void> {
   const results: RunResult[] = [];
   if (flags.only !== 'pglite') {
     if (await postgresReachable()) results.push(await run('postgres'));
-    else progress(`PostgreSQL at ${postgresUrl} does not answer: skipped`);
+    else progress(`PostgreSQL at ${benchPostgresUrl} does not answer: skipped`);
   }
   if (flags.only !== 'postgres') results.push(await run('pglite'));
   const rows: Row[] = results.flatMap((r) => [

@@ -17,6 +17,8 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import { io as connect, type Socket } from 'socket.io-client';
 import { assertOpenFiles } from './lib/limits.js';
+import { benchPostgresUrl, postgresReachable } from './lib/bench-postgres.js';
+import { http } from './lib/http.js';
 import { onInterrupt, startServerProcess, type ServerProcess } from './lib/process.js';
 import { deleteKeys, randomPrefix, redisUrl } from './lib/redis-keys.js';
 import { fmtCounts, fmtInt, printTable, progress, writeBenchJson, type Row } from './lib/report.js';
@@ -44,7 +46,6 @@ const SHOPPERS = Number(flags.shoppers);
 const UNITS = Number(flags.units);
 const RAISE = 100;
 const SKU = 'DROP';
-const postgresUrl = process.env.LIVESHOP_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** An ack as the bench reads it. */
 interface Ack {
@@ -59,17 +60,6 @@ interface Shopper {
   seen: { available: number; at: number }[];
 }
 
-async function http(method: string, url: string, body: unknown, adminKey: string): Promise<Record<string, unknown>> {
-  const response = await fetch(url, {
-    method,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${url} → ${response.status} ${text.slice(0, 300)}`);
-  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-}
-
 async function available(url: string, eventId: string): Promise<number> {
   const body = (await http('GET', `${url}/api/events/${eventId}`, undefined, '')) as {
     products?: { sku: string; available: number }[];
@@ -77,20 +67,8 @@ async function available(url: string, eventId: string): Promise<number> {
   return body.products?.find((p) => p.sku === SKU)?.available ?? Number.NaN;
 }
 
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 2_000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 async function dropSchema(schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: postgresUrl });
+  const client = new pg.Client({ connectionString: benchPostgresUrl });
   await client.connect();
   try {
     await client.query(`drop schema if exists "${schema}" cascade`);
@@ -128,7 +106,7 @@ async function joinShopper(server: ServerProcess, index: number, eventId: string
 async function main(): Promise<void> {
   if (!(await postgresReachable())) {
     throw new Error(
-      `PostgreSQL at ${postgresUrl} does not answer: two processes need one shared database ` +
+      `PostgreSQL at ${benchPostgresUrl} does not answer: two processes need one shared database ` +
         '(set LIVESHOP_BENCH_DATABASE_URL)',
     );
   }
@@ -144,7 +122,7 @@ async function main(): Promise<void> {
     adminKey,
     sessionSecret: randomBytes(32).toString('hex'),
     ipRateLimitPerSecond: 0,
-    databaseUrl: postgresUrl,
+    databaseUrl: benchPostgresUrl,
     dbSchema: schema,
     demo: false,
   };

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { startServerProcess, type ServerProcess } from './process.js';
+import { http } from './http.js';
 import { deleteKeys, randomPrefix, redisUrl } from './redis-keys.js';
 
 export interface ProductStock {
@@ -25,17 +26,6 @@ export interface BenchTarget {
   available(eventId: string, sku: string): Promise<number>;
   /** Stops the process and deletes its keys. */
   stop(): Promise<void>;
-}
-
-async function http(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(url, {
-    method,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${url} → ${response.status} ${text.slice(0, 300)}`);
-  return text ? (JSON.parse(text) as unknown) : undefined;
 }
 
 async function cleanupKeys(prefix: string): Promise<void> {
@@ -118,7 +108,6 @@ export async function startRealTarget(options: RealTargetOptions = {}): Promise<
     env: { BENCH_SERVER_OPTIONS: JSON.stringify(serverOptions), DEBUG: '' },
     nodeArgs: ['--expose-gc', ...(options.nodeArgs ?? [])],
   });
-  const admin = { authorization: `Bearer ${adminKey}` };
   return {
     name: 'real',
     server,
@@ -139,15 +128,15 @@ export async function startRealTarget(options: RealTargetOptions = {}): Promise<
             limitPerShopper: p.limitPerShopper ?? 0,
           })),
         },
-        admin,
+        adminKey,
       );
       await http(
         'PUT',
         `${server.url}/api/admin/events/${eventId}/stock`,
         { items: products.map((p) => ({ sku: p.sku, quantity: p.units })) },
-        admin,
+        adminKey,
       );
-      await http('POST', `${server.url}/api/admin/events/${eventId}/status`, { status: 'live' }, admin);
+      await http('POST', `${server.url}/api/admin/events/${eventId}/status`, { status: 'live' }, adminKey);
     },
     async available(eventId, sku) {
       const body = (await http('GET', `${server.url}/api/events/${eventId}`)) as {
