@@ -31,6 +31,7 @@ import { io, type Socket } from 'socket.io-client';
 import { chromiumExecutablePath } from '../../packages/widget/chromium.js';
 import { launchChromium } from '../../test/e2e/support/browser.js';
 import { startDemoServer, type DemoServer } from '../../test/e2e/support/demo-server.js';
+import { benchPostgresUrl } from './lib/bench-postgres.js';
 import { fmtInt, printTable, writeBenchJson, type Row } from './lib/report.js';
 import { summarize } from './lib/stats.js';
 
@@ -51,7 +52,6 @@ if (flags.help) {
   env REDIS_URL, CHROMIUM_PATH`);
   process.exit(0);
 }
-const postgresUrl = process.env.LIVESHOP_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const PAINTS = env('BENCH_PAINTS', 10);
 const VIEWERS = env('BENCH_VIEWERS', 1_000);
@@ -243,7 +243,9 @@ async function run(database: 'postgres' | 'pglite'): Promise<Row[]> {
   const name = database === 'postgres' ? 'PostgreSQL' : 'PGlite';
   const rows: Row[] = [];
   const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const server = await startDemoServer(database === 'postgres' ? { databaseUrl: postgresUrl, dbSchema: schema } : {});
+  const server = await startDemoServer(
+    database === 'postgres' ? { databaseUrl: benchPostgresUrl, dbSchema: schema } : {},
+  );
   console.log(`--- ${database} (load average ${load()})`);
   try {
     if (PAINTS > 0 && existsSync(chromiumExecutablePath)) {
@@ -303,7 +305,7 @@ async function run(database: 'postgres' | 'pglite'): Promise<Row[]> {
   } finally {
     await server.close();
     if (database === 'postgres') {
-      const client = new pg.Client({ connectionString: postgresUrl });
+      const client = new pg.Client({ connectionString: benchPostgresUrl });
       await client.connect();
       await client.query(`drop schema if exists "${schema}" cascade`);
       await client.end();
