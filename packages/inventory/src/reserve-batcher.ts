@@ -1,6 +1,6 @@
 import type { ReserveInput } from '@liveshop/protocol';
 
-/** Most reserves one script call carries (each adds a key and three arguments). */
+/** Most reserves one script call carries (each adds four arguments). */
 export const MAX_RESERVE_BATCH = 128;
 
 /** What `reserve-n.lua` answers for one reserve: the hold as text, or an error tuple. */

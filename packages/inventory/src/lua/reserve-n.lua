@@ -8,7 +8,7 @@
 
   What the reserves share is read and written once per batch: the event's settings (status, TTL,
   generation, limits, drop time and each shopper's ban in one HMGET), the SKU's counts, the clock,
-  the idempotency records (one HMGET per bucket, below), the new holds (one HSET and two ZADDs),
+  the idempotency records (one HMGET per bucket read, below), the new holds (one HSET and two ZADDs),
   the idempotency records written (one HSET), the counts at the end, and each shopper's count of
   units held plus bought (the per-shopper limit). What each reserve keeps on its own: its ledger
   entry (XADD).
@@ -25,7 +25,7 @@
   A shopper banned from the event (`ban:<shopperId>` in the config hash) is refused, and so is a
   reserve of a drop's SKU before it goes on sale (`onsale:<sku>`, epoch ms by Redis's clock).
 
-  The number of keys varies: 7 + 1 per reserve.
+  Ten keys whatever the batch; the number of arguments varies: 4 + 4 per reserve.
 
   Input:
     KEYS[1]  event config hash (status, ttlMs, gen, maxQty, the SKU's `limit:<sku>` and
