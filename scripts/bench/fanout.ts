@@ -85,9 +85,10 @@ async function main(): Promise<void> {
             burstReserves: name === 'real' ? num('burst-reserves') : 0,
             burstPerSecond: num('burst-per-second'),
             settleMs: num('settle-ms'),
+            ...(redis.pid && { redisPid: redis.pid }),
           });
           progress(
-            `  connected ${sample.connected} in ${fmtInt(sample.connectMs)} ms, delivery p50 ${fmt(sample.delivery.p50)} p99 ${fmt(sample.delivery.p99)} ms, missed ${sample.missed}, p99 per change [${sample.perChangeP99.map((p) => fmtInt(p)).join(', ')}] ms, RSS/viewer ${fmt(sample.rssPerViewerKb)} KiB` +
+            `  connected ${sample.connected} in ${fmtInt(sample.connectMs)} ms (server CPU ${fmt(sample.joinCpuUs.server!)} µs each), delivery p50 ${fmt(sample.delivery.p50)} p99 ${fmt(sample.delivery.p99)} ms, missed ${sample.missed}, p99 per change [${sample.perChangeP99.map((p) => fmtInt(p)).join(', ')}] ms, RSS/viewer ${fmt(sample.rssPerViewerKb)} KiB` +
               (sample.burst
                 ? `, burst max ${sample.burst.maxPerSecond}/s, ${fmt(sample.burst.messagesPerViewer)} msgs/viewer, last≠final ${sample.burst.lastMismatch}`
                 : ''),
@@ -119,6 +120,12 @@ function report(samples: FanoutSample[], viewers: number): void {
     rows.push({
       what: `${name}: connect + join of ${fmtInt(viewers)} viewers (ms, each run)`,
       measured: runs.map((s) => fmtInt(s.connectMs)).join(', '),
+      target: '',
+    });
+    const cpuGroups = Object.keys(runs[0]!.joinCpuUs);
+    rows.push({
+      what: `${name}: CPU µs per connect + join (${cpuGroups.join(' / ')}, median)`,
+      measured: cpuGroups.map((group) => fmt(median(runs.map((s) => s.joinCpuUs[group]!)))).join(' / '),
       target: '',
     });
     rows.push({
@@ -168,6 +175,12 @@ function report(samples: FanoutSample[], viewers: number): void {
       measured: `${fmt(realJoin / bareJoin, 2)}x (${fmtInt(realJoin)} / ${fmtInt(bareJoin)} ms)`,
       target: '<= 1.30x',
       pass: realJoin / bareJoin <= 1.3,
+    });
+    const joinCpu = (name: string) => median(of(name).map((s) => s.joinCpuUs.server!));
+    rows.push({
+      what: 'join storm: server CPU per connect + join real / bare (context for the ratio above)',
+      measured: `${fmt(joinCpu('real') / joinCpu('bare'), 2)}x (${fmt(joinCpu('real'))} / ${fmt(joinCpu('bare'))} µs)`,
+      target: '',
     });
   }
   const bursts = of('real').flatMap((s) => (s.burst ? [s.burst] : []));

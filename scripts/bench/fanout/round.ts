@@ -4,6 +4,7 @@
  * optionally, a paced burst of reserves (messages per viewer per second, last message = final).
  */
 import type { LoadGenerator } from '../load/generator.js';
+import { cpuDelta, cpuSnapshot, type CpuGroups } from '../lib/cpu.js';
 import { summarize, type LatencySummary } from '../lib/stats.js';
 import type { BenchTarget } from '../lib/targets.js';
 import type { StockTrigger } from '../load/protocol.js';
@@ -18,6 +19,8 @@ export interface FanoutOptions {
   burstReserves: number;
   burstPerSecond: number;
   settleMs: number;
+  /** Local Redis pid, to count its CPU during the join storm. */
+  redisPid?: number;
 }
 
 export interface FanoutSample {
@@ -25,6 +28,8 @@ export interface FanoutSample {
   connected: number;
   connectFailed: number;
   connectMs: number;
+  /** CPU µs per connect + join during the join storm: server, Redis (when local), load generator. */
+  joinCpuUs: Record<string, number>;
   rssBeforeKb: number;
   rssAfterKb: number;
   /** (RSS after - RSS before) / viewers, in KiB. */
@@ -67,6 +72,12 @@ export async function fanoutRound(
     await driver.reserve(eventId, changeSku);
     await sleep(options.settleMs);
     const rssBeforeKb = await target.server.settledRssKb();
+    const cpuGroups: CpuGroups = {
+      server: [target.server.pid],
+      ...(options.redisPid && { redis: [options.redisPid] }),
+      generator: generator.pids,
+    };
+    const cpuBefore = cpuSnapshot(cpuGroups);
     const connected = await generator.connect({
       url: target.server.url,
       namespace: '/shop',
@@ -74,6 +85,7 @@ export async function fanoutRound(
       eventId,
       concurrency: 64,
     });
+    const joinCpuMs = cpuDelta(cpuBefore, cpuSnapshot(cpuGroups));
     await sleep(options.settleMs);
     const rssAfterKb = await target.server.settledRssKb();
 
@@ -112,6 +124,9 @@ export async function fanoutRound(
       connected: connected.connected,
       connectFailed: connected.failed + connected.joinFailed,
       connectMs: connected.ms,
+      joinCpuUs: Object.fromEntries(
+        Object.entries(joinCpuMs).map(([group, ms]) => [group, (ms * 1000) / Math.max(1, connected.connected)]),
+      ),
       rssBeforeKb,
       rssAfterKb,
       rssPerViewerKb: (rssAfterKb - rssBeforeKb) / Math.max(1, connected.connected),
