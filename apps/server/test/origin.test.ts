@@ -39,4 +39,26 @@ describe('origin allowlist', () => {
     const other = await fetch(`${harness.server.url}/api/events/none`, { headers: { origin: 'https://evil.example' } });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
+
+  it('answers the long-polling transport with CORS only for listed origins, preflight included', async () => {
+    const handshake = (origin: string) =>
+      fetch(`${harness.server.url}/socket.io/?EIO=4&transport=polling`, { headers: { origin } });
+    const allowed = await handshake('https://shop.example');
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    expect(await allowed.text()).toMatch(/^0\{"sid":/);
+    const other = await handshake('https://evil.example');
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    const preflight = await fetch(`${harness.server.url}/socket.io/?EIO=4&transport=polling`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://shop.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    expect(preflight.headers.get('access-control-allow-headers')).toBe('content-type');
+  });
 });

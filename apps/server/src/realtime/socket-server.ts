@@ -1,4 +1,5 @@
-import type { Server as HttpServer, IncomingMessage } from 'node:http';
+import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
+import cors from 'cors';
 import { NAMESPACES } from '@liveshop/protocol';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { RedisClient } from '../redis-connection.js';
@@ -31,7 +32,6 @@ export function createSocketServer(
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
     ...(options.websocketOnly ? { transports: ['websocket' as const] } : {}),
     serveClient: false,
-    cors: { origin: allowed.size === 0 ? true : [...allowed] },
     allowRequest: (req, callback) => callback(null, originAllowed(req, allowed)),
     adapter: createAdapter(options.adapterRedis, {
       streamName: options.keys.adapterStream(),
@@ -42,10 +42,25 @@ export function createSocketServer(
       onlyPlaintext: true,
     }),
   });
+  if (!options.websocketOnly) io.engine.use(pollingCors(allowed));
   const shop = io.of(NAMESPACES.shop) as unknown as ShopNamespace;
   const host = io.of(NAMESPACES.host) as unknown as HostNamespace;
   const moderator = io.of(NAMESPACES.moderator) as unknown as ModeratorNamespace;
   return { io, shop, host, moderator, all: [shop, host, moderator] as unknown as AnyNamespace[] };
+}
+
+/**
+ * CORS for the HTTP long-polling transport, the one cross-origin XHR of socket.io. WebSocket
+ * upgrades skip it: browsers apply no CORS to WebSockets (the Origin allowlist in `allowRequest`
+ * guards them), and in a join storm the CORS headers were 2 % of the server's time, computed for
+ * a response that the upgrade never sends. With `websocketOnly` there is no polling and no CORS.
+ */
+function pollingCors(allowed: Set<string>) {
+  const handler = cors({ origin: allowed.size === 0 ? true : [...allowed] });
+  return (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void => {
+    if (req.headers.upgrade) next();
+    else handler(req, res, next);
+  };
 }
 
 /**
