@@ -66,6 +66,22 @@ describe.runIf(TEST_DATABASE_URL)('analytics sessions', () => {
     expect(ended!.ended_at!.getTime()).toBeGreaterThanOrEqual(ended!.started_at.getTime());
   });
 
+  it('writes nothing for a join until the minute sample (or an explicit flush) carries its session', async () => {
+    await createEvent(harness.server, { id: 'an-later' }, { TEE: 5 });
+    // The server's own sample runs at each minute's start: keep the wait below clear of one.
+    const toNextMinute = 60_000 - (Date.now() % 60_000);
+    if (toNextMinute < 4_000) await new Promise((resolve) => setTimeout(resolve, toNextMinute + 500));
+    const viewer = await shopper(harness.server);
+    expect((await request(viewer.socket, 'join', { eventId: 'an-later' })).ok).toBe(true);
+    const written = async () =>
+      (await db.query('select id from viewer_sessions where event_id = $1', ['an-later'])).rowCount;
+    // Two of the writer's 1 s flushes go by: the join alone is not written.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(await written()).toBe(0);
+    await harness.server.analytics.sample(Math.floor(Date.now() / 60_000) * 60_000);
+    await eventually(async () => (await written()) === 1);
+  });
+
   it('counts two tabs of one shopper as one session, ended only when the last tab goes', async () => {
     await createEvent(harness.server, { id: 'an-tabs' }, { TEE: 5 });
     const first = await shopper(harness.server);

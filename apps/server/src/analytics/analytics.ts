@@ -104,6 +104,7 @@ export class Analytics {
   /** Writes everything recorded so far (tests and shutdown). */
   async flush(): Promise<void> {
     await this.#recorder.settled();
+    this.#recorder.writeJoined();
     await this.#writer.flush();
   }
 

@@ -28,11 +28,18 @@ export interface SessionRecorderParts {
 
 /**
  * Records viewer sessions from `/shop` joins, leaves and disconnects. Each call returns at once:
- * the visit is looked up in Redis and the session fact handed to the {@link FactWriter} on a later
- * turn, so a join is never slowed by analytics. A visit's connections on this process are counted,
- * so one tab leaving while another stays does not end it here; {@link sample} (every minute) keeps
- * open visits running, writes this process's viewers of each event (now and at most in the
- * minute) and the events' stock.
+ * the visit is looked up in Redis on a later turn, so a join is never slowed by analytics. A
+ * visit's connections on this process are counted, so one tab leaving while another stays does not
+ * end it here; {@link sample} (every minute) keeps open visits running, writes each open visit's
+ * session fact, this process's viewers of each event (now and at most in the minute) and the
+ * events' stock.
+ *
+ * A join writes nothing itself: a new visit's session fact is first written by the next sample,
+ * by its end (leave or disconnect), or by {@link writeJoined} (an explicit flush or shutdown),
+ * whichever comes first. So a storm of arrivals before a drop costs no database write per viewer
+ * while it lasts, and a visit that ends within its first minute is written once instead of twice.
+ * A process that crashes loses the session facts of visits begun since its last sample (at most a
+ * minute), as it loses that minute's viewer counts.
  */
 export class SessionRecorder {
   /** socket id → event id → the socket's visit to it (null when it could not be opened). */
@@ -40,6 +47,8 @@ export class SessionRecorder {
   readonly #visits = new Map<string, LocalVisit>();
   readonly #events = new Map<string, EventViewers>();
   readonly #inFlight = new Set<Promise<unknown>>();
+  /** Open visits whose session fact no write has carried yet. */
+  readonly #unwritten = new Set<LocalVisit>();
   #visitsFailing = false;
   readonly #now: () => number;
 
@@ -57,7 +66,7 @@ export class SessionRecorder {
       this.parts.visits.open(eventId, shopperId, how.optedOut, now).then(
         (opened) => {
           this.#visitsFailing = false;
-          return this.#connect(opened, eventId, shopperId, how.device, now);
+          return this.#connect(opened, eventId, shopperId, how.device);
         },
         (error: unknown) => {
           if (!this.#visitsFailing) {
@@ -112,6 +121,7 @@ export class SessionRecorder {
     }
     const open = [...this.#visits.values()];
     for (const visit of open) writer.add(this.#fact(visit, now, null));
+    this.#unwritten.clear();
     const stock = [...new Set(open.map((visit) => visit.eventId))].map(async (eventId) => {
       for (const { sku, available } of await this.parts.stockOf(eventId)) {
         writer.add({ kind: 'stock', eventId, sku, minute, available });
@@ -122,9 +132,16 @@ export class SessionRecorder {
     if (failed) throw failed.reason;
   }
 
-  /** Resolves once every join and leave recorded so far has reached the writer. */
+  /** Resolves once every join and leave recorded so far has been looked up (and ends handed to the writer). */
   async settled(): Promise<void> {
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+  }
+
+  /** Hands the writer the session fact of every open visit not written yet (flush and shutdown). */
+  writeJoined(): void {
+    const now = this.#now();
+    for (const visit of this.#unwritten) this.parts.writer.add(this.#fact(visit, now, null));
+    this.#unwritten.clear();
   }
 
   #track<T>(work: Promise<T>): Promise<T> {
@@ -133,7 +150,7 @@ export class SessionRecorder {
     return work;
   }
 
-  #connect(opened: Visit, eventId: string, shopperId: string, device: DeviceClass, now: number): LocalVisit {
+  #connect(opened: Visit, eventId: string, shopperId: string, device: DeviceClass): LocalVisit {
     let local = this.#visits.get(opened.sessionId);
     if (!local) {
       local = { ...opened, eventId, shopperId, device, connections: 0 };
@@ -144,7 +161,7 @@ export class SessionRecorder {
     if (!viewers) this.#events.set(eventId, (viewers = { sessions: new Set(), peak: 0 }));
     viewers.sessions.add(local.sessionId);
     viewers.peak = Math.max(viewers.peak, viewers.sessions.size);
-    this.parts.writer.add(this.#fact(local, now, null));
+    if (local.connections === 1) this.#unwritten.add(local);
     return local;
   }
 
@@ -152,6 +169,7 @@ export class SessionRecorder {
     local.connections -= 1;
     if (local.connections > 0) return;
     this.#visits.delete(local.sessionId);
+    this.#unwritten.delete(local);
     this.#events.get(local.eventId)?.sessions.delete(local.sessionId);
     this.parts.writer.add(this.#fact(local, now, now));
     // The 30 minutes away count from now.
