@@ -22,7 +22,10 @@ interface JoiningSocket {
 /** What every socket joining an event is told alike: its snapshot, recent chat, the Redis time. */
 interface EventView {
   snapshot: EventSnapshot;
+  /** Recent chat as staff see it, with each author's shopper id. */
   chat: ChatMessage[];
+  /** The same messages as viewers see them, without who wrote them (built once per read). */
+  chatForViewers: ChatMessage[];
   serverTime: number;
 }
 
@@ -56,7 +59,9 @@ class SharedEventReads {
       this.ctx.chat.recent(eventId),
       this.ctx.inventory.now(),
     ]);
-    return { snapshot, chat, serverTime };
+    // Viewers never see who wrote a message; staff do (to mute or ban).
+    const chatForViewers = chat.map(({ shopperId: _authorId, ...message }) => message);
+    return { snapshot, chat, chatForViewers, serverTime };
   }
 }
 
@@ -90,14 +95,12 @@ export async function joinEvent(
   await socket.join(room);
   let reads = sharedReads.get(ctx);
   if (!reads) sharedReads.set(ctx, (reads = new SharedEventReads(ctx)));
-  const [{ snapshot, chat, serverTime }, holds] = await Promise.all([
+  const [{ snapshot, chat, chatForViewers, serverTime }, holds] = await Promise.all([
     reads.read(eventId),
     shopperId ? ctx.inventory.listShopperHolds(eventId, shopperId) : undefined,
   ]);
   if (!holds) return { ok: true, ...snapshot, chat, serverTime };
-  // Viewers never see who wrote a message; staff do (to mute or ban).
-  const forViewers = chat.map(({ shopperId: _authorId, ...message }) => message);
-  return { ok: true, ...snapshot, chat: forViewers, serverTime, holds: runningHolds(holds, serverTime) };
+  return { ok: true, ...snapshot, chat: chatForViewers, serverTime, holds: runningHolds(holds, serverTime) };
 }
 
 /**

@@ -41,18 +41,22 @@ export type RequestTable<M extends RequestMap<M>, C> = {
 /** Any namespace's request table, as registering it sees it. */
 type AnyRequestTable<C> = { readonly [event: string]: Request<unknown, Ack, C> };
 
-/** Anything a socket.io listener can be registered on. */
+/** Anything a socket.io catch-all listener can be registered on. */
 interface Listenable {
-  on(event: string, listener: (...args: unknown[]) => void): unknown;
   onAny(listener: (event: unknown, ...args: unknown[]) => void): unknown;
 }
 
 /** The event names a table answers. */
 export const eventsOf = (table: object): ReadonlySet<string> => new Set(Object.keys(table));
 
+/** Each table's event names, computed once per table rather than once per connection. */
+const handledEvents = new WeakMap<object, ReadonlySet<string>>();
+
 /**
  * Answers every request of `table` on `socket` for `connection`, and refuses any other event (see
- * {@link refuseUnknownEvents}) with `refusal`'s error, or `INVALID_INPUT`.
+ * {@link refuse}) with `refusal`'s error, or `INVALID_INPUT`. One catch-all listener per
+ * connection dispatches by event name: a join storm of 10,000 connections registers 10,000
+ * listeners instead of one per event each, and a request is answered on the turn its frame is read.
  */
 export function serveRequests<C>(
   socket: Listenable,
@@ -60,68 +64,59 @@ export function serveRequests<C>(
   connection: C,
   refusal: (event: string) => ErrorBody | undefined,
 ): void {
-  for (const [event, request] of Object.entries(table)) onRequest(socket, event, request, connection);
-  refuseUnknownEvents(socket, eventsOf(table), refusal);
-}
-
-/**
- * Registers `request` for `event` so that it can never throw into socket.io: the payload is the
- * first argument (absent when the client sent only an ack), the ack the last one when it is a
- * function, and every failure becomes `{ ok: false, error }`. Without an ack the result is dropped.
- */
-export function onRequest<P, A extends Ack, C>(
-  socket: Listenable,
-  event: string,
-  request: Request<P, A, C>,
-  connection: C,
-): void {
-  const observe = request.observe;
-  socket.on(event, (...args: unknown[]) => {
-    const started = observe ? performance.now() : 0;
-    const last = args[args.length - 1];
-    const ack = typeof last === 'function' ? (last as (response: Ack) => void) : undefined;
-    const payload = ack && args.length === 1 ? undefined : args[0];
-    const answer = (response: Ack) => {
-      observe?.(response.ok ? 'ok' : response.error.code, (performance.now() - started) / 1000, connection);
-      ack?.(response);
-    };
-    let pending: Promise<A> | A;
-    try {
-      pending = request.handle(request.parse(payload, connection), connection);
-    } catch (error) {
-      answer({ ok: false, error: failure(event, error) });
-      return;
-    }
-    if (pending instanceof Promise) {
-      pending.then(answer, (error: unknown) => answer({ ok: false, error: failure(event, error) }));
-    } else {
-      answer(pending);
-    }
+  let handled = handledEvents.get(table);
+  if (!handled) handledEvents.set(table, (handled = eventsOf(table)));
+  const events = handled;
+  socket.onAny((event, ...args) => {
+    if (typeof event === 'string' && events.has(event)) answer(event, table[event]!, connection, args);
+    else refuse(event, args, refusal);
   });
 }
 
 /**
- * Refuses events a namespace does not handle, with a typed ack when the client asked for one:
+ * Answers one request so that it can never throw into socket.io: the payload is the first
+ * argument (absent when the client sent only an ack), the ack the last one when it is a function,
+ * and every failure becomes `{ ok: false, error }`. Without an ack the result is dropped.
+ */
+function answer<C>(event: string, request: Request<unknown, Ack, C>, connection: C, args: unknown[]): void {
+  const observe = request.observe;
+  const started = observe ? performance.now() : 0;
+  const last = args[args.length - 1];
+  const ack = typeof last === 'function' ? (last as (response: Ack) => void) : undefined;
+  const payload = ack && args.length === 1 ? undefined : args[0];
+  const reply = (response: Ack) => {
+    observe?.(response.ok ? 'ok' : response.error.code, (performance.now() - started) / 1000, connection);
+    ack?.(response);
+  };
+  let pending: Promise<Ack> | Ack;
+  try {
+    pending = request.handle(request.parse(payload, connection), connection);
+  } catch (error) {
+    reply({ ok: false, error: failure(event, error) });
+    return;
+  }
+  if (pending instanceof Promise) {
+    pending.then(reply, (error: unknown) => reply({ ok: false, error: failure(event, error) }));
+  } else {
+    reply(pending);
+  }
+}
+
+/**
+ * Refuses an event the namespace does not handle, with a typed ack when the client asked for one:
  * `refusal`'s error for an event it knows (another namespace's), `INVALID_INPUT` for any other.
  * socket.io passes event names as the client sent them, so a name may be a number: it is
  * checked as a value of any type, never used as a string before being turned into one.
  */
-export function refuseUnknownEvents(
-  socket: Pick<Listenable, 'onAny'>,
-  handled: ReadonlySet<string>,
-  refusal: (event: string) => ErrorBody | undefined,
-): void {
-  socket.onAny((event, ...args) => {
-    if (typeof event === 'string' && handled.has(event)) return;
-    const last = args[args.length - 1];
-    if (typeof last !== 'function') return;
-    const name = String(event);
-    const error = (typeof event === 'string' ? refusal(event) : undefined) ?? {
-      code: ErrorCode.INVALID_INPUT,
-      message: `unknown event ${JSON.stringify(name.slice(0, 40))}`,
-    };
-    (last as (response: Ack) => void)({ ok: false, error });
-  });
+function refuse(event: unknown, args: unknown[], refusal: (event: string) => ErrorBody | undefined): void {
+  const last = args[args.length - 1];
+  if (typeof last !== 'function') return;
+  const name = String(event);
+  const error = (typeof event === 'string' ? refusal(event) : undefined) ?? {
+    code: ErrorCode.INVALID_INPUT,
+    message: `unknown event ${JSON.stringify(name.slice(0, 40))}`,
+  };
+  (last as (response: Ack) => void)({ ok: false, error });
 }
 
 /**
