@@ -172,6 +172,10 @@ describe('ban', () => {
       request(socket, 'reserve', { eventId: 'mod-evade', sku: 'TEE', qty: 1, idempotencyKey: idem() });
     expect((await reserve(fresh.socket)).error?.code).toBe('BANNED');
     expect((await reserve(before.socket)).ok).toBe(true);
+    // Twenty sessions minted at once from that address share one read of its bans: all start banned.
+    const crowd = await Promise.all(Array.from({ length: 20 }, () => shopper(server)));
+    const answers = await Promise.all(crowd.map((one) => reserve(one.socket)));
+    expect(answers.map((answer) => answer.error?.code)).toEqual(answers.map(() => 'BANNED'));
     await eventually(async () => {
       const state = await request(moderator.socket, 'join', { eventId: 'mod-evade' });
       return state.moderation.banned.includes(fresh.shopperId);
