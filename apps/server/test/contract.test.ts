@@ -100,6 +100,32 @@ describe('join', () => {
     expect((await request(reloaded.socket, 'join', { eventId: 'show' })).holds).toEqual([]);
   });
 
+  it('gives each of several shoppers joining in the same turn their own holds', async () => {
+    const shoppers = await Promise.all(Array.from({ length: 6 }, () => shopper(server)));
+    const held = await Promise.all(
+      shoppers.map(async (one, i) => {
+        if (i % 3 === 2) return [];
+        const answers = await Promise.all(
+          Array.from({ length: 1 + (i % 3) }, () =>
+            request(one.socket, 'reserve', { eventId: 'show', sku: 'MUG', qty: 1, idempotencyKey: idem() }),
+          ),
+        );
+        return answers.map((answer) => answer.hold);
+      }),
+    );
+    for (const one of shoppers) one.socket.disconnect();
+    const reloaded = await Promise.all(shoppers.map((one) => shopper(server, one.session)));
+    // All the joins are sent before any answer comes back, so they share the turn's read.
+    const acks = await Promise.all(reloaded.map((one) => request(one.socket, 'join', { eventId: 'show' })));
+    const ids = (holds: { id: string }[]) => holds.map((hold) => hold.id).sort();
+    acks.forEach((ack, i) => expect(ids(ack.holds)).toEqual(ids(held[i]!)));
+    for (const [i, holds] of held.entries()) {
+      for (const hold of holds) {
+        expect((await request(reloaded[i]!.socket, 'release', { holdId: hold.id, eventId: 'show' })).ok).toBe(true);
+      }
+    }
+  });
+
   it('leaves out holds that have expired before the sweeper returned them', async () => {
     // No sweeper in this process, so the expired hold is still in the inventory's list at the join.
     const quiet = await startTestServer({ workers: false });
