@@ -74,11 +74,7 @@ export async function readEventConfig(
   keys: KeyBuilder,
   eventId: string,
 ): Promise<StoredEventConfig | null> {
-  return decodeEventConfig(await redis.hgetall(keys.config(eventId)));
-}
-
-/** An event's config from the fields of its config hash, or null when it was never configured. */
-export function decodeEventConfig(fields: Record<string, string>): StoredEventConfig | null {
+  const fields = await redis.hgetall(keys.config(eventId));
   if (!fields.status) return null;
   const limits: Record<string, number> = {};
   const onSaleAt: Record<string, number> = {};

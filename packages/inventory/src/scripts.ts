@@ -21,7 +21,6 @@ export const scripts = {
   allocateAt: commands.allocateAt,
   posApply: commands.posApply,
   shopperHolds: commands.shopperHolds,
-  eventView: commands.eventView,
 } as const satisfies Record<string, ScriptDefinition>;
 
 export type ScriptName = keyof typeof scripts;

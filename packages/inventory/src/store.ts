@@ -37,7 +37,6 @@ import { scriptError } from './errors.js';
 import {
   BAN_FIELD,
   ON_SALE_FIELD,
-  decodeEventConfig,
   readEventConfig,
   writeEventConfig,
   type EventConfig,
@@ -605,47 +604,6 @@ export class InventoryStore {
       holds.set(shopperId, (found[i] ?? []).map((member) => decodeShopperHold(eventId, member)));
     });
     return holds;
-  }
-
-  /**
-   * What the joins of one event-loop turn show of the event's inventory, in one script call
-   * (`eventView-n.lua`): the Redis time, the event's config (null when never configured), the
-   * stock of each of `skus` in their order (a SKU Redis does not have counts 0 at version 0), and
-   * the holds of each of `shopperIds` as {@link listShopperHolds} gives them.
-   */
-  async eventView(
-    eventId: string,
-    skus: readonly string[],
-    shopperIds: readonly string[],
-  ): Promise<{ now: number; config: StoredEventConfig | null; stock: SkuStock[]; holds: Map<string, Hold[]> }> {
-    parseInput(eventIdSchema, eventId);
-    for (const sku of skus) parseInput(skuSchema, sku);
-    for (const shopperId of shopperIds) parseInput(shopperIdSchema, shopperId);
-    const keys = [
-      this.keys.config(eventId),
-      this.keys.shopperHolds(eventId),
-      ...skus.map((sku) => this.keys.stock(eventId, sku)),
-    ];
-    this.writes.hold();
-    const [time, configFields, counts, members] = (await this.run.eventView(keys.length, ...keys, ...shopperIds)) as [
-      [string, string],
-      string[],
-      (string | null)[][],
-      string[][],
-    ];
-    const fields: Record<string, string> = {};
-    for (let i = 0; i + 1 < configFields.length; i += 2) fields[configFields[i]!] = configFields[i + 1]!;
-    const config = decodeEventConfig(fields);
-    const generation = config?.generation ?? 0;
-    const stock = skus.map((sku, i): SkuStock => {
-      const [allocated, available, held, sold, version] = (counts[i] ?? []).map(Number);
-      return { sku, allocated, available, held, sold, version, generation } as SkuStock;
-    });
-    const holds = new Map<string, Hold[]>();
-    shopperIds.forEach((shopperId, i) => {
-      holds.set(shopperId, (members[i] ?? []).map((member) => decodeShopperHold(eventId, member)));
-    });
-    return { now: epochMsOfRedisTime(time), config, stock, holds };
   }
 
   /**

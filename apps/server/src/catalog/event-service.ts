@@ -4,14 +4,13 @@ import {
   LiveshopError,
   type EventSnapshot,
   type EventStatus,
-  type Hold,
   type InventoryMode,
   type Product,
   type ProductView,
   type SetStockBody,
   type SkuStock,
 } from '@liveshop/protocol';
-import type { InventoryStore, PosStockMode, StoredEventConfig } from '@liveshop/inventory';
+import type { InventoryStore, PosStockMode } from '@liveshop/inventory';
 import type { z } from 'zod';
 import type { SqlExecutor } from '../db/sql-store.js';
 import type { DropStore } from './drop-store.js';
@@ -411,58 +410,27 @@ export class EventService {
       this.inventory.snapshot(eventId),
       this.pins.get(eventId),
     ]);
-    return snapshotOf(event, config, stock, pinned);
+    const bySku = new Map(stock.map((item) => [item.sku, item]));
+    const onSaleAt = config?.onSaleAt ?? {};
+    const now = Date.now();
+    const { products, inventory: _inventory, ...details } = event;
+    return {
+      event: { ...details, status: config?.status ?? details.status },
+      products: products.map((product): ProductView => {
+        const item = bySku.get(product.sku);
+        const view: ProductView = {
+          ...product,
+          available: item?.available ?? 0,
+          version: item?.version ?? 0,
+          generation: item?.generation ?? 0,
+        };
+        const opens = onSaleAt[product.sku];
+        if (opens !== undefined && opens > now) view.onSaleAt = opens;
+        return view;
+      }),
+      pinned,
+    };
   }
-
-  /**
-   * The snapshot of {@link snapshot} for the joins of one event-loop turn, with the Redis time and
-   * the holds of `shopperIds`: the inventory's part in one script call (see
-   * `InventoryStore.eventView`) instead of one call per SKU and per shopper.
-   */
-  async joinView(
-    eventId: string,
-    shopperIds: readonly string[],
-  ): Promise<{ snapshot: EventSnapshot; serverTime: number; holds: Map<string, Hold[]> }> {
-    const event = await this.require(eventId);
-    const [view, pinned] = await Promise.all([
-      this.inventory.eventView(
-        eventId,
-        event.products.map((product) => product.sku),
-        shopperIds,
-      ),
-      this.pins.get(eventId),
-    ]);
-    return { snapshot: snapshotOf(event, view.config, view.stock, pinned), serverTime: view.now, holds: view.holds };
-  }
-}
-
-/** The snapshot of an event from its catalog entry, its Redis config and stock, and its pins. */
-function snapshotOf(
-  event: CatalogEvent,
-  config: StoredEventConfig | null,
-  stock: SkuStock[],
-  pinned: string[],
-): EventSnapshot {
-  const bySku = new Map(stock.map((item) => [item.sku, item]));
-  const onSaleAt = config?.onSaleAt ?? {};
-  const now = Date.now();
-  const { products, inventory: _inventory, ...details } = event;
-  return {
-    event: { ...details, status: config?.status ?? details.status },
-    products: products.map((product): ProductView => {
-      const item = bySku.get(product.sku);
-      const view: ProductView = {
-        ...product,
-        available: item?.available ?? 0,
-        version: item?.version ?? 0,
-        generation: item?.generation ?? 0,
-      };
-      const opens = onSaleAt[product.sku];
-      if (opens !== undefined && opens > now) view.onSaleAt = opens;
-      return view;
-    }),
-    pinned,
-  };
 }
 
 /** The per-shopper limits of the products that have one, as Redis keeps them. */
