@@ -23,6 +23,7 @@ import { http } from './lib/http.js';
 import { startServerProcess } from './lib/process.js';
 import { profileArgs } from './lib/profile.js';
 import { deleteKeys, randomPrefix, redisUrl } from './lib/redis-keys.js';
+import { loadTestServerOptions } from './lib/targets.js';
 import { fmt, fmtInt, printTable, progress, writeBenchJson, type Row } from './lib/report.js';
 import { percentile } from './lib/stats.js';
 
@@ -89,15 +90,8 @@ async function run(database: 'postgres' | 'pglite'): Promise<RunResult> {
     env: {
       DEBUG: '',
       BENCH_SERVER_OPTIONS: JSON.stringify({
-        port: 0,
-        host: '127.0.0.1',
-        redisUrl,
-        keyPrefix,
-        adminKey,
-        sessionSecret: randomBytes(32).toString('hex'),
-        ipRateLimitPerSecond: 0,
+        ...loadTestServerOptions(keyPrefix, adminKey),
         testPayments: true,
-        demo: false,
         ...(database === 'postgres' ? { databaseUrl: benchPostgresUrl, dbSchema: schema } : { dataDir }),
       }),
     },

@@ -21,6 +21,7 @@ import { benchPostgresUrl, postgresReachable } from './lib/bench-postgres.js';
 import { http } from './lib/http.js';
 import { onInterrupt, startServerProcess, type ServerProcess } from './lib/process.js';
 import { deleteKeys, randomPrefix, redisUrl } from './lib/redis-keys.js';
+import { loadTestServerOptions } from './lib/targets.js';
 import { fmtCounts, fmtInt, printTable, progress, writeBenchJson, type Row } from './lib/report.js';
 import { percentile } from './lib/stats.js';
 
@@ -114,18 +115,7 @@ async function main(): Promise<void> {
   const keyPrefix = randomPrefix('processes');
   const adminKey = randomBytes(16).toString('hex');
   const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const options = {
-    port: 0,
-    host: '127.0.0.1',
-    redisUrl,
-    keyPrefix,
-    adminKey,
-    sessionSecret: randomBytes(32).toString('hex'),
-    ipRateLimitPerSecond: 0,
-    databaseUrl: benchPostgresUrl,
-    dbSchema: schema,
-    demo: false,
-  };
+  const options = { ...loadTestServerOptions(keyPrefix, adminKey), databaseUrl: benchPostgresUrl, dbSchema: schema };
   const servers: ServerProcess[] = [];
   const shoppers: Shopper[] = [];
   const cleanup = async () => {

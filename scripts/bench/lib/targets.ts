@@ -79,6 +79,25 @@ export interface RealTargetOptions {
 }
 
 /**
+ * The real server's options every bench starts it with: a load test from one machine (per-IP
+ * limit off, `ipRateLimitPerSecond: 0`: every client comes from 127.0.0.1), an ephemeral port on
+ * loopback, the bench Redis under `keyPrefix`, a fresh session secret and no demo seed. Each bench
+ * adds its database and the rest.
+ */
+export function loadTestServerOptions(keyPrefix: string, adminKey: string) {
+  return {
+    port: 0,
+    host: '127.0.0.1',
+    redisUrl,
+    keyPrefix,
+    adminKey,
+    sessionSecret: randomBytes(32).toString('hex'),
+    ipRateLimitPerSecond: 0,
+    demo: false,
+  };
+}
+
+/**
  * The real server with the settings a load test from one machine needs: per-IP limit off
  * (`ipRateLimitPerSecond: 0`; every client comes from 127.0.0.1), per-shopper limits on, an
  * in-memory PGlite catalog, a random Redis prefix, no demo seed.
@@ -87,20 +106,13 @@ export async function startRealTarget(options: RealTargetOptions = {}): Promise<
   const keyPrefix = randomPrefix('real');
   const adminKey = randomBytes(16).toString('hex');
   const serverOptions = {
-    port: 0,
-    host: '127.0.0.1',
-    redisUrl,
+    ...loadTestServerOptions(keyPrefix, adminKey),
     databaseUrl: options.databaseUrl ?? 'memory://',
     ...(options.dbSchema !== undefined && { dbSchema: options.dbSchema }),
     ...(options.analytics !== undefined && { analytics: options.analytics }),
-    adminKey,
-    sessionSecret: randomBytes(32).toString('hex'),
-    keyPrefix,
-    ipRateLimitPerSecond: 0,
     ...(options.shopperReservesPerSecond !== undefined && {
       shopperReservesPerSecond: options.shopperReservesPerSecond,
     }),
-    demo: false,
   };
   const server = await startServerProcess({
     name: 'real',
