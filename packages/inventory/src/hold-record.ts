@@ -5,7 +5,7 @@ import { skuOfHoldId } from './hold-id.js';
  * How the scripts keep a hold (`lua/includes/holds.lua` writes and reads the same two forms):
  * - the SKU's hold data hash maps the hold id to `<qty>|<shopperId>|<expiresAt>`;
  * - the event's shopper-holds zset has the member `<shopperId>|<holdId>|<qty>|<expiresAt>` at
- *   score 0, so one shopper's holds are one ZRANGEBYLEX (`lua/shopperHolds-1.lua` reads several at once).
+ *   score 0, so one shopper's holds are one ZRANGEBYLEX.
  * Ids, SKUs and shopper ids never contain `|`.
  */
 
@@ -21,3 +21,7 @@ export function decodeShopperHold(eventId: string, member: string): Hold {
   return { id, eventId, sku: skuOfHoldId(id), qty: Number(qty), shopperId, expiresAt: Number(expiresAt) };
 }
 
+/** The ZRANGEBYLEX bounds of one shopper's members (`}` sorts right after `|`). */
+export function shopperHoldsRange(shopperId: string): [min: string, max: string] {
+  return [`[${shopperId}|`, `(${shopperId}}`];
+}

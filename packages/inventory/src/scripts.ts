@@ -20,7 +20,6 @@ export const scripts = {
   restock: commands.restock,
   allocateAt: commands.allocateAt,
   posApply: commands.posApply,
-  shopperHolds: commands.shopperHolds,
 } as const satisfies Record<string, ScriptDefinition>;
 
 export type ScriptName = keyof typeof scripts;

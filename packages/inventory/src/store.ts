@@ -43,7 +43,7 @@ import {
   type StoredEventConfig,
 } from './event-config.js';
 import { holdNonce, skuOfHoldId } from './hold-id.js';
-import { decodeHoldRecord, decodeShopperHold } from './hold-record.js';
+import { decodeHoldRecord, decodeShopperHold, shopperHoldsRange } from './hold-record.js';
 import { KeyBuilder } from './keys.js';
 import { validate, type InventoryResult } from './result.js';
 import { PosStock } from './pos-stock.js';
@@ -585,25 +585,11 @@ export class InventoryStore {
 
   /** The shopper's current holds in the event (an expired one stays listed until it is reclaimed). */
   async listShopperHolds(eventId: string, shopperId: string): Promise<Hold[]> {
-    return (await this.listShoppersHolds(eventId, [shopperId])).get(shopperId)!;
-  }
-
-  /**
-   * The holds of several shoppers in one event, each shopper's in the order
-   * {@link listShopperHolds} gives them, in one script call (`shopperHolds-1.lua`): what the joins
-   * of one event-loop turn ask for together. Ids may repeat; each is answered.
-   */
-  async listShoppersHolds(eventId: string, shopperIds: readonly string[]): Promise<Map<string, Hold[]>> {
     parseInput(eventIdSchema, eventId);
-    for (const shopperId of shopperIds) parseInput(shopperIdSchema, shopperId);
-    const holds = new Map<string, Hold[]>();
-    if (shopperIds.length === 0) return holds;
+    parseInput(shopperIdSchema, shopperId);
     this.writes.hold();
-    const found = (await this.run.shopperHolds(this.keys.shopperHolds(eventId), ...shopperIds)) as string[][];
-    shopperIds.forEach((shopperId, i) => {
-      holds.set(shopperId, (found[i] ?? []).map((member) => decodeShopperHold(eventId, member)));
-    });
-    return holds;
+    const members = await this.redis.zrangebylex(this.keys.shopperHolds(eventId), ...shopperHoldsRange(shopperId));
+    return members.map((member) => decodeShopperHold(eventId, member));
   }
 
   /**

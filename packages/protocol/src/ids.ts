@@ -50,36 +50,3 @@ export const unitsSchema = z
   .min(0, 'quantity must not be negative')
   .max(MAX_QTY, `quantity must be at most ${MAX_QTY}`);
 
-const isToken = (value: unknown, max: number): value is string =>
-  typeof value === 'string' && value.length <= max && TOKEN_PATTERN.test(value);
-
-/**
- * Whether `value` is a `/shop` reserve payload (`reservePayload` of socket.ts), checked with the
- * same rules as its schema without building a parse result: the reserve path's check, with the
- * schema (and its messages) for a payload this refuses. `protocol.test.ts` holds the two to the same
- * answers.
- */
-export function isReservePayload(
-  value: unknown,
-): value is { eventId: string; sku: string; qty: number; idempotencyKey: string } {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  let fields = 0;
-  for (const key in value) {
-    if (!Object.hasOwn(value, key)) continue;
-    if (key !== 'eventId' && key !== 'sku' && key !== 'qty' && key !== 'idempotencyKey') return false;
-    fields += 1;
-  }
-  if (fields !== 4) return false;
-  const { eventId, sku, qty, idempotencyKey } = value as Record<string, unknown>;
-  return (
-    typeof eventId === 'string' &&
-    eventId.length <= EVENT_ID_MAX &&
-    EVENT_ID_PATTERN.test(eventId) &&
-    isToken(sku, SKU_MAX) &&
-    isToken(idempotencyKey, IDEMPOTENCY_KEY_MAX) &&
-    typeof qty === 'number' &&
-    Number.isInteger(qty) &&
-    qty >= 1 &&
-    qty <= MAX_QTY
-  );
-}

@@ -36,8 +36,6 @@ const IP_BAN_SECONDS = 7 * 24 * 3600;
 export class ModerationService {
   /** The ban lookups of a join storm's new sessions leave in one write per event-loop turn. */
   readonly #writes: WriteBatcher;
-  /** The next read of each IP's bans, shared by the sessions minted from it before it starts. */
-  readonly #nextIpRead = new Map<string, Promise<string[]>>();
 
   constructor(
     private readonly deps: {
@@ -98,14 +96,11 @@ export class ModerationService {
 
   /**
    * A session just minted from `ip`: when a shopper banned from some events had that IP, the new
-   * shopper starts banned in those events. One Redis read when the IP carries no ban, shared by
-   * every session minted from that IP in the same event-loop turn: the read starts on the next
-   * turn and leaves the map as it does, so it only serves sessions minted before it was sent (a ban
-   * written before a session was minted is always seen). Many shoppers behind one address (a
-   * venue's Wi-Fi, a carrier's NAT) arriving at once cost a read a turn instead of one each.
+   * shopper starts banned in those events. One Redis read when the IP carries no ban.
    */
   async inheritBans(shopperId: string, ip: string): Promise<void> {
-    const events = await this.#bannedEventsOf(ip);
+    this.#writes.hold();
+    const events = await this.deps.redis.smembers(this.deps.keys.bannedIp(ip));
     for (const eventId of events) {
       await this.deps.inventory.setBanned(eventId, [shopperId], true);
       await this.deps.store.ban(eventId, shopperId, [ip], 'system');
@@ -127,19 +122,6 @@ export class ModerationService {
         .filter((mute) => mute.until > now),
       banned: banned.map((ban) => ban.shopperId),
     };
-  }
-
-  #bannedEventsOf(ip: string): Promise<string[]> {
-    let read = this.#nextIpRead.get(ip);
-    if (!read) {
-      read = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-        this.#nextIpRead.delete(ip);
-        this.#writes.hold();
-        return this.deps.redis.smembers(this.deps.keys.bannedIp(ip));
-      });
-      this.#nextIpRead.set(ip, read);
-    }
-    return read;
   }
 
   #notify(notice: ModerationNotice): void {

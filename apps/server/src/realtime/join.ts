@@ -29,55 +29,39 @@ interface EventView {
   serverTime: number;
 }
 
-/** An event's view, and the holds of the shoppers whose joins shared the read. */
-interface SharedView extends EventView {
-  holds: Map<string, Hold[]>;
-}
-
-/** A read not started yet: the shoppers whose holds it will fetch, and its answer. */
-interface PendingRead {
-  shoppers: Set<string>;
-  view: Promise<SharedView>;
-}
-
 /**
  * One read of an event's view for all the joins of that event that ask in the same event-loop
- * turn, the holds of their shoppers included (one script call for all of them): a storm of 10,000
- * joins costs a few reads a turn instead of five Redis calls per socket. A read only serves joins
- * that asked before it started (it starts on the next turn and leaves the map as it does), so each
- * socket is in the room before the read that answers it begins.
+ * turn: a storm of 10,000 joins costs a few reads a turn instead of five Redis calls per socket. A
+ * read only serves joins that asked before it started (it starts on the next turn and leaves the
+ * map as it does), so each socket is in the room before the read that answers it begins.
  */
 class SharedEventReads {
-  readonly #next = new Map<string, PendingRead>();
+  readonly #next = new Map<string, Promise<EventView>>();
 
   constructor(private readonly ctx: RealtimeContext) {}
 
-  read(eventId: string, shopperId?: string): Promise<SharedView> {
-    let pending = this.#next.get(eventId);
-    if (!pending) {
-      const shoppers = new Set<string>();
-      const view = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+  read(eventId: string): Promise<EventView> {
+    let view = this.#next.get(eventId);
+    if (!view) {
+      view = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
         this.#next.delete(eventId);
-        return this.#load(eventId, [...shoppers]);
+        return this.#load(eventId);
       });
-      pending = { shoppers, view };
-      this.#next.set(eventId, pending);
+      this.#next.set(eventId, view);
     }
-    if (shopperId) pending.shoppers.add(shopperId);
-    return pending.view;
+    return view;
   }
 
-  async #load(eventId: string, shoppers: string[]): Promise<SharedView> {
+  async #load(eventId: string): Promise<EventView> {
     this.ctx.inventory.batchWrites();
-    const [snapshot, chat, serverTime, holds] = await Promise.all([
+    const [snapshot, chat, serverTime] = await Promise.all([
       this.ctx.events.snapshot(eventId),
       this.ctx.chat.recent(eventId),
       this.ctx.inventory.now(),
-      this.ctx.inventory.listShoppersHolds(eventId, shoppers),
     ]);
     // Viewers never see who wrote a message; staff do (to mute or ban).
     const chatForViewers = chat.map(({ shopperId: _authorId, ...message }) => message);
-    return { snapshot, chat, chatForViewers, serverTime, holds };
+    return { snapshot, chat, chatForViewers, serverTime };
   }
 }
 
@@ -111,10 +95,12 @@ export async function joinEvent(
   await socket.join(room);
   let reads = sharedReads.get(ctx);
   if (!reads) sharedReads.set(ctx, (reads = new SharedEventReads(ctx)));
-  const { snapshot, chat, chatForViewers, serverTime, holds } = await reads.read(eventId, shopperId);
-  if (!shopperId) return { ok: true, ...snapshot, chat, serverTime };
-  const own = holds.get(shopperId) ?? [];
-  return { ok: true, ...snapshot, chat: chatForViewers, serverTime, holds: runningHolds(own, serverTime) };
+  const [{ snapshot, chat, chatForViewers, serverTime }, holds] = await Promise.all([
+    reads.read(eventId),
+    shopperId ? ctx.inventory.listShopperHolds(eventId, shopperId) : undefined,
+  ]);
+  if (!holds) return { ok: true, ...snapshot, chat, serverTime };
+  return { ok: true, ...snapshot, chat: chatForViewers, serverTime, holds: runningHolds(holds, serverTime) };
 }
 
 /**

@@ -3,7 +3,6 @@ import {
   LiveshopError,
   chatSendPayload,
   checkoutPayload,
-  isReservePayload,
   joinPayload,
   parseInput,
   shopJoinPayload,
@@ -85,8 +84,7 @@ export const SHOP_REQUESTS: RequestTable<ShopClientToServerEvents, ShopperConnec
   },
 
   reserve: {
-    // The fast check answers the payloads a client sends; the schema, what it refuses (with its messages).
-    parse: (payload) => (isReservePayload(payload) ? payload : parseInput(reservePayload, payload)),
+    parse: checkedBy(reservePayload),
     handle: (payload, { ctx, shopperId, ip }) => {
       // The per-session check answers synchronously; waiting only when the per-IP check needs
       // Redis keeps the reserve in this turn's batch (docs/benchmarks.md). Written with `then`
