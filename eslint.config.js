@@ -7,7 +7,6 @@ export default tseslint.config(
       '**/node_modules/**',
       '**/dist/**',
       '**/data/**',
-      'apps/demo/stream/**',
       'packages/widget/cdn/**',
       'packages/inventory/src/commands/**',
     ],

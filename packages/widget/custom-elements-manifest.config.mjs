@@ -6,8 +6,8 @@ export default {
   outdir: 'dist',
   plugins: [
     {
-      // The file glob lists modules in whatever order the file system gives; sorted, the committed
-      // manifest changes only when the API does.
+      // The file glob lists modules in whatever order the file system gives; sorted, the manifest
+      // written to dist/ is the same on every machine and changes only when the API does.
       name: 'liveshop:modules-by-path',
       packageLinkPhase({ customElementsManifest }) {
         customElementsManifest.modules.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

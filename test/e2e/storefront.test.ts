@@ -124,7 +124,8 @@ describe('demo storefront', () => {
   });
 
   it('plays the live test stream (currentTime advances) from its own stream directory', async () => {
-    // The suite's ffmpeg writes into a temporary directory, never into a running demo's apps/demo/stream.
+    // The suite's ffmpeg writes into a temporary directory, never into a running demo's stream/ in its
+    // LIVESHOP_DATA_DIR.
     expect(server.streamDir.startsWith(tmpdir())).toBe(true);
     const page = await openStore();
     await expect.poll(() => videoTime(page), { timeout: 20_000 }).toBeGreaterThan(0.2);

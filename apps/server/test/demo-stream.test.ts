@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 describe('demo stream directory', () => {
-  it('serves /stream/ from the streamDir option instead of the shared apps/demo/stream', async () => {
+  it('serves /stream/ from the streamDir option instead of the default stream/ in the data directory', async () => {
     const playlist = `#EXTM3U\n# ${path.basename(dir)}\n`;
     await writeFile(path.join(dir, 'index.m3u8'), playlist);
     const response = await fetch(`${harness.server.url}/stream/index.m3u8`);

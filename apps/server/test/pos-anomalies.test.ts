@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Anomaly } from '@liveshop/protocol';
 import { shopifyInventoryLevelBody, signGenericWebhook, signShopifyWebhook } from '@liveshop/pos';
+import { ShopifyAdminServer, SquareApiServer } from '@liveshop/pos/testing';
 import { startServer, type ServerOptions } from '@liveshop/server';
-import { ShopifyAdminServer } from '../../../packages/pos/test/servers/shopify-admin.js';
-import { SquareApiServer } from '../../../packages/pos/test/servers/square-api.js';
 import {
   admin,
   client,

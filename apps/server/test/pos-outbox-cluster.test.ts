@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { startServer } from '@liveshop/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ShopifyAdminServer } from '../../../packages/pos/test/servers/shopify-admin.js';
+import { ShopifyAdminServer } from '@liveshop/pos/testing';
 import { admin, createEvent, dropIsolation, eventually, isolation, testOptions, type Isolation } from './harness.js';
 import { hasRedisCli, PrivateCluster } from './private-cluster.js';
 

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shopifyInventoryLevelBody, signShopifyWebhook } from '@liveshop/pos';
+import { ShopifyAdminServer, SquareApiServer } from '@liveshop/pos/testing';
 import { startServer, type ServerOptions } from '@liveshop/server';
 import pg from 'pg';
-import { ShopifyAdminServer } from '../../../packages/pos/test/servers/shopify-admin.js';
-import { SquareApiServer } from '../../../packages/pos/test/servers/square-api.js';
 import { checkout, checkoutOf, holding } from './checkout-harness.js';
 import {
   admin,

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PosDriftReport } from '@liveshop/protocol';
 import { shopifyInventoryLevelBody, signShopifyWebhook } from '@liveshop/pos';
+import { ShopifyAdminServer } from '@liveshop/pos/testing';
 import { startServer, type ServerOptions } from '@liveshop/server';
-import { ShopifyAdminServer } from '../../../packages/pos/test/servers/shopify-admin.js';
 import {
   admin,
   client,

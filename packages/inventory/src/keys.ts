@@ -143,6 +143,27 @@ export class KeyBuilder {
     return `${this.event(eventId)}idem:reserve:${shopperId}|${key}`;
   }
 
+  /** A SCAN pattern that matches the {@link legacyReserveIdempotency} keys of every event. */
+  legacyReserveIdempotencyPattern(): string {
+    return `${this.prefix}:{ev:*}:idem:reserve:*`;
+  }
+
+  /**
+   * Where the result kept at a {@link legacyReserveIdempotency} key moves: the {@link
+   * reserveIdempotency} hash of `period` of the key's event, and its field there
+   * (`<shopperId>|<key>`, the legacy key's tail). Undefined for a key of another layout. Event ids
+   * hold no `}`, so the first `}` after the event's tag ends the id.
+   */
+  reserveIdempotencyOfLegacy(legacyKey: string, period: number): { hash: string; field: string } | undefined {
+    const start = `${this.prefix}:{ev:`;
+    const marker = '}:idem:reserve:';
+    if (!legacyKey.startsWith(start)) return undefined;
+    const end = legacyKey.indexOf(marker, start.length);
+    if (end < 0) return undefined;
+    const eventId = legacyKey.slice(start.length, end);
+    return { hash: this.reserveIdempotency(eventId, period), field: legacyKey.slice(end + marker.length) };
+  }
+
   /** Release results, scoped to the requesting shopper ('' when the caller is staff or a worker). */
   releaseIdempotency(eventId: string, shopperId: string, key: string): string {
     return `${this.event(eventId)}idem:release:${shopperId}|${key}`;

@@ -616,25 +616,26 @@ export class InventoryStore {
     const ttl = this.idempotencyTtlSeconds;
     const period = Math.floor(Date.now() / (ttl * 1000));
     const expiresAt = (period + 2) * ttl + 3600;
-    const marker = 'idem:reserve:';
     const cluster = (this.redis as Cluster).isCluster ? (this.redis as Cluster) : undefined;
     let moved = 0;
     for (const node of cluster ? cluster.nodes('master') : [this.redis as Redis]) {
       let cursor = '0';
       do {
-        const [next, found] = await node.scan(cursor, 'MATCH', `${this.keys.prefix}:{ev:*}:${marker}*`, 'COUNT', 1000);
+        const [next, found] = await node.scan(
+          cursor,
+          'MATCH',
+          this.keys.legacyReserveIdempotencyPattern(),
+          'COUNT',
+          1000,
+        );
         cursor = next;
         for (const key of found) {
+          const target = this.keys.reserveIdempotencyOfLegacy(key, period);
+          if (target === undefined) continue;
           const value = await this.redis.get(key);
           if (value === null) continue;
-          const at = key.indexOf(marker);
-          const hash = `${key.slice(0, at)}idem:rsv:${period}`;
-          await this.redis
-            .multi()
-            .hsetnx(hash, key.slice(at + marker.length), value)
-            .expireat(hash, expiresAt)
-            .del(key)
-            .exec();
+          const { hash, field } = target;
+          await this.redis.multi().hsetnx(hash, field, value).expireat(hash, expiresAt).del(key).exec();
           moved += 1;
         }
       } while (cursor !== '0');

@@ -43,6 +43,17 @@ describe('reserve idempotency records', () => {
     expect((await f.store.snapshot('e'))[0]).toMatchObject({ held: 0 });
   });
 
+  it("maps a legacy key to its event's hash of the period and to its field there", () => {
+    const keys = f.store.keys;
+    const legacy = keys.legacyReserveIdempotency('drop_2-b', 's1', 'k:1.x');
+    expect(keys.reserveIdempotencyOfLegacy(legacy, 7)).toEqual({
+      hash: keys.reserveIdempotency('drop_2-b', 7),
+      field: 's1|k:1.x',
+    });
+    expect(keys.reserveIdempotencyOfLegacy(`other${legacy}`, 7)).toBeUndefined();
+    expect(keys.reserveIdempotencyOfLegacy(keys.releaseIdempotency('e', 's1', 'k'), 7)).toBeUndefined();
+  });
+
   it('moves the results an earlier version kept one key each, so their retries still replay', async () => {
     const legacy = f.store.keys.legacyReserveIdempotency('e', 's1', 'old');
     const record = 'tee|1|s1\nhold-from-before~tee|1900000000000|7|3|0';

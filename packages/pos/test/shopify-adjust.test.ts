@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { adjustmentKey, createShopifyInventoryClient, type PosAdjustment } from '@liveshop/pos';
-import { ShopifyAdminServer, THROTTLED_BODY } from './servers/shopify-admin.js';
+import { ShopifyAdminServer, THROTTLED_BODY } from '@liveshop/pos/testing';
 
 const TOKEN = 'shpat_0123456789abcdef0123456789abcdef';
 const ITEM = '271878346596884015';

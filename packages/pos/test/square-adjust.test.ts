@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { adjustmentKey, createSquareInventoryClient, type PosAdjustment } from '@liveshop/pos';
-import { SquareApiServer, squareErrors } from './servers/square-api.js';
+import { SquareApiServer, squareErrors } from '@liveshop/pos/testing';
 
 const TOKEN = 'EAAAl0ZmY2NjYzYzZjNhNzQ0MmJlNmVlZGVkNDQ4';
 const LOCATION = 'S8GWD5R9QB376';
