@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { environmentTableIn, environmentTableRows } from './env-docs.js';
+import { README_VARIABLES, environmentTableIn, environmentTableRows } from './env-docs.js';
 import { environmentVariables, optionsFromEnv } from './env.js';
 import { resolveOptions } from './options.js';
 
 const protocolDoc = new URL('../../../../docs/protocol.md', import.meta.url);
+const readme = new URL('../../../../README.md', import.meta.url);
 
 /** A Markdown table's body rows, each cell trimmed (Prettier's padding is not content). */
 function rowsOf(table: string): string[][] {
@@ -24,6 +25,15 @@ describe('the environment variables', () => {
   it('are the table docs/protocol.md shows (run `pnpm docs:env` after changing them)', async () => {
     const { table } = environmentTableIn(await readFile(protocolDoc, 'utf8'));
     expect(rowsOf(table)).toEqual(environmentTableRows());
+  });
+
+  it("are the README's configuration table, for the variables it names", async () => {
+    const { table } = environmentTableIn(await readFile(readme, 'utf8'));
+    expect(rowsOf(table)).toEqual(environmentTableRows(README_VARIABLES));
+  });
+
+  it('name no variable the server does not read in the README', () => {
+    expect(() => environmentTableRows([...README_VARIABLES, 'LIVESHOP_NO_SUCH'])).toThrow(/LIVESHOP_NO_SUCH/);
   });
 
   it('each set an option of their own that resolveOptions accepts', () => {

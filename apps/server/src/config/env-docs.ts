@@ -9,9 +9,34 @@ function defaultOf(option: keyof ReturnType<typeof resolveOptions>): string | un
   return undefined;
 }
 
-/** The rows of the table of environment variables in `docs/protocol.md`: variable, meaning, default. */
-export function environmentTableRows(): [string, string, string][] {
-  return environmentVariables.map((variable) => {
+/** The variables the README's configuration table shows: what a first deployment sets. */
+export const README_VARIABLES: readonly string[] = [
+  'PORT',
+  'REDIS_URL',
+  'DATABASE_URL',
+  'LIVESHOP_ADMIN_KEY',
+  'LIVESHOP_DEMO',
+  'LIVESHOP_METRICS_KEY',
+  'LIVESHOP_METRICS_PORT',
+  'LIVESHOP_SESSION_SECRET',
+  'LIVESHOP_IP_RATE_LIMIT',
+  'LIVESHOP_SESSION_RATE_LIMIT',
+  'LIVESHOP_SHOPPER_RATE_LIMIT',
+  'LIVESHOP_ALLOWED_ORIGINS',
+  'LIVESHOP_PROCESSES',
+];
+
+/**
+ * The rows of a table of environment variables: variable, meaning, default. Every variable (the
+ * table in `docs/protocol.md`), or only those named, in the order of the server's list.
+ */
+export function environmentTableRows(names?: readonly string[]): [string, string, string][] {
+  const shown = names ? environmentVariables.filter((variable) => names.includes(variable.name)) : environmentVariables;
+  if (names && shown.length !== names.length) {
+    const unknown = names.filter((name) => !environmentVariables.some((variable) => variable.name === name));
+    throw new Error(`not variables the server reads: ${unknown.join(', ')}`);
+  }
+  return shown.map((variable) => {
     const defaultText = variable.defaultText ?? defaultOf(variable.option);
     if (defaultText === undefined) throw new Error(`${variable.name} has neither a default nor a defaultText`);
     return [`\`${variable.name}\``, variable.meaning, defaultText];
@@ -19,12 +44,12 @@ export function environmentTableRows(): [string, string, string][] {
 }
 
 /** That table as Markdown (columns unpadded; Prettier aligns them). */
-export function environmentTable(): string {
+export function environmentTable(names?: readonly string[]): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return [
     line(['variable', 'meaning', 'default']),
     line(['---', '---', '---']),
-    ...environmentTableRows().map(line),
+    ...environmentTableRows(names).map(line),
   ].join('\n');
 }
 

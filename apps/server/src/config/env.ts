@@ -43,7 +43,8 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
     name: 'REDIS_URL',
     option: 'redisUrl',
     schema: read.text,
-    meaning: 'Redis holding live inventory, sessions of the socket.io adapter, chat, pins, rate limits',
+    meaning:
+      'Redis holding live inventory, sessions of the socket.io adapter, chat, pins, rate limits; `redis+cluster://host:port,host:port` names a Redis Cluster (docs/scaling.md)',
   },
   {
     name: 'DATABASE_URL',
