@@ -11,10 +11,9 @@ ensure_apt ffmpeg ffmpeg
 raise_open_files
 ensure_deps
 ensure_redis
-# A reachable local PostgreSQL is used by the suites that exercise the real server; PGlite otherwise.
-if [ -z "${LIVESHOP_TEST_DATABASE_URL:-}" ] && tcp_open 127.0.0.1 5432; then
-  export LIVESHOP_TEST_DATABASE_URL="postgres://postgres@127.0.0.1:5432/test"
-fi
+# The suites that exercise the real server on PostgreSQL (several processes, a restart) need one:
+# the local one when it answers, else a private one stopped when this script exits.
+ensure_postgres
 export CHROMIUM_PATH="${CHROMIUM_PATH:-$(command -v chromium || true)}"
 
 # tsc -b builds every package and app to dist/ and typechecks every test and script project; the

@@ -138,6 +138,23 @@ describe('rate limits', () => {
       }),
     );
     expect(joins).toContain('RATE_LIMITED');
+    // Release and leave have per-IP counts of their own. Each of 12 shoppers sends one, far under
+    // its own limit; 12 sent together cannot fall in two one-second windows without over 5 in one.
+    const crowd = await Promise.all(Array.from({ length: 12 }, () => shopper(perIp)));
+    const once = (event: string, payload: unknown) =>
+      Promise.all(crowd.map(({ socket: one }) => request(one, event, payload)));
+    for (const [event, payload, answer] of [
+      ['release', { eventId: 'limits', holdId: 'h1~TEE' }, 'HOLD_NOT_FOUND'],
+      ['leave', { eventId: 'limits' }, 'ok'],
+    ] as const) {
+      const acks = await once(event, payload);
+      const limited = acks.filter((ack) => ack.error?.code === 'RATE_LIMITED');
+      expect(limited.length, event).toBeGreaterThan(0);
+      expect(limited[0]!.error!.message).toMatch(new RegExp(`^too many ${event} requests`));
+      const answered = acks.filter((ack) => ack.error?.code !== 'RATE_LIMITED');
+      expect(answered.length, event).toBeGreaterThan(0);
+      expect(answered.map((ack) => ack.error?.code ?? 'ok')).toEqual(answered.map(() => answer));
+    }
   });
 
   it('turns every per-IP limit off with ipRateLimitPerSecond: 0, keeping the per-session ones', async () => {

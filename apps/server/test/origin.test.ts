@@ -1,13 +1,29 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect } from 'socket.io-client';
 import { startTestServer } from './harness.js';
 
 let harness: Awaited<ReturnType<typeof startTestServer>>;
+let streamDir: string;
 
+// Demo mode serves what a merchant's page loads from the server: the widget, product images, the stream.
 beforeAll(async () => {
-  harness = await startTestServer({ allowedOrigins: ['https://shop.example'] });
+  streamDir = await mkdtemp(path.join(tmpdir(), 'liveshop-origin-'));
+  // No ffmpeg here: the playlist is written by hand.
+  await writeFile(path.join(streamDir, 'index.m3u8'), '#EXTM3U\n');
+  harness = await startTestServer({
+    allowedOrigins: ['https://shop.example'],
+    demo: true,
+    demoStream: false,
+    streamDir,
+  });
 });
-afterAll(() => harness?.stop());
+afterAll(async () => {
+  await harness?.stop();
+  await rm(streamDir, { recursive: true, force: true });
+});
 
 /** Resolves true when a WebSocket handshake with this Origin header connects. */
 function connects(origin: string | undefined): Promise<boolean> {
@@ -60,5 +76,32 @@ describe('origin allowlist', () => {
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('https://shop.example');
     expect(preflight.headers.get('access-control-allow-headers')).toBe('content-type');
+  });
+
+  it('says Cross-Origin-Resource-Policy: cross-origin on the widget and its chunks, images, the stream and the API', async () => {
+    const url = harness.server.url;
+    const chunk = /chunks\/hls[\w.-]*\.js/.exec(await (await fetch(`${url}/widget/live-shop.js`)).text())?.[0];
+    expect(chunk).toBeDefined();
+    for (const [where, status] of [
+      ['/widget/live-shop.js', 200],
+      [`/widget/${chunk}`, 200],
+      ['/img/tee.svg', 200],
+      ['/img/poster.svg', 200],
+      ['/stream/index.m3u8', 200],
+      ['/api/events/demo', 200],
+      ['/api/events/demo/locations?sku=TEE', 200],
+      ['/api/events/none', 404],
+    ] as const) {
+      const response = await fetch(`${url}${where}`, { headers: { origin: 'https://shop.example' } });
+      await response.arrayBuffer();
+      const policy = response.headers.get('cross-origin-resource-policy');
+      expect({ where, status: response.status, policy }).toEqual({ where, status, policy: 'cross-origin' });
+    }
+    const beacon = await fetch(`${url}/api/events/demo/beacons`, {
+      method: 'POST',
+      headers: { origin: 'https://shop.example', 'content-type': 'text/plain' },
+      body: '{}',
+    });
+    expect(beacon.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
   });
 });
