@@ -195,9 +195,7 @@ describe.runIf(TEST_DATABASE_URL)('analytics sessions', () => {
     await harness.server.analytics.sample(Math.floor(Date.now() / 60_000) * 60_000);
     harness.server.analytics.disconnected('race-socket');
     await harness.server.analytics.flush();
-    const samples = await db.query('select viewers, peak_viewers from viewer_samples where event_id = $1', [
-      'an-race',
-    ]);
+    const samples = await db.query('select viewers, peak_viewers from viewer_samples where event_id = $1', ['an-race']);
     expect(samples.rows).toEqual([{ viewers: 1, peak_viewers: 1 }]);
   });
 
