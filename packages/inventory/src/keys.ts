@@ -12,6 +12,9 @@ export interface SkuKeys {
   readonly locations: string;
 }
 
+/** The tail of an event's key that {@link KeyBuilder.legacyReserveIdempotency} put before each result. */
+const LEGACY_RESERVE = 'idem:reserve:';
+
 /**
  * Builds every Redis key Liveshop uses, and nothing else does: the inventory's, and those the
  * server keeps next to them (pins, chat, worker locks, rate limit counters, the socket.io adapter's
@@ -140,12 +143,12 @@ export class KeyBuilder {
    * string key per result (`InventoryStore.migrateReserveIdempotency` moves them).
    */
   legacyReserveIdempotency(eventId: string, shopperId: string, key: string): string {
-    return `${this.event(eventId)}idem:reserve:${shopperId}|${key}`;
+    return `${this.event(eventId)}${LEGACY_RESERVE}${shopperId}|${key}`;
   }
 
   /** A SCAN pattern that matches the {@link legacyReserveIdempotency} keys of every event. */
   legacyReserveIdempotencyPattern(): string {
-    return `${this.prefix}:{ev:*}:idem:reserve:*`;
+    return `${this.event('*')}${LEGACY_RESERVE}*`;
   }
 
   /**
@@ -155,8 +158,9 @@ export class KeyBuilder {
    * hold no `}`, so the first `}` after the event's tag ends the id.
    */
   reserveIdempotencyOfLegacy(legacyKey: string, period: number): { hash: string; field: string } | undefined {
-    const start = `${this.prefix}:{ev:`;
-    const marker = '}:idem:reserve:';
+    // What `event()` writes before and after the id, so the layout is written once.
+    const [start, afterId] = this.event('\n').split('\n') as [string, string];
+    const marker = `${afterId}${LEGACY_RESERVE}`;
     if (!legacyKey.startsWith(start)) return undefined;
     const end = legacyKey.indexOf(marker, start.length);
     if (end < 0) return undefined;
